@@ -1,0 +1,216 @@
+// Package activities holds every side effect of the workflows: database
+// writes, notices and alerts. Each activity is idempotent — keyed by domain
+// IDs or dedup keys — so Temporal's retries never change anything twice.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// Activities holds the dependencies of the activities. Register one value
+// on the worker; workflow code refers to the methods through a nil pointer.
+type Activities struct {
+	Store  *store.Store
+	Logger *zap.Logger
+}
+
+// idNamespace derives stable row IDs from dedup keys, so a retried insert
+// carries the same primary key.
+var idNamespace = uuid.MustParse("6f1c1c35-7d8e-4a43-9a57-0d2f6a1f5b11")
+
+// StableID returns the UUID derived from a dedup key.
+func StableID(key string) string {
+	return uuid.NewSHA1(idNamespace, []byte(key)).String()
+}
+
+func (a *Activities) log(ctx context.Context) *zap.Logger {
+	l := a.Logger
+	if l == nil {
+		l = zap.NewNop()
+	}
+	if activity.IsActivity(ctx) {
+		info := activity.GetInfo(ctx)
+		l = l.With(zap.String("activity", info.ActivityType.Name), zap.String("workflow_id", info.WorkflowExecution.ID), zap.Int32("attempt", info.Attempt))
+	}
+	return l
+}
+
+// SavePlan writes a plan and its dialogues (upsert by id).
+func (a *Activities) SavePlan(ctx context.Context, in SavePlanInput) error {
+	p := &store.Plan{
+		ID: in.PlanID, UnitID: in.UnitID, Year: in.Year, ReferenceNo: in.ReferenceNo,
+		IssuingBody: in.IssuingBody, Title: in.Title, Policy: in.Policy, Status: "active", CreatedBy: in.Actor.ID,
+	}
+	rows := make([]store.Dialogue, 0, len(in.Dialogues))
+	for _, d := range in.Dialogues {
+		rows = append(rows, store.NewDialogueRow(in.PlanID, in.UnitID, d, in.Policy))
+	}
+	ev := store.NewEvent("plan/"+in.PlanID+"/created", in.Actor.ID, in.Actor.Role, "plan.created", "plan", in.PlanID, in.UnitID, in.Actor.RequestID,
+		map[string]any{"reference_no": in.ReferenceNo, "year": in.Year, "dialogues": len(in.Dialogues)})
+	if err := a.Store.SavePlan(ctx, p, rows, ev); err != nil {
+		return nonRetryableIfConflict(err)
+	}
+	a.log(ctx).Info("plan saved", zap.String("plan_id", in.PlanID), zap.Int("dialogues", len(rows)))
+	return nil
+}
+
+// ClosePlan marks a plan closed.
+func (a *Activities) ClosePlan(ctx context.Context, in ClosePlanInput) error {
+	ev := store.NewEvent("plan/"+in.PlanID+"/closed", "system", "", "plan.closed", "plan", in.PlanID, in.UnitID, "", nil)
+	return a.Store.ClosePlan(ctx, in.PlanID, in.At, ev)
+}
+
+// InsertDialogue adds an ad hoc dialogue row (upsert by id).
+func (a *Activities) InsertDialogue(ctx context.Context, in InsertDialogueInput) error {
+	row := store.NewDialogueRow(in.PlanID, in.UnitID, in.Spec, in.Policy)
+	ev := store.NewEvent("dialogue/"+in.Spec.ID+"/created", in.Actor.ID, in.Actor.Role, "dialogue.added", "dialogue", in.Spec.ID, in.UnitID, in.Actor.RequestID,
+		map[string]any{"plan_id": in.PlanID, "kind": in.Spec.Kind, "scheduled_at": in.Spec.ScheduledAt})
+	return nonRetryableIfConflict(a.Store.InsertDialogue(ctx, &row, ev))
+}
+
+// SetDialoguePhase writes a dialogue's new phase.
+func (a *Activities) SetDialoguePhase(ctx context.Context, in PhaseInput) error {
+	data := map[string]any{"phase": in.Phase}
+	if in.Reason != "" {
+		data["reason"] = in.Reason
+	}
+	ev := store.NewEvent("dialogue/"+in.DialogueID+"/phase/"+in.Phase, in.Actor.ID, in.Actor.Role, "dialogue."+in.Phase, "dialogue", in.DialogueID, in.UnitID, in.Actor.RequestID, data)
+	if err := a.Store.SetDialoguePhase(ctx, store.PhaseChange{DialogueID: in.DialogueID, Phase: in.Phase, At: in.At, Reason: in.Reason}, ev); err != nil {
+		return err
+	}
+	a.log(ctx).Info("dialogue phase", zap.String("dialogue_id", in.DialogueID), zap.String("phase", in.Phase))
+	return nil
+}
+
+// RescheduleDialogue writes a dialogue's new date and timetable.
+func (a *Activities) RescheduleDialogue(ctx context.Context, in RescheduleInput) error {
+	ev := store.NewEvent(fmt.Sprintf("dialogue/%s/rescheduled/%d", in.DialogueID, in.Generation), in.Actor.ID, in.Actor.Role, "dialogue.rescheduled", "dialogue", in.DialogueID, in.UnitID, in.Actor.RequestID,
+		map[string]any{"scheduled_at": in.ScheduledAt, "reason": in.Reason, "place": in.Place})
+	return a.Store.RescheduleDialogue(ctx, store.Reschedule{DialogueID: in.DialogueID, ScheduledAt: in.ScheduledAt, Window: in.Window, Generation: in.Generation, Place: in.Place}, ev)
+}
+
+// CloseSurvey stops accepting answers (the phase update waits for batches
+// in flight), stores the summary by field and sends the hosts a notice.
+func (a *Activities) CloseSurvey(ctx context.Context, in CloseSurveyInput) (CloseSurveyResult, error) {
+	ev := store.NewEvent("dialogue/"+in.DialogueID+"/phase/"+domain.PhaseAwaitingSession, "system", "", "dialogue.survey_closed", "dialogue", in.DialogueID, in.UnitID, "", nil)
+	if err := a.Store.SetDialoguePhase(ctx, store.PhaseChange{DialogueID: in.DialogueID, Phase: domain.PhaseAwaitingSession, At: in.At}, ev); err != nil {
+		return CloseSurveyResult{}, err
+	}
+	sum, err := a.Store.ComputeSurveySummary(ctx, in.DialogueID, in.At)
+	if err != nil {
+		return CloseSurveyResult{}, err
+	}
+	if err := a.Store.SaveSurveySummary(ctx, sum); err != nil {
+		return CloseSurveyResult{}, err
+	}
+	res := CloseSurveyResult{Total: sum.Total, ByField: map[string]int{}}
+	fieldsVI, fieldsEN := "", ""
+	for i, fc := range sum.ByField {
+		res.ByField[fc.Field] = fc.Count
+		if i < 5 {
+			fieldsVI += fmt.Sprintf("\n- %s: %d ý kiến", fc.Field, fc.Count)
+			fieldsEN += fmt.Sprintf("\n- %s: %d opinions", fc.Field, fc.Count)
+		}
+	}
+	when := in.SessionAt.In(domain.Location)
+	for i, h := range in.Hosts {
+		key := fmt.Sprintf("dialogue/%s/survey-summary/host/%d", in.DialogueID, i)
+		dlg := in.DialogueID
+		n := &store.Notification{
+			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, DialogueID: &dlg, Recipient: h.Name, Channel: "inbox",
+			SubjectVI: fmt.Sprintf("Tổng hợp phiếu xin ý kiến: %s", in.Title),
+			SubjectEN: fmt.Sprintf("Pre-meeting survey summary: %s", in.Title),
+			BodyVI: fmt.Sprintf("Kính gửi đồng chí %s,\nPhiếu xin ý kiến cho hội nghị ngày %s đã đóng với %d ý kiến. Các lĩnh vực nhiều ý kiến nhất:%s",
+				h.Name, when.Format("15:04 02/01/2006"), sum.Total, fieldsVI),
+			BodyEN: fmt.Sprintf("Dear %s,\nThe pre-meeting survey for the session on %s has closed with %d answers. Top fields:%s",
+				h.Name, when.Format("2006-01-02 15:04"), sum.Total, fieldsEN),
+		}
+		created, err := a.Store.SaveNotification(ctx, n)
+		if err != nil {
+			return CloseSurveyResult{}, err
+		}
+		if created {
+			res.Notified++
+			a.log(ctx).Info("host notified of survey summary", zap.String("dialogue_id", in.DialogueID), zap.String("host", h.Name))
+		}
+	}
+	return res, nil
+}
+
+// SaveSession writes the session record, opinions and conclusions.
+func (a *Activities) SaveSession(ctx context.Context, in SaveSessionInput) error {
+	s := in.Session
+	rec := store.SessionRecord{
+		Session: store.SessionRow{DialogueID: in.DialogueID, HeldAt: s.HeldAt, Chair: s.Chair, Attendance: s.Attendance, Notes: s.Notes, RecordedBy: in.Actor.ID, RecordedAt: in.At},
+	}
+	for i, o := range s.Opinions {
+		rec.Opinions = append(rec.Opinions, store.OpinionRow{
+			ID: StableID(fmt.Sprintf("dialogue/%s/opinion/%d", in.DialogueID, i+1)), DialogueID: in.DialogueID, Seq: i + 1,
+			Field: o.Field, Content: o.Content, Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: o.Answer,
+		})
+	}
+	for _, c := range s.Conclusions {
+		rec.Conclusions = append(rec.Conclusions, store.ConclusionRow{ID: c.ID, DialogueID: in.DialogueID, Seq: c.Seq, Content: c.Content})
+	}
+	ev := store.NewEvent("dialogue/"+in.DialogueID+"/session", in.Actor.ID, in.Actor.Role, "dialogue.session_recorded", "dialogue", in.DialogueID, in.UnitID, in.Actor.RequestID,
+		map[string]any{"opinions": len(s.Opinions), "conclusions": len(s.Conclusions), "attendance": s.Attendance.Total})
+	return a.Store.SaveSession(ctx, rec, ev)
+}
+
+// RaiseSessionMissed stores the alerts for a session not recorded in time:
+// one for the unit's planner and one for its MTTQ, exactly once per
+// schedule generation whatever the retries.
+func (a *Activities) RaiseSessionMissed(ctx context.Context, in SessionMissedInput) (SessionMissedResult, error) {
+	when := in.ScheduledAt.In(domain.Location)
+	due := in.DueBy.In(domain.Location)
+	var res SessionMissedResult
+	for _, role := range []string{domain.RolePlanner, domain.RoleMTTQ} {
+		key := fmt.Sprintf("dialogue/%s/session-missed/%d/%s", in.DialogueID, in.Generation, role)
+		plan, dlg := in.PlanID, in.DialogueID
+		al := &store.Alert{
+			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, RecipientRole: role, Kind: domain.AlertSessionMissed, Level: 1,
+			PlanID: &plan, DialogueID: &dlg,
+			TitleVI: fmt.Sprintf("Chưa ghi nhận kết quả hội nghị: %s", in.Title),
+			TitleEN: fmt.Sprintf("Session not recorded: %s", in.Title),
+			BodyVI: fmt.Sprintf("Hội nghị tiếp xúc, đối thoại dự kiến lúc %s nhưng đến %s vẫn chưa được ghi nhận kết quả. Đề nghị cập nhật kết quả hội nghị hoặc điều chỉnh lịch.",
+				when.Format("15:04 02/01/2006"), due.Format("15:04 02/01/2006")),
+			BodyEN: fmt.Sprintf("The dialogue scheduled for %s had no session recorded by %s. Please record the session or reschedule it.",
+				when.Format("2006-01-02 15:04"), due.Format("2006-01-02 15:04")),
+		}
+		created, err := a.Store.RaiseAlert(ctx, al)
+		if err != nil {
+			return res, err
+		}
+		if created {
+			res.Raised++
+			a.log(ctx).Warn("alert raised: session missed", zap.String("dialogue_id", in.DialogueID), zap.String("role", role))
+		}
+	}
+	return res, nil
+}
+
+// nonRetryableIfConflict turns a data conflict (which no retry can fix)
+// into a non-retryable application error.
+func nonRetryableIfConflict(err error) error {
+	if err == nil {
+		return nil
+	}
+	if isConflict(err) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "conflict", err)
+	}
+	return err
+}
+
+func isConflict(err error) bool {
+	return errors.Is(err, store.ErrConflict)
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Event is a row of the append-only audit log.
+type Event struct {
+	bun.BaseModel `bun:"table:events"`
+
+	ID         int64           `bun:"id,pk,autoincrement" json:"id"`
+	DedupKey   *string         `bun:"dedup_key" json:"-"`
+	At         time.Time       `bun:"at,nullzero,default:now()" json:"at"`
+	Actor      string          `bun:"actor" json:"actor"`
+	ActorRole  string          `bun:"actor_role" json:"actor_role"`
+	Action     string          `bun:"action" json:"action"`
+	EntityType string          `bun:"entity_type" json:"entity_type"`
+	EntityID   string          `bun:"entity_id,type:uuid" json:"entity_id"`
+	UnitID     *string         `bun:"unit_id,type:uuid" json:"unit_id,omitempty"`
+	RequestID  string          `bun:"request_id" json:"request_id,omitempty"`
+	Data       json.RawMessage `bun:"data,type:jsonb" json:"data"`
+}
+
+// NewEvent builds an event; dedupKey makes it exactly-once (pass "" for none).
+func NewEvent(dedupKey, actor, role, action, entityType, entityID, unitID, requestID string, data any) Event {
+	ev := Event{Actor: actor, ActorRole: role, Action: action, EntityType: entityType, EntityID: entityID, RequestID: requestID, Data: mustJSON(data)}
+	if dedupKey != "" {
+		ev.DedupKey = &dedupKey
+	}
+	if unitID != "" {
+		ev.UnitID = &unitID
+	}
+	if ev.Actor == "" {
+		ev.Actor = "system"
+	}
+	return ev
+}
+
+func appendEvent(ctx context.Context, db bun.IDB, ev Event) error {
+	if ev.EntityType == "" {
+		return nil
+	}
+	if ev.Data == nil {
+		ev.Data = json.RawMessage(`{}`)
+	}
+	if _, err := db.NewInsert().Model(&ev).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("append event: %w", err)
+	}
+	return nil
+}
+
+// AppendEvent writes one audit event (exactly once per dedup key).
+func (s *Store) AppendEvent(ctx context.Context, ev Event) error {
+	return appendEvent(ctx, s.DB, ev)
+}
+
+// ListEvents lists the events of one entity in order.
+func (s *Store) ListEvents(ctx context.Context, entityType, entityID string) ([]Event, error) {
+	evs := []Event{}
+	err := s.DB.NewSelect().Model(&evs).Where("entity_type = ? AND entity_id = ?", entityType, entityID).OrderExpr("id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return evs, nil
+}

@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS events;
+DROP FUNCTION IF EXISTS events_append_only();
+DROP TABLE IF EXISTS notifications;
+DROP TABLE IF EXISTS alerts;
+DROP TABLE IF EXISTS conclusions;
+DROP TABLE IF EXISTS opinions;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS survey_summaries;
+DROP TABLE IF EXISTS survey_responses;
+DROP TABLE IF EXISTS dialogues;
+DROP TABLE IF EXISTS plans;
+DROP TABLE IF EXISTS units;

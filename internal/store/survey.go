@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// SurveyResponse is one answer to a dialogue's pre-meeting survey.
+type SurveyResponse struct {
+	bun.BaseModel `bun:"table:survey_responses"`
+
+	ID              string    `bun:"id,pk,type:uuid" json:"id"`
+	DialogueID      string    `bun:"dialogue_id,type:uuid" json:"dialogue_id"`
+	Field           string    `bun:"field" json:"field"`
+	Content         string    `bun:"content" json:"content"`
+	RespondentName  string    `bun:"respondent_name" json:"respondent_name,omitempty"`
+	RespondentGroup string    `bun:"respondent_group" json:"respondent_group,omitempty"`
+	SubmittedAt     time.Time `bun:"submitted_at,nullzero,default:now()" json:"submitted_at"`
+}
+
+// SurveyClosedError says a survey is not accepting answers, and when its
+// window is.
+type SurveyClosedError struct {
+	Phase    string
+	OpensAt  time.Time
+	ClosesAt time.Time
+}
+
+func (e *SurveyClosedError) Error() string {
+	return fmt.Sprintf("survey not open (phase %s, window %s – %s)", e.Phase, e.OpensAt.Format(time.RFC3339), e.ClosesAt.Format(time.RFC3339))
+}
+
+// surveyChunk keeps one INSERT well under PostgreSQL's 65,535 parameters.
+const surveyChunk = 2000
+
+// InsertSurveyResponses stores answers in one transaction, but only while the
+// dialogue's survey is open: the dialogue row is locked FOR SHARE, so the
+// workflow's close (an UPDATE of that row) waits for this batch and the
+// summary counts every accepted answer. Responses with an id already stored
+// are skipped, so a retried batch is harmless. It returns how many rows were
+// new.
+func (s *Store) InsertSurveyResponses(ctx context.Context, dialogueID string, rs []SurveyResponse) (int, error) {
+	inserted := 0
+	err := s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		var d Dialogue
+		err := tx.NewSelect().Model(&d).Column("phase", "survey_opens_at", "survey_closes_at").
+			Where("id = ?", dialogueID).For("SHARE").Scan(ctx)
+		if err != nil {
+			return notFound(err, "insert survey responses")
+		}
+		if d.Phase != "survey_open" {
+			return &SurveyClosedError{Phase: d.Phase, OpensAt: d.SurveyOpensAt, ClosesAt: d.SurveyClosesAt}
+		}
+		for start := 0; start < len(rs); start += surveyChunk {
+			end := min(start+surveyChunk, len(rs))
+			chunk := rs[start:end]
+			res, err := tx.NewInsert().Model(&chunk).On("CONFLICT (id) DO NOTHING").Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("insert survey responses: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			inserted += int(n)
+		}
+		return nil
+	})
+	return inserted, err
+}
+
+// SurveyFilter narrows ListSurveyResponses.
+type SurveyFilter struct {
+	DialogueID string
+	Field      string
+	Limit      int
+	Offset     int
+}
+
+// ListSurveyResponses lists answers oldest first, with the total count.
+func (s *Store) ListSurveyResponses(ctx context.Context, f SurveyFilter) ([]SurveyResponse, int, error) {
+	rs := []SurveyResponse{}
+	q := s.DB.NewSelect().Model(&rs).Where("dialogue_id = ?", f.DialogueID).OrderExpr("submitted_at, id")
+	if f.Field != "" {
+		q = q.Where("field = ?", f.Field)
+	}
+	n, err := q.Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list survey responses: %w", err)
+	}
+	return rs, int(n), nil
+}
+
+// FieldCount is a count of answers in one field.
+type FieldCount struct {
+	Field string `bun:"field" json:"field"`
+	Count int    `bun:"count" json:"count"`
+}
+
+// Issue is one of the main issues raised: a repeated answer text and how
+// often it was sent.
+type Issue struct {
+	Field   string `bun:"field" json:"field"`
+	Content string `bun:"content" json:"content"`
+	Count   int    `bun:"count" json:"count"`
+}
+
+// SurveySummary is the summary of a survey by field.
+type SurveySummary struct {
+	bun.BaseModel `bun:"table:survey_summaries"`
+
+	DialogueID string       `bun:"dialogue_id,pk,type:uuid" json:"dialogue_id"`
+	Total      int          `bun:"total" json:"total"`
+	ByField    []FieldCount `bun:"by_field,type:jsonb" json:"by_field"`
+	MainIssues []Issue      `bun:"main_issues,type:jsonb" json:"main_issues"`
+	ComputedAt time.Time    `bun:"computed_at" json:"computed_at"`
+	// Final is true once the survey has closed and the summary is stored.
+	Final bool `bun:"-" json:"final"`
+}
+
+// mainIssuesLimit is how many recurring issues a summary lists.
+const mainIssuesLimit = 10
+
+// ComputeSurveySummary aggregates a dialogue's answers in SQL: counts by field
+// (largest first) and the most frequent answers (normalised text).
+func (s *Store) ComputeSurveySummary(ctx context.Context, dialogueID string, at time.Time) (*SurveySummary, error) {
+	sum := &SurveySummary{DialogueID: dialogueID, ComputedAt: at, ByField: []FieldCount{}, MainIssues: []Issue{}}
+	err := s.DB.NewSelect().TableExpr("survey_responses").ColumnExpr("field, count(*) AS count").
+		Where("dialogue_id = ?", dialogueID).GroupExpr("field").OrderExpr("count DESC, field").Scan(ctx, &sum.ByField)
+	if err != nil {
+		return nil, fmt.Errorf("summarise survey by field: %w", err)
+	}
+	err = s.DB.NewSelect().TableExpr("survey_responses").
+		ColumnExpr("field, min(content) AS content, count(*) AS count").
+		Where("dialogue_id = ?", dialogueID).
+		GroupExpr("field, lower(btrim(content))").
+		OrderExpr("count DESC, field, min(content)").Limit(int64(mainIssuesLimit)).Scan(ctx, &sum.MainIssues)
+	if err != nil {
+		return nil, fmt.Errorf("summarise survey issues: %w", err)
+	}
+	for _, fc := range sum.ByField {
+		sum.Total += fc.Count
+	}
+	return sum, nil
+}
+
+// SaveSurveySummary upserts the final summary of a closed survey.
+func (s *Store) SaveSurveySummary(ctx context.Context, sum *SurveySummary) error {
+	_, err := s.DB.NewInsert().Model(sum).
+		On("CONFLICT (dialogue_id) DO UPDATE").
+		Set("total = EXCLUDED.total, by_field = EXCLUDED.by_field, main_issues = EXCLUDED.main_issues, computed_at = EXCLUDED.computed_at").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("save survey summary: %w", err)
+	}
+	return nil
+}
+
+// GetSurveySummary returns the stored summary of a closed survey, or
+// ErrNotFound if none is stored yet.
+func (s *Store) GetSurveySummary(ctx context.Context, dialogueID string) (*SurveySummary, error) {
+	sum := new(SurveySummary)
+	err := s.DB.NewSelect().Model(sum).Where("dialogue_id = ?", dialogueID).Scan(ctx)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("get survey summary: %w", ErrNotFound)
+		}
+		return nil, fmt.Errorf("get survey summary: %w", err)
+	}
+	sum.Final = true
+	return sum, nil
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Unit is an administrative unit.
+type Unit struct {
+	bun.BaseModel `bun:"table:units"`
+
+	ID        string    `bun:"id,pk,type:uuid" json:"id"`
+	Code      *string   `bun:"code" json:"code,omitempty"`
+	ParentID  *string   `bun:"parent_id,type:uuid" json:"parent_id,omitempty"`
+	Level     string    `bun:"level" json:"level"`
+	Name      string    `bun:"name" json:"name"`
+	Path      string    `bun:"path" json:"-"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+}
+
+// CreateUnit inserts u under its parent, computing its path. Inserting the
+// same id again is a no-op that returns the stored row (idempotent).
+func (s *Store) CreateUnit(ctx context.Context, u *Unit) error {
+	u.Path = "/" + u.ID + "/"
+	if u.ParentID != nil {
+		parent, err := s.GetUnit(ctx, *u.ParentID)
+		if err != nil {
+			return err
+		}
+		u.Path = parent.Path + u.ID + "/"
+	}
+	_, err := s.DB.NewInsert().Model(u).On("CONFLICT (id) DO NOTHING").Returning("*").Exec(ctx)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("create unit: %w", ErrConflict)
+		}
+		return fmt.Errorf("create unit: %w", err)
+	}
+	return nil
+}
+
+// GetUnit reads one unit.
+func (s *Store) GetUnit(ctx context.Context, id string) (*Unit, error) {
+	u := new(Unit)
+	if err := s.DB.NewSelect().Model(u).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "get unit")
+	}
+	return u, nil
+}
+
+// UnitFilter narrows ListUnits.
+type UnitFilter struct {
+	ParentID string
+	Level    string
+	// Subtree, when set, keeps only units at or below this unit.
+	Subtree string
+	Limit   int
+	Offset  int
+}
+
+// ListUnits lists units ordered by path (a depth-first walk of the tree),
+// with the total count for pagination.
+func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
+	var units []Unit
+	q := s.DB.NewSelect().Model(&units).OrderExpr("path")
+	if f.ParentID != "" {
+		q = q.Where("parent_id = ?", f.ParentID)
+	}
+	if f.Level != "" {
+		q = q.Where("level = ?", f.Level)
+	}
+	if f.Subtree != "" {
+		q = q.Where("path LIKE (SELECT path FROM units WHERE id = ?) || '%'", f.Subtree)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
+	}
+	n, err := q.ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list units: %w", err)
+	}
+	return units, int(n), nil
+}
+
+// Children lists the direct children of a unit.
+func (s *Store) Children(ctx context.Context, id string) ([]Unit, error) {
+	units, _, err := s.ListUnits(ctx, UnitFilter{ParentID: id})
+	return units, err
+}

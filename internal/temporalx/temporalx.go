@@ -1,0 +1,50 @@
+// Package temporalx dials the Temporal client the way every command of the
+// service does: through zap, with the JSON data converter, retrying until
+// the server answers.
+package temporalx
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/logging"
+)
+
+// Options configures the client.
+type Options struct {
+	HostPort  string
+	Namespace string
+	Logger    *zap.Logger
+}
+
+// Lazy returns a client that connects on first use, so a process can start
+// (and report not-ready) while Temporal is still coming up.
+func Lazy(o Options) (client.Client, error) {
+	c, err := client.NewLazyClient(client.Options{HostPort: o.HostPort, Namespace: o.Namespace, Logger: logging.ForTemporal(o.Logger)})
+	if err != nil {
+		return nil, fmt.Errorf("create temporal client for %s: %w", o.HostPort, err)
+	}
+	return c, nil
+}
+
+// Dial connects, retrying with backoff until the server answers or ctx ends.
+func Dial(ctx context.Context, o Options) (client.Client, error) {
+	wait := 500 * time.Millisecond
+	for {
+		c, err := client.DialContext(ctx, client.Options{HostPort: o.HostPort, Namespace: o.Namespace, Logger: logging.ForTemporal(o.Logger)})
+		if err == nil {
+			return c, nil
+		}
+		o.Logger.Warn("temporal not reachable yet", zap.String("address", o.HostPort), zap.Error(err), zap.Duration("retry_in", wait))
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("dial temporal at %s: %w", o.HostPort, err)
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 10*time.Second)
+	}
+}

@@ -1,0 +1,65 @@
+// Package worker builds the Temporal worker of the service: it registers
+// the workflows and activities on the task queue and runs until its context
+// is cancelled.
+package worker
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// Options configures a worker.
+type Options struct {
+	TaskQueue string
+	// MaxConcurrentActivities caps activity executions (0 = SDK default).
+	MaxConcurrentActivities int
+	// WorkflowCacheSize sizes the process-wide sticky workflow cache
+	// (0 keeps the SDK default of 10,000). It is set once per process.
+	WorkflowCacheSize int
+}
+
+// New builds a worker with every workflow and activity registered.
+func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
+	tq := opts.TaskQueue
+	if tq == "" {
+		tq = workflows.DefaultTaskQueue
+	}
+	if opts.WorkflowCacheSize > 0 {
+		sdkworker.SetStickyWorkflowCacheSize(opts.WorkflowCacheSize)
+	}
+	w := sdkworker.New(c, tq, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
+	})
+	Register(w, acts)
+	return w
+}
+
+// Register puts the workflows and activities on a registry (a worker, or a
+// replayer in tests).
+func Register(r interface {
+	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
+	RegisterActivity(any)
+}, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.Plan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Dialogue, workflow.RegisterOptions{Name: workflows.DialogueWorkflowName})
+	if acts != nil {
+		r.RegisterActivity(acts)
+	}
+}
+
+// Run starts the worker and blocks until ctx is cancelled, then stops it.
+func Run(ctx context.Context, w sdkworker.Worker) error {
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

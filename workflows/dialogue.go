@@ -1,0 +1,396 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+// DialogueInput starts a dialogue workflow.
+type DialogueInput struct {
+	DialogueID string              `json:"dialogue_id"`
+	PlanID     string              `json:"plan_id"`
+	UnitID     string              `json:"unit_id"`
+	PlanYear   int                 `json:"plan_year"`
+	Spec       domain.DialogueSpec `json:"spec"`
+	Policy     domain.Policy       `json:"policy"`
+}
+
+// DialogueState is the live state of a dialogue, answered by QueryState and
+// by every Update.
+type DialogueState struct {
+	DialogueID   string        `json:"dialogue_id"`
+	Phase        string        `json:"phase"`
+	ScheduledAt  time.Time     `json:"scheduled_at"`
+	Window       domain.Window `json:"window"`
+	Generation   int           `json:"reschedule_count"`
+	CancelReason string        `json:"cancel_reason,omitempty"`
+	// NextEvent names what the workflow waits for next, and NextEventAt when.
+	NextEvent   string     `json:"next_event,omitempty"`
+	NextEventAt *time.Time `json:"next_event_at,omitempty"`
+	// SessionMissedAlerted is true once the missed-session alert has been
+	// raised for the current date.
+	SessionMissedAlerted bool `json:"session_missed_alerted"`
+}
+
+// DialogueResult is how a dialogue ended.
+type DialogueResult struct {
+	DialogueID string `json:"dialogue_id"`
+	Phase      string `json:"phase"`
+}
+
+// RescheduleRequest is the argument of UpdateReschedule.
+type RescheduleRequest struct {
+	ScheduledAt time.Time    `json:"scheduled_at"`
+	Place       string       `json:"place,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
+	Actor       domain.Actor `json:"actor"`
+}
+
+// CancelRequest is the argument of UpdateCancel.
+type CancelRequest struct {
+	Reason string       `json:"reason"`
+	Actor  domain.Actor `json:"actor"`
+}
+
+// RecordSessionRequest is the argument of UpdateRecordSession.
+type RecordSessionRequest struct {
+	Session domain.Session `json:"session"`
+	Actor   domain.Actor   `json:"actor"`
+}
+
+// dialogue is the state of one running dialogue workflow.
+type dialogue struct {
+	in           DialogueInput
+	phase        string
+	scheduledAt  time.Time
+	window       domain.Window
+	generation   int
+	cancelled    bool
+	cancelReason string
+	recorded     bool
+	alertedGen   int // generation+1 for which the missed alert was raised; 0 = none
+	nextEvent    string
+	nextEventAt  time.Time
+}
+
+// Dialogue runs one dialogue: open survey → close survey → await session →
+// follow up → close. Reschedule moves every pending timer; cancel ends it.
+func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
+	if err := validateDialogueInput(in); err != nil {
+		return DialogueResult{}, err
+	}
+	d := &dialogue{in: in, phase: domain.PhaseScheduled, scheduledAt: in.Spec.ScheduledAt, window: domain.WindowFor(in.Spec.ScheduledAt, in.Policy)}
+	if err := d.setup(ctx); err != nil {
+		return DialogueResult{}, err
+	}
+	if d.openSurvey(ctx) && d.closeSurvey(ctx) && d.awaitSession(ctx) {
+		d.followUp(ctx)
+		d.close(ctx)
+	}
+	// Let Update handlers in flight finish before the workflow completes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return DialogueResult{}, err
+	}
+	return DialogueResult{DialogueID: in.DialogueID, Phase: d.phase}, nil
+}
+
+func validateDialogueInput(in DialogueInput) error {
+	switch {
+	case in.DialogueID == "" || in.PlanID == "" || in.UnitID == "":
+		return invalid("dialogue input needs dialogue, plan and unit ids")
+	case in.Spec.ScheduledAt.IsZero():
+		return invalid("dialogue input needs a date")
+	case in.Policy.SurveyClose > in.Policy.SurveyLead:
+		return invalid("survey must close after it opens")
+	}
+	return nil
+}
+
+// setup registers the query and the Updates.
+func (d *dialogue) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (DialogueState, error) { return d.state(), nil }); err != nil {
+		return fmt.Errorf("register query: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReschedule, d.reschedule,
+		workflow.UpdateHandlerOptions{Validator: d.validateReschedule}); err != nil {
+		return fmt.Errorf("register reschedule: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancel, d.cancel,
+		workflow.UpdateHandlerOptions{Validator: d.validateCancel}); err != nil {
+		return fmt.Errorf("register cancel: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordSession, d.recordSession,
+		workflow.UpdateHandlerOptions{Validator: d.validateRecordSession}); err != nil {
+		return fmt.Errorf("register record session: %w", err)
+	}
+	return nil
+}
+
+func (d *dialogue) state() DialogueState {
+	st := DialogueState{
+		DialogueID: d.in.DialogueID, Phase: d.phase, ScheduledAt: d.scheduledAt, Window: d.window,
+		Generation: d.generation, CancelReason: d.cancelReason, NextEvent: d.nextEvent,
+		SessionMissedAlerted: d.alertedGen == d.generation+1,
+	}
+	if !d.nextEventAt.IsZero() {
+		t := d.nextEventAt
+		st.NextEventAt = &t
+	}
+	return st
+}
+
+func (d *dialogue) terminal() bool {
+	return d.phase == domain.PhaseClosed || d.phase == domain.PhaseCancelled
+}
+
+// sleepUntil waits until target() is reached, re-reading the target after
+// every reschedule. It returns false if the dialogue was cancelled, and true
+// when the target passed or done() became true.
+func (d *dialogue) sleepUntil(ctx workflow.Context, event string, target func() time.Time, done func() bool) bool {
+	for {
+		if d.cancelled {
+			return false
+		}
+		if done != nil && done() {
+			return true
+		}
+		at := target()
+		wait := at.Sub(workflow.Now(ctx))
+		if wait <= 0 {
+			return true
+		}
+		d.nextEvent, d.nextEventAt = event, at
+		gen := d.generation
+		changed, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
+			return d.cancelled || d.generation != gen || (done != nil && done())
+		})
+		if err != nil {
+			return false // the workflow itself is being cancelled
+		}
+		if !changed {
+			return true // the timer fired
+		}
+	}
+}
+
+func (d *dialogue) setPhase(ctx workflow.Context, phase string, actor domain.Actor, reason string) {
+	in := activities.PhaseInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Phase: phase, At: workflow.Now(ctx), Reason: reason, Actor: actor}
+	var acts *activities.Activities
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.SetDialoguePhase, in).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("set dialogue phase failed", "phase", phase, "error", err)
+	}
+	if !d.cancelled {
+		d.phase = phase
+	}
+}
+
+// openSurvey waits for the survey window to open, then opens it.
+func (d *dialogue) openSurvey(ctx workflow.Context) bool {
+	if !d.sleepUntil(ctx, "survey_opens", func() time.Time { return d.window.SurveyOpensAt }, nil) {
+		return false
+	}
+	d.setPhase(ctx, domain.PhaseSurveyOpen, domain.Actor{ID: "system"}, "")
+	return !d.cancelled
+}
+
+// closeSurvey waits for the survey window to close, then closes it: the
+// summary by field is written and the hosts get a notice.
+func (d *dialogue) closeSurvey(ctx workflow.Context) bool {
+	if !d.sleepUntil(ctx, "survey_closes", func() time.Time { return d.window.SurveyClosesAt }, nil) {
+		return false
+	}
+	var acts *activities.Activities
+	in := activities.CloseSurveyInput{
+		DialogueID: d.in.DialogueID, PlanID: d.in.PlanID, UnitID: d.in.UnitID, Title: d.title(),
+		SessionAt: d.scheduledAt, Hosts: d.in.Spec.Hosts, At: workflow.Now(ctx),
+	}
+	var res activities.CloseSurveyResult
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.CloseSurvey, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("close survey failed", "error", err)
+	}
+	if !d.cancelled {
+		d.phase = domain.PhaseAwaitingSession
+	}
+	return !d.cancelled
+}
+
+// awaitSession waits for the session to be recorded. Once the grace after
+// the date has passed, it raises the missed-session alert (once per date)
+// and keeps waiting.
+func (d *dialogue) awaitSession(ctx workflow.Context) bool {
+	for !d.recorded && !d.cancelled {
+		if d.alertedGen != d.generation+1 {
+			if !d.sleepUntil(ctx, "session_due", func() time.Time { return d.window.SessionDueBy }, func() bool { return d.recorded }) {
+				return false
+			}
+			if d.recorded {
+				break
+			}
+			if !d.window.SessionDueBy.After(workflow.Now(ctx)) && d.alertedGen != d.generation+1 {
+				d.raiseSessionMissed(ctx)
+			}
+			continue
+		}
+		d.nextEvent, d.nextEventAt = "session_recorded", time.Time{}
+		gen := d.generation
+		if err := workflow.Await(ctx, func() bool { return d.recorded || d.cancelled || d.generation != gen }); err != nil {
+			return false
+		}
+	}
+	d.nextEvent, d.nextEventAt = "", time.Time{}
+	return d.recorded && !d.cancelled
+}
+
+func (d *dialogue) raiseSessionMissed(ctx workflow.Context) {
+	var acts *activities.Activities
+	in := activities.SessionMissedInput{
+		DialogueID: d.in.DialogueID, PlanID: d.in.PlanID, UnitID: d.in.UnitID, Title: d.title(),
+		ScheduledAt: d.scheduledAt, DueBy: d.window.SessionDueBy, Generation: d.generation,
+	}
+	var res activities.SessionMissedResult
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.RaiseSessionMissed, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("raise session missed failed", "error", err)
+		return
+	}
+	d.alertedGen = d.generation + 1
+}
+
+// followUp is the seam where the chair's conclusions become follow-up tasks
+// (task workflows) that the dialogue waits for before it closes.
+func (d *dialogue) followUp(ctx workflow.Context) {}
+
+func (d *dialogue) close(ctx workflow.Context) {
+	d.setPhase(ctx, domain.PhaseClosed, domain.Actor{ID: "system"}, "")
+}
+
+func (d *dialogue) title() string {
+	if d.in.Spec.Title != "" {
+		return d.in.Spec.Title
+	}
+	if d.in.Spec.Topic != "" {
+		return d.in.Spec.Topic
+	}
+	return "Hội nghị " + d.scheduledAt.In(domain.Location).Format("02/01/2006")
+}
+
+func (d *dialogue) validateReschedule(ctx workflow.Context, r RescheduleRequest) error {
+	if d.terminal() || d.recorded || d.phase == domain.PhaseSessionRecorded {
+		return conflict(fmt.Sprintf("dialogue is %s and can no longer be rescheduled", d.phase))
+	}
+	if d.cancelled {
+		return conflict("dialogue is cancelled")
+	}
+	if r.ScheduledAt.IsZero() {
+		return invalid("scheduled_at is required")
+	}
+	if !r.ScheduledAt.After(workflow.Now(ctx)) {
+		return invalid("the new date must be in the future")
+	}
+	if y := r.ScheduledAt.In(domain.Location).Year(); y != d.in.PlanYear {
+		return invalid(fmt.Sprintf("the new date is in %d, outside the plan year %d", y, d.in.PlanYear))
+	}
+	if r.ScheduledAt.Equal(d.scheduledAt) {
+		return invalid("the new date is the current date")
+	}
+	return nil
+}
+
+func (d *dialogue) reschedule(ctx workflow.Context, r RescheduleRequest) (DialogueState, error) {
+	gen := d.generation + 1
+	w := domain.WindowFor(r.ScheduledAt, d.in.Policy)
+	var acts *activities.Activities
+	in := activities.RescheduleInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, ScheduledAt: r.ScheduledAt, Window: w, Generation: gen, Place: r.Place, Reason: r.Reason, Actor: r.Actor}
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.RescheduleDialogue, in).Get(ctx, nil); err != nil {
+		return DialogueState{}, fmt.Errorf("save new date: %w", err)
+	}
+	d.scheduledAt, d.window, d.generation = r.ScheduledAt, w, gen
+	return d.state(), nil
+}
+
+func (d *dialogue) validateCancel(ctx workflow.Context, r CancelRequest) error {
+	if d.terminal() || d.cancelled {
+		return conflict(fmt.Sprintf("dialogue is already %s", d.phase))
+	}
+	if d.recorded || d.phase == domain.PhaseSessionRecorded {
+		return conflict("the session has been recorded; the dialogue can no longer be cancelled")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return invalid("a reason is required")
+	}
+	return nil
+}
+
+func (d *dialogue) cancel(ctx workflow.Context, r CancelRequest) (DialogueState, error) {
+	var acts *activities.Activities
+	in := activities.PhaseInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Phase: domain.PhaseCancelled, At: workflow.Now(ctx), Reason: r.Reason, Actor: r.Actor}
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SetDialoguePhase, in).Get(ctx, nil); err != nil {
+		return DialogueState{}, fmt.Errorf("save cancellation: %w", err)
+	}
+	d.cancelled, d.cancelReason, d.phase = true, r.Reason, domain.PhaseCancelled
+	d.nextEvent, d.nextEventAt = "", time.Time{}
+	return d.state(), nil
+}
+
+func (d *dialogue) validateRecordSession(ctx workflow.Context, r RecordSessionRequest) error {
+	switch {
+	case d.terminal() || d.cancelled:
+		return conflict(fmt.Sprintf("dialogue is %s", d.phase))
+	case d.recorded:
+		return conflict("the session has already been recorded")
+	case d.phase == domain.PhaseScheduled || d.phase == domain.PhaseSurveyOpen:
+		return conflict("the survey has not closed yet: reschedule the dialogue to an earlier date first")
+	}
+	return ValidateSession(r.Session, workflow.Now(ctx))
+}
+
+// ValidateSession checks a session record's content; the API runs it too so
+// clients get field-level errors before anything reaches the workflow.
+func ValidateSession(s domain.Session, now time.Time) error {
+	var errs []string
+	if s.HeldAt.IsZero() {
+		errs = append(errs, "held_at is required")
+	} else if s.HeldAt.After(now.Add(time.Hour)) {
+		errs = append(errs, "held_at is in the future")
+	}
+	if s.Attendance.Total < 0 {
+		errs = append(errs, "attendance.total must not be negative")
+	}
+	for i, o := range s.Opinions {
+		if strings.TrimSpace(o.Field) == "" || strings.TrimSpace(o.Content) == "" {
+			errs = append(errs, fmt.Sprintf("opinions[%d] needs field and content", i))
+		}
+		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
+			errs = append(errs, fmt.Sprintf("opinions[%d].source must be survey or floor", i))
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range s.Conclusions {
+		if c.ID == "" || strings.TrimSpace(c.Content) == "" {
+			errs = append(errs, fmt.Sprintf("conclusions[%d] needs id and content", i))
+		}
+		if seen[c.ID] {
+			errs = append(errs, fmt.Sprintf("conclusions[%d] repeats id %s", i, c.ID))
+		}
+		seen[c.ID] = true
+	}
+	if len(errs) > 0 {
+		return invalid(strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (DialogueState, error) {
+	var acts *activities.Activities
+	in := activities.SaveSessionInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Session: r.Session, At: workflow.Now(ctx), Actor: r.Actor}
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SaveSession, in).Get(ctx, nil); err != nil {
+		return DialogueState{}, fmt.Errorf("save session: %w", err)
+	}
+	d.recorded, d.phase = true, domain.PhaseSessionRecorded
+	return d.state(), nil
+}

@@ -1,0 +1,44 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// backgroundActivity is for writes the workflow must get done eventually:
+// it retries until the database is back.
+func backgroundActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// commandActivity is for writes done inside an Update handler: a caller is
+// waiting, so it gives up after a few attempts and the caller gets an error
+// while the workflow state stays unchanged.
+func commandActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 15 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    200 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    2 * time.Second,
+			MaximumAttempts:    4,
+		},
+	})
+}
+
+func invalid(msg string) error {
+	return temporal.NewApplicationError(msg, ErrTypeInvalid)
+}
+
+func conflict(msg string) error {
+	return temporal.NewApplicationError(msg, ErrTypeConflict)
+}

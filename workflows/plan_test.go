@@ -1,0 +1,145 @@
+package workflows
+
+import (
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+func planInput(dates ...time.Time) PlanInput {
+	in := PlanInput{PlanID: "p1", UnitID: "u1", Year: 2026, ReferenceNo: "55-KH/HU", IssuingBody: "Huyện ủy", Policy: policy}
+	for i, at := range dates {
+		in.Dialogues = append(in.Dialogues, domain.DialogueSpec{
+			ID: "d" + string(rune('1'+i)), Seq: i + 1, Kind: domain.KindPeriodic, ScheduledAt: at,
+			Hosts: []domain.Host{{Name: "Chủ tịch UBND"}},
+		})
+	}
+	return in
+}
+
+func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
+	env := newEnv(t)
+	rec := mockActivities(env)
+	d1 := t0.Add(20 * 24 * time.Hour)
+	d2 := t0.Add(60 * 24 * time.Hour)
+	in := planInput(d1, d2)
+
+	var saved PlanState
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(UpdatePlanSaved, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("saved rejected: %v", err) },
+			OnComplete: func(v any, err error) {
+				if err != nil {
+					t.Errorf("saved: %v", err)
+				}
+				saved, _ = v.(PlanState)
+			},
+		})
+	}, time.Second)
+	// Cancel the first dialogue, and record no session for the second: the
+	// plan must still wait for it, so cancel it late in the year to let the
+	// plan end.
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow("noop", nil)
+	}, time.Hour)
+	adhoc := domain.DialogueSpec{ID: "d9", Seq: 3, Kind: domain.KindAdhoc, ScheduledAt: t0.Add(40 * 24 * time.Hour), Hosts: []domain.Host{{Name: "Bí thư"}}, Topic: "Giải phóng mặt bằng"}
+	var added AddDialogueResult
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(UpdateAddDialogue, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("add rejected: %v", err) },
+			OnComplete: func(v any, err error) {
+				if err != nil {
+					t.Errorf("add: %v", err)
+				}
+				added, _ = v.(AddDialogueResult)
+			},
+		}, AddDialogueRequest{Spec: adhoc})
+	}, 2*time.Hour)
+	var dup error
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(UpdateAddDialogue, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { dup = err }, OnComplete: func(any, error) {},
+		}, AddDialogueRequest{Spec: adhoc})
+	}, 3*time.Hour)
+	// The child dialogues end on their own only when a session is recorded or
+	// they are cancelled; cancel each through its own workflow ID.
+	for _, id := range []string{"d1", "d2", "d9"} {
+		id := id
+		env.RegisterDelayedCallback(func() {
+			env.UpdateWorkflowByID(DialogueWorkflowID(id), UpdateCancel, "cancel-"+id, &testsuite.TestUpdateCallback{
+				OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel %s rejected: %v", id, err) }, OnComplete: func(any, error) {},
+			}, CancelRequest{Reason: "test"})
+		}, 100*24*time.Hour)
+	}
+	env.ExecuteWorkflow(PlanWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("plan error: %v", err)
+	}
+	if !saved.Saved || rec.plans != 1 {
+		t.Errorf("saved state %+v, SavePlan calls %d", saved, rec.plans)
+	}
+	if added.WorkflowID != "dialogue/d9" || len(rec.added) != 1 {
+		t.Errorf("added %+v, InsertDialogue calls %v", added, rec.added)
+	}
+	if dup == nil {
+		t.Errorf("adding the same dialogue twice must be refused")
+	}
+	var res PlanResult
+	if err := env.GetWorkflowResult(&res); err != nil || res.Dialogues != 3 {
+		t.Errorf("result %+v %v", res, err)
+	}
+	if now := env.Now(); now.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Location)) {
+		t.Errorf("plan ended at %v, before the year was over", now)
+	}
+}
+
+func TestPlanWaitsForOpenDialoguesAfterYearEnd(t *testing.T) {
+	env := newEnv(t)
+	mockActivities(env)
+	late := time.Date(2026, 12, 30, 8, 0, 0, 0, domain.Location)
+	in := planInput(late)
+	// The session of 30 December is recorded on 5 January: the plan must
+	// still be running then.
+	recorded := false
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflowByID(DialogueWorkflowID("d1"), UpdateRecordSession, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("session rejected: %v", err) },
+			OnComplete: func(_ any, err error) { recorded = err == nil },
+		}, RecordSessionRequest{Session: session(late)})
+	}, time.Date(2027, 1, 5, 8, 0, 0, 0, domain.Location).Sub(t0))
+	env.ExecuteWorkflow(PlanWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("plan error: %v", err)
+	}
+	if !recorded {
+		t.Fatal("session after year end was not recorded")
+	}
+	if now := env.Now(); now.Before(time.Date(2027, 1, 5, 8, 0, 0, 0, domain.Location)) {
+		t.Errorf("plan ended at %v, before its last dialogue closed", now)
+	}
+}
+
+func TestValidatePlanInput(t *testing.T) {
+	good := planInput(t0.Add(24 * time.Hour))
+	if err := ValidatePlanInput(good); err != nil {
+		t.Fatalf("valid input refused: %v", err)
+	}
+	bad := []func(*PlanInput){
+		func(p *PlanInput) { p.Year = 1999 },
+		func(p *PlanInput) { p.Policy.SurveyClose = p.Policy.SurveyLead },
+		func(p *PlanInput) { p.Dialogues[0].Hosts = nil },
+		func(p *PlanInput) { p.Dialogues[0].ScheduledAt = time.Date(2027, 2, 1, 0, 0, 0, 0, domain.Location) },
+		func(p *PlanInput) { p.Dialogues[0].Kind = "thematic" },
+		func(p *PlanInput) { p.Dialogues[0].Kind = "weekly" },
+	}
+	for i, mutate := range bad {
+		in := planInput(t0.Add(24 * time.Hour))
+		mutate(&in)
+		if err := ValidatePlanInput(in); err == nil {
+			t.Errorf("case %d: invalid input accepted", i)
+		}
+	}
+}
