@@ -1,0 +1,84 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+var recipientRoles = map[string]bool{
+	domain.RolePlanner: true, domain.RoleHost: true, domain.RoleOfficer: true,
+	domain.RoleMonitor: true, domain.RoleMTTQ: true, domain.RoleAdmin: true,
+}
+
+func (s *Server) listAlerts(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	f := store.AlertFilter{Limit: limit, Offset: offset, Subtree: true}
+	f.UnitID = uuidQuery(c, "unit_id", &errs)
+	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
+	if v := c.Query("subtree"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fieldError("subtree", "invalid_boolean"))
+		}
+		f.Subtree = b
+	}
+	if v := c.Query("recipient_role"); v != "" {
+		if !recipientRoles[v] {
+			errs = append(errs, fieldError("recipient_role", "invalid_enum"))
+		}
+		f.RecipientRole = v
+	}
+	if v := c.Query("status"); v != "" {
+		if v != "open" && v != "acknowledged" {
+			errs = append(errs, fieldError("status", "invalid_enum"))
+		}
+		f.Status = v
+	}
+	f.Kind = c.Query("kind")
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	as, total, err := s.Store.ListAlerts(c.Request.Context(), f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, Page[store.Alert]{Items: as, Total: total, Limit: limit, Offset: offset})
+}
+
+func (s *Server) ackAlert(c *gin.Context) {
+	id, err := uuidParam(c, "id", "cảnh báo", "Alert")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	a, err := s.Store.GetAlert(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("cảnh báo", "Alert")
+		}
+		abort(c, err)
+		return
+	}
+	act := actor(c)
+	ev := store.NewEvent("", act.ID, act.Role, "alert.acknowledged", "alert", a.ID, a.UnitID, act.RequestID, map[string]any{"kind": a.Kind})
+	a, err = s.Store.AckAlert(ctx, id, act.ID, s.now(), ev)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, a)
+}

@@ -1,0 +1,238 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/isoduration"
+)
+
+// decodeJSON reads the request body into dst strictly: JSON only, no
+// unknown fields, no trailing data, right types. Every failure is a 4xx
+// with the field at fault.
+func decodeJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return newError(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+				"Nội dung phải ở dạng JSON (Content-Type: application/json).", "The body must be JSON (Content-Type: application/json).")
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+				fmt.Sprintf("Nội dung yêu cầu vượt quá %d byte.", tooLarge.Limit), fmt.Sprintf("The request body exceeds %d bytes.", tooLarge.Limit))
+		}
+		return newError(http.StatusBadRequest, CodeMalformedJSON, "Không đọc được nội dung yêu cầu.", "Could not read the request body.")
+	}
+	return decodeBytes(body, dst)
+}
+
+func decodeBytes(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return newError(http.StatusBadRequest, CodeMalformedJSON, "Thiếu nội dung JSON.", "The JSON body is missing.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return newError(http.StatusBadRequest, CodeMalformedJSON, "Có dữ liệu thừa sau đối tượng JSON.", "Unexpected data after the JSON value.")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &syntaxErr):
+		return newError(http.StatusBadRequest, CodeMalformedJSON,
+			fmt.Sprintf("JSON sai cú pháp tại vị trí %d.", syntaxErr.Offset), fmt.Sprintf("Malformed JSON at offset %d.", syntaxErr.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return newError(http.StatusBadRequest, CodeMalformedJSON, "JSON bị cắt cụt.", "The JSON body ends unexpectedly.")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return validationError(fieldErrorMsg(field, "invalid_type",
+			fmt.Sprintf("Kiểu dữ liệu không đúng: cần %s, nhận được %s.", typeName(typeErr.Type.String()), typeErr.Value),
+			fmt.Sprintf("Wrong type: expected %s, got %s.", typeName(typeErr.Type.String()), typeErr.Value)))
+	case errors.As(err, &timeErr):
+		return validationError(fieldError("(date-time)", "invalid_datetime"))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return validationError(fieldError(name, "unknown_field"))
+	}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return validationError(*fe)
+	}
+	return newError(http.StatusBadRequest, CodeMalformedJSON, "JSON không hợp lệ: "+err.Error(), "Invalid JSON: "+err.Error())
+}
+
+func (f *FieldError) Error() string { return f.Field + ": " + f.Code }
+
+func typeName(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "integer"
+	case strings.Contains(goType, "float"):
+		return "number"
+	case goType == "string" || goType == "api.Timestamp" || goType == "api.Duration":
+		return "string"
+	case goType == "bool":
+		return "boolean"
+	case strings.HasPrefix(goType, "[]"):
+		return "array"
+	default:
+		return "object"
+	}
+}
+
+// Timestamp is an RFC 3339 date-time field that remembers whether it was
+// present and valid, so handlers can report the exact field.
+type Timestamp struct {
+	Time  time.Time
+	Set   bool
+	Valid bool
+	Raw   string
+}
+
+// UnmarshalJSON accepts a JSON string; a bad format is recorded, not
+// returned, so the handler names the field in its error.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	t.Set = true
+	if string(b) == "null" {
+		t.Set = false
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: typeOfString}
+	}
+	t.Raw = s
+	tm, err := time.Parse(time.RFC3339, s)
+	if err == nil {
+		t.Time, t.Valid = tm, true
+	}
+	return nil
+}
+
+// check appends the field error for a missing or malformed timestamp.
+func (t Timestamp) check(field string, required bool, errs *[]FieldError) bool {
+	switch {
+	case !t.Set && required:
+		*errs = append(*errs, fieldError(field, "required"))
+		return false
+	case t.Set && !t.Valid:
+		*errs = append(*errs, fieldError(field, "invalid_datetime"))
+		return false
+	}
+	return t.Valid
+}
+
+// Duration is an ISO 8601 duration field ("P14D").
+type Duration struct {
+	D     time.Duration
+	Set   bool
+	Valid bool
+	Raw   string
+}
+
+// UnmarshalJSON accepts a JSON string holding an ISO 8601 duration.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	d.Set = true
+	if string(b) == "null" {
+		d.Set = false
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: typeOfString}
+	}
+	d.Raw = s
+	v, err := isoduration.Parse(s)
+	if err == nil {
+		d.D, d.Valid = v, true
+	}
+	return nil
+}
+
+// pagination reads limit and offset query parameters.
+func pagination(c *gin.Context) (limit, offset int, err error) {
+	limit, offset = 50, 0
+	var errs []FieldError
+	if v := c.Query("limit"); v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < 1 || n > 500 {
+			errs = append(errs, fieldErrorMsg("limit", "out_of_range", "limit phải từ 1 đến 500.", "limit must be between 1 and 500."))
+		} else {
+			limit = n
+		}
+	}
+	if v := c.Query("offset"); v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil || n < 0 {
+			errs = append(errs, fieldErrorMsg("offset", "out_of_range", "offset phải là số nguyên không âm.", "offset must be a non-negative integer."))
+		} else {
+			offset = n
+		}
+	}
+	if len(errs) > 0 {
+		return 0, 0, validationError(errs...)
+	}
+	return limit, offset, nil
+}
+
+// uuidParam reads a path parameter that must be a UUID; a malformed one is
+// a 404 (no such resource), not a 500.
+func uuidParam(c *gin.Context, name, whatVI, whatEN string) (string, error) {
+	v := c.Param(name)
+	id, err := uuid.Parse(v)
+	if err != nil {
+		return "", notFoundError(whatVI, whatEN)
+	}
+	return id.String(), nil
+}
+
+// uuidQuery reads an optional query parameter that must be a UUID.
+func uuidQuery(c *gin.Context, name string, errs *[]FieldError) string {
+	v := c.Query(name)
+	if v == "" {
+		return ""
+	}
+	id, err := uuid.Parse(v)
+	if err != nil {
+		*errs = append(*errs, fieldError(name, "invalid_id"))
+		return ""
+	}
+	return id.String()
+}
+
+// Page is the envelope of every list response.
+type Page[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+var typeOfString = reflect.TypeOf("")

@@ -1,0 +1,314 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// DialogueView is GET /dialogues/{id}: the record, its session and survey
+// summary when they exist, the notices sent, and the live workflow state.
+type DialogueView struct {
+	DialogueSummary
+	Session       *store.SessionRecord     `json:"session,omitempty"`
+	SurveySummary *store.SurveySummary     `json:"survey_summary,omitempty"`
+	Notifications []store.Notification     `json:"notifications"`
+	Live          *workflows.DialogueState `json:"live,omitempty"`
+	LiveError     string                   `json:"live_error,omitempty"`
+}
+
+func (s *Server) loadDialogue(c *gin.Context) (*store.Dialogue, bool) {
+	id, err := uuidParam(c, "id", "hội nghị", "Dialogue")
+	if err != nil {
+		abort(c, err)
+		return nil, false
+	}
+	d, err := s.Store.GetDialogue(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("hội nghị", "Dialogue")
+		}
+		abort(c, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func (s *Server) getDialogue(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	view, err := s.dialogueView(c.Request.Context(), d, true)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool) (*DialogueView, error) {
+	view := &DialogueView{DialogueSummary: summarise(*d)}
+	if rec, err := s.Store.GetSession(ctx, d.ID); err == nil {
+		view.Session = rec
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if sum, err := s.Store.GetSurveySummary(ctx, d.ID); err == nil {
+		view.SurveySummary = sum
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	ns, err := s.Store.ListNotifications(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	view.Notifications = ns
+	if live {
+		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		var st workflows.DialogueState
+		if err := s.query(qctx, workflows.DialogueWorkflowID(d.ID), &st); err != nil {
+			view.LiveError = liveError(err)
+		} else {
+			view.Live = &st
+		}
+	}
+	return view, nil
+}
+
+// update sends an Update to a dialogue workflow and waits for its result.
+func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) error {
+	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
+	defer cancel()
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{arg},
+	})
+	if err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	if err := h.Get(ctx, result); err != nil {
+		return fmt.Errorf("update %s: %w", name, err)
+	}
+	return nil
+}
+
+// respondDialogue re-reads the dialogue after a command and answers with it.
+func (s *Server) respondDialogue(c *gin.Context, id string) {
+	d, err := s.Store.GetDialogue(c.Request.Context(), id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	view, err := s.dialogueView(c.Request.Context(), d, true)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+// RescheduleRequest is the body of POST /dialogues/{id}/reschedule.
+type RescheduleRequest struct {
+	ScheduledAt Timestamp `json:"scheduled_at"`
+	Place       string    `json:"place"`
+	Reason      string    `json:"reason"`
+}
+
+func (s *Server) rescheduleDialogue(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	var req RescheduleRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	p, err := s.Store.GetPlan(c.Request.Context(), d.PlanID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	if req.ScheduledAt.check("scheduled_at", true, &errs) {
+		t := req.ScheduledAt.Time
+		switch {
+		case t.In(domain.Location).Year() != p.Year:
+			errs = append(errs, fieldErrorMsg("scheduled_at", "outside_plan_year",
+				fmt.Sprintf("Ngày mới nằm ngoài năm %d của kế hoạch.", p.Year), fmt.Sprintf("The new date is outside the plan year %d.", p.Year)))
+		case !t.After(s.now()):
+			errs = append(errs, fieldError("scheduled_at", "in_past"))
+		case t.Equal(d.ScheduledAt):
+			errs = append(errs, fieldError("scheduled_at", "same_date"))
+		}
+	}
+	checkText(&errs, "place", req.Place, false, 500)
+	checkText(&errs, "reason", req.Reason, false, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	var st workflows.DialogueState
+	arg := workflows.RescheduleRequest{ScheduledAt: req.ScheduledAt.Time, Place: strings.TrimSpace(req.Place), Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
+	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateReschedule, arg, &st); err != nil {
+		abort(c, err)
+		return
+	}
+	s.respondDialogue(c, d.ID)
+}
+
+// CancelRequest is the body of POST /dialogues/{id}/cancel.
+type CancelRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) cancelDialogue(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	var req CancelRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	checkText(&errs, "reason", req.Reason, true, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	var st workflows.DialogueState
+	arg := workflows.CancelRequest{Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
+	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateCancel, arg, &st); err != nil {
+		abort(c, err)
+		return
+	}
+	s.respondDialogue(c, d.ID)
+}
+
+// AttendanceRequest is who came to a session.
+type AttendanceRequest struct {
+	Total  *int           `json:"total"`
+	Groups map[string]int `json:"groups"`
+}
+
+// OpinionRequest is an opinion raised at a session.
+type OpinionRequest struct {
+	Field          string `json:"field"`
+	Content        string `json:"content"`
+	Source         string `json:"source"`
+	AnsweredOnSpot bool   `json:"answered_on_spot"`
+	Answer         string `json:"answer"`
+}
+
+// ConclusionRequest is one of the chair's conclusions.
+type ConclusionRequest struct {
+	Content string `json:"content"`
+}
+
+// SessionRequest is the body of POST /dialogues/{id}/session.
+type SessionRequest struct {
+	HeldAt      Timestamp           `json:"held_at"`
+	Chair       string              `json:"chair"`
+	Attendance  *AttendanceRequest  `json:"attendance"`
+	Opinions    []OpinionRequest    `json:"opinions"`
+	Conclusions []ConclusionRequest `json:"conclusions"`
+	Notes       string              `json:"notes"`
+}
+
+// conclusionNamespace derives conclusion ids from the dialogue and position.
+var conclusionNamespace = uuid.MustParse("8d7c2b4e-2f0a-4c3e-8a51-3e6f9b1d4c20")
+
+func (s *Server) recordSession(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	var req SessionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	sess := domain.Session{Chair: strings.TrimSpace(req.Chair), Notes: strings.TrimSpace(req.Notes), Opinions: []domain.Opinion{}, Conclusions: []domain.Conclusion{}}
+	if req.HeldAt.check("held_at", true, &errs) {
+		sess.HeldAt = req.HeldAt.Time
+		if sess.HeldAt.After(s.now().Add(time.Hour)) {
+			errs = append(errs, fieldError("held_at", "in_future"))
+		}
+	}
+	checkText(&errs, "chair", sess.Chair, false, 200)
+	checkText(&errs, "notes", sess.Notes, false, 20000)
+	if req.Attendance == nil || req.Attendance.Total == nil {
+		errs = append(errs, fieldError("attendance.total", "required"))
+	} else {
+		if *req.Attendance.Total < 0 || *req.Attendance.Total > 1_000_000 {
+			errs = append(errs, fieldError("attendance.total", "out_of_range"))
+		}
+		sess.Attendance = domain.Attendance{Total: *req.Attendance.Total, Groups: req.Attendance.Groups}
+		for g, n := range req.Attendance.Groups {
+			if n < 0 || strings.TrimSpace(g) == "" {
+				errs = append(errs, fieldError("attendance.groups."+g, "out_of_range"))
+			}
+		}
+	}
+	if len(req.Opinions) > 5000 {
+		errs = append(errs, fieldError("opinions", "too_many"))
+	}
+	for i, o := range req.Opinions {
+		p := fmt.Sprintf("opinions[%d]", i)
+		checkText(&errs, p+".field", o.Field, true, 100)
+		checkText(&errs, p+".content", o.Content, true, 4000)
+		checkText(&errs, p+".answer", o.Answer, false, 4000)
+		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
+			errs = append(errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
+		}
+		sess.Opinions = append(sess.Opinions, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
+			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
+	}
+	if len(req.Conclusions) > 500 {
+		errs = append(errs, fieldError("conclusions", "too_many"))
+	}
+	for i, k := range req.Conclusions {
+		checkText(&errs, fmt.Sprintf("conclusions[%d].content", i), k.Content, true, 4000)
+		id := uuid.NewSHA1(conclusionNamespace, []byte(fmt.Sprintf("%s|%d", d.ID, i+1))).String()
+		sess.Conclusions = append(sess.Conclusions, domain.Conclusion{ID: id, Seq: i + 1, Content: strings.TrimSpace(k.Content)})
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	var st workflows.DialogueState
+	arg := workflows.RecordSessionRequest{Session: sess, Actor: actor(c)}
+	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateRecordSession, arg, &st); err != nil {
+		abort(c, err)
+		return
+	}
+	s.respondDialogue(c, d.ID)
+}
+
+func (s *Server) listDialogueEvents(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	evs, err := s.Store.ListEvents(c.Request.Context(), "dialogue", d.ID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": evs})
+}

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// Error is the JSON body of every error response: a stable code, a
+// Vietnamese message, its English version, and the fields at fault.
+type Error struct {
+	Status    int            `json:"-"`
+	Code      string         `json:"code"`
+	Message   string         `json:"message"`
+	MessageEN string         `json:"message_en"`
+	Fields    []FieldError   `json:"fields,omitempty"`
+	Details   map[string]any `json:"details,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.MessageEN }
+
+// FieldError names one field at fault.
+type FieldError struct {
+	Field     string `json:"field"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	MessageEN string `json:"message_en"`
+}
+
+// Stable error codes.
+const (
+	CodeValidation          = "validation_failed"
+	CodeMalformedJSON       = "malformed_json"
+	CodeBodyTooLarge        = "body_too_large"
+	CodeUnsupportedMedia    = "unsupported_media_type"
+	CodeNotFound            = "not_found"
+	CodeConflict            = "state_conflict"
+	CodePlanExists          = "plan_exists"
+	CodeUnitExists          = "unit_exists"
+	CodeSurveyClosed        = "survey_closed"
+	CodeIdempotencyMismatch = "idempotency_key_reused"
+	CodeIdempotencyPending  = "idempotency_request_in_progress"
+	CodeTemporalDown        = "temporal_unavailable"
+	CodeDatabaseDown        = "database_unavailable"
+	CodeInternal            = "internal_error"
+	CodeRouteNotFound       = "route_not_found"
+	CodeMethodNotAllowed    = "method_not_allowed"
+)
+
+func newError(status int, code, vi, en string) *Error {
+	return &Error{Status: status, Code: code, Message: vi, MessageEN: en}
+}
+
+func validationError(fields ...FieldError) *Error {
+	e := newError(http.StatusUnprocessableEntity, CodeValidation, "Dữ liệu gửi lên không hợp lệ.", "The request data is invalid.")
+	e.Fields = fields
+	return e
+}
+
+func notFoundError(whatVI, whatEN string) *Error {
+	return newError(http.StatusNotFound, CodeNotFound, "Không tìm thấy "+whatVI+".", whatEN+" not found.")
+}
+
+// Field error codes and their messages.
+var fieldMessages = map[string][2]string{
+	"required":             {"Trường này là bắt buộc.", "This field is required."},
+	"invalid_type":         {"Kiểu dữ liệu không đúng.", "Wrong data type."},
+	"unknown_field":        {"Trường không được hỗ trợ.", "Unknown field."},
+	"invalid_enum":         {"Giá trị không nằm trong danh sách cho phép.", "Value is not one of the allowed values."},
+	"invalid_datetime":     {"Thời điểm phải theo định dạng RFC 3339, ví dụ 2026-03-15T08:00:00+07:00.", "Must be an RFC 3339 date-time, e.g. 2026-03-15T08:00:00+07:00."},
+	"invalid_duration":     {"Khoảng thời gian phải theo ISO 8601, ví dụ P14D hoặc PT5S.", "Must be an ISO 8601 duration such as P14D or PT5S."},
+	"unknown_unit":         {"Đơn vị không tồn tại.", "Unknown unit."},
+	"outside_plan_year":    {"Ngày hội nghị nằm ngoài năm của kế hoạch.", "The dialogue date is outside the plan year."},
+	"host_required":        {"Cần ít nhất một người chủ trì.", "At least one host is required."},
+	"topic_required":       {"Hội nghị chuyên đề cần có chủ đề.", "A thematic dialogue needs a topic."},
+	"survey_after_session": {"Thời gian lấy ý kiến phải kết thúc trước hội nghị.", "The survey window must end before the session."},
+	"survey_window_empty":  {"Phiếu xin ý kiến phải đóng sau khi mở (survey_close nhỏ hơn survey_lead).", "The survey must close after it opens (survey_close shorter than survey_lead)."},
+	"out_of_range":         {"Giá trị nằm ngoài phạm vi cho phép.", "Value out of range."},
+	"too_long":             {"Nội dung quá dài.", "Too long."},
+	"too_many":             {"Quá nhiều phần tử.", "Too many items."},
+	"invalid_id":           {"Mã định danh không hợp lệ (cần UUID).", "Invalid identifier (a UUID is expected)."},
+	"invalid_parent_level": {"Cấp của đơn vị cha không phù hợp.", "The parent's level does not fit."},
+	"parent_required":      {"Đơn vị cấp huyện, xã cần đơn vị cha.", "District and commune units need a parent."},
+	"parent_not_allowed":   {"Đơn vị cấp tỉnh, thành phố không có đơn vị cha.", "A province or city has no parent."},
+	"in_past":              {"Thời điểm phải ở tương lai.", "Must be in the future."},
+	"in_future":            {"Thời điểm không được ở tương lai.", "Must not be in the future."},
+	"same_date":            {"Ngày mới trùng với ngày hiện tại của hội nghị.", "The new date equals the current one."},
+	"empty":                {"Không được để trống.", "Must not be empty."},
+	"invalid_value":        {"Giá trị không hợp lệ.", "Invalid value."},
+	"duplicate":            {"Giá trị bị trùng.", "Duplicate value."},
+	"invalid_boolean":      {"Giá trị phải là true hoặc false.", "Must be true or false."},
+	"invalid_integer":      {"Giá trị phải là số nguyên.", "Must be an integer."},
+}
+
+func fieldError(field, code string) FieldError {
+	m, ok := fieldMessages[code]
+	if !ok {
+		m = fieldMessages["invalid_value"]
+	}
+	return FieldError{Field: field, Code: code, Message: m[0], MessageEN: m[1]}
+}
+
+func fieldErrorMsg(field, code, vi, en string) FieldError {
+	return FieldError{Field: field, Code: code, Message: vi, MessageEN: en}
+}
+
+// abort writes err as the JSON error response and stops the chain.
+func abort(c *gin.Context, err error) {
+	apiErr := toAPIError(c, err)
+	apiErr.RequestID = requestID(c)
+	if apiErr.Status >= 500 {
+		logger(c).Error("request failed", zap.String("code", apiErr.Code), zap.Error(err))
+	} else {
+		logger(c).Info("request refused", zap.String("code", apiErr.Code), zap.String("reason", err.Error()))
+	}
+	c.AbortWithStatusJSON(apiErr.Status, apiErr)
+}
+
+// toAPIError maps any error to its response: our own errors as they are,
+// store and Temporal errors to their statuses, the rest to 500.
+func toAPIError(c *gin.Context, err error) *Error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		cp := *apiErr
+		return &cp
+	}
+	var closed *store.SurveyClosedError
+	if errors.As(err, &closed) {
+		return surveyClosedError(closed)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return notFoundError("dữ liệu", "Record")
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case workflows.ErrTypeInvalid:
+			return &Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
+				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
+		case workflows.ErrTypeConflict:
+			return &Error{Status: http.StatusConflict, Code: CodeConflict,
+				Message: "Không thực hiện được ở trạng thái hiện tại: " + appErr.Message(), MessageEN: "Not allowed in the current state: " + appErr.Message()}
+		}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return newError(http.StatusConflict, CodeConflict, "Quy trình đã kết thúc hoặc không tồn tại.", "The workflow has finished or does not exist.")
+	}
+	if isTemporalUnavailable(err) {
+		return newError(http.StatusServiceUnavailable, CodeTemporalDown, "Máy chủ quy trình (Temporal) tạm thời không phản hồi, vui lòng thử lại.", "The workflow engine (Temporal) is unavailable; please retry.")
+	}
+	if isDatabaseUnavailable(err) {
+		return newError(http.StatusServiceUnavailable, CodeDatabaseDown, "Cơ sở dữ liệu tạm thời không phản hồi, vui lòng thử lại.", "The database is unavailable; please retry.")
+	}
+	return newError(http.StatusInternalServerError, CodeInternal, "Lỗi hệ thống, đã được ghi lại.", "Internal error; it has been logged.")
+}
+
+func isTemporalUnavailable(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	var busy *serviceerror.ResourceExhausted
+	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &canceled) || errors.As(err, &busy) ||
+		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection refused") && strings.Contains(err.Error(), "rpc")
+}
+
+func isDatabaseUnavailable(err error) bool {
+	var netErr net.Error
+	var opErr *net.OpError
+	return errors.As(err, &netErr) || errors.As(err, &opErr) || strings.Contains(err.Error(), "connection refused") ||
+		strings.Contains(err.Error(), "the database system is") || strings.Contains(err.Error(), "sql: database is closed")
+}

@@ -1,0 +1,174 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+const (
+	ctxRequestID = "request_id"
+	ctxLogger    = "logger"
+	// HeaderRequestID carries the request ID in both directions.
+	HeaderRequestID = "X-Request-ID"
+	// HeaderIdempotencyKey makes a creating request safe to retry.
+	HeaderIdempotencyKey = "Idempotency-Key"
+	// HeaderActor names the acting user until authentication lands.
+	HeaderActor = "X-Actor"
+	// HeaderActorRole names the acting user's role until authentication lands.
+	HeaderActorRole = "X-Actor-Role"
+)
+
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+func (s *Server) requestContext() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader(HeaderRequestID)
+		if !safeRequestID.MatchString(id) {
+			id = uuid.NewString()
+		}
+		c.Set(ctxRequestID, id)
+		c.Set(ctxLogger, s.Logger.With(zap.String("request_id", id)))
+		c.Header(HeaderRequestID, id)
+		c.Next()
+	}
+}
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+func logger(c *gin.Context) *zap.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*zap.Logger)
+	}
+	return zap.NewNop()
+}
+
+// actor is who issued the request. Until the access-control issue adds
+// tokens, clients name themselves in X-Actor / X-Actor-Role.
+func actor(c *gin.Context) domain.Actor {
+	id := c.GetHeader(HeaderActor)
+	if id == "" || len(id) > 200 {
+		id = "anonymous"
+	}
+	role := c.GetHeader(HeaderActorRole)
+	if len(role) > 50 {
+		role = ""
+	}
+	return domain.Actor{ID: id, Role: role, RequestID: requestID(c)}
+}
+
+func (s *Server) recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				logger(c).Error("panic in handler", zap.Any("panic", r), zap.Stack("stack"))
+				abort(c, fmt.Errorf("panic: %v", r))
+			}
+		}()
+		c.Next()
+	}
+}
+
+func (s *Server) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		logger(c).Info("http",
+			zap.String("method", c.Request.Method), zap.String("path", c.Request.URL.Path),
+			zap.Int("status", c.Writer.Status()), zap.Duration("took", time.Since(start)))
+	}
+}
+
+func bodyLimit(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		}
+		c.Next()
+	}
+}
+
+// bufferedWriter keeps a copy of the response for the idempotency record.
+type bufferedWriter struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *bufferedWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *bufferedWriter) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
+
+// idempotency makes a request with an Idempotency-Key safe to retry: the
+// same key and body return the stored response; the same key with another
+// body is 409. Responses of 5xx are not stored, so a retry runs again.
+func (s *Server) idempotency() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader(HeaderIdempotencyKey)
+		if key == "" {
+			c.Next()
+			return
+		}
+		if len(key) > 255 {
+			abort(c, validationError(fieldErrorMsg(HeaderIdempotencyKey, "too_long", "Idempotency-Key dài tối đa 255 ký tự.", "Idempotency-Key is at most 255 characters.")))
+			return
+		}
+		body, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(body)
+		hash := hex.EncodeToString(sum[:])
+		scope := c.Request.Method + " " + c.Request.URL.Path
+		rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash)
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		if rec != nil {
+			switch {
+			case rec.RequestHash != hash:
+				abort(c, newError(http.StatusConflict, CodeIdempotencyMismatch,
+					"Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác.", "This Idempotency-Key was used with a different request body."))
+			case rec.Status == 0:
+				abort(c, newError(http.StatusConflict, CodeIdempotencyPending,
+					"Yêu cầu với Idempotency-Key này đang được xử lý, vui lòng thử lại sau.", "A request with this Idempotency-Key is still being processed; retry later."))
+			default:
+				c.Header("Idempotent-Replayed", "true")
+				c.Data(rec.Status, "application/json; charset=utf-8", rec.Response)
+				c.Abort()
+			}
+			return
+		}
+		bw := &bufferedWriter{ResponseWriter: c.Writer}
+		c.Writer = bw
+		c.Next()
+		ctx := context.WithoutCancel(c.Request.Context())
+		if status := bw.Status(); status >= 500 {
+			if err := s.Store.ReleaseIdempotencyKey(ctx, scope, key); err != nil {
+				logger(c).Warn("release idempotency key", zap.Error(err))
+			}
+		} else if err := s.Store.CompleteIdempotencyKey(ctx, scope, key, status, bw.buf.Bytes()); err != nil {
+			logger(c).Warn("store idempotent response", zap.Error(err))
+		}
+	}
+}

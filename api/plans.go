@@ -1,0 +1,480 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// PolicyRequest is a plan policy as sent by clients: ISO 8601 durations,
+// every field optional (defaults apply).
+type PolicyRequest struct {
+	SurveyLead   Duration `json:"survey_lead"`
+	SurveyClose  Duration `json:"survey_close"`
+	SessionGrace Duration `json:"session_grace"`
+}
+
+// HostRequest is a host of a dialogue.
+type HostRequest struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+// DialogueRequest is one dialogue in POST /plans or POST /plans/{id}/dialogues.
+type DialogueRequest struct {
+	ScheduledAt   Timestamp     `json:"scheduled_at"`
+	Kind          string        `json:"kind"`
+	Topic         string        `json:"topic"`
+	Title         string        `json:"title"`
+	Place         string        `json:"place"`
+	Hosts         []HostRequest `json:"hosts"`
+	InvitedGroups []string      `json:"invited_groups"`
+}
+
+// CreatePlanRequest is the body of POST /plans.
+type CreatePlanRequest struct {
+	UnitID      string            `json:"unit_id"`
+	Year        int               `json:"year"`
+	ReferenceNo string            `json:"reference_no"`
+	IssuingBody string            `json:"issuing_body"`
+	Title       string            `json:"title"`
+	Policy      *PolicyRequest    `json:"policy"`
+	Dialogues   []DialogueRequest `json:"dialogues"`
+}
+
+// PlanView is a plan with its dialogues and live state.
+type PlanView struct {
+	store.Plan
+	Dialogues []DialogueSummary `json:"dialogues"`
+	// Live is the plan workflow's own state, when Temporal answers.
+	Live *workflows.PlanState `json:"live,omitempty"`
+	// LiveError says why Live is missing.
+	LiveError string `json:"live_error,omitempty"`
+}
+
+// DialogueSummary is a dialogue in a plan listing with what it waits for next.
+type DialogueSummary struct {
+	store.Dialogue
+	NextEvent   string  `json:"next_event,omitempty"`
+	NextEventAt *string `json:"next_event_at,omitempty"`
+}
+
+// PlanListItem is a plan in GET /plans with its dialogue counts by phase.
+type PlanListItem struct {
+	store.Plan
+	DialogueCounts map[string]int `json:"dialogue_counts"`
+}
+
+// planNamespace derives plan ids from (unit, year, reference number), so
+// one reference number can never start two plan workflows.
+var planNamespace = uuid.MustParse("0b6a3c1e-4a0e-4b8e-9c35-5b1f0e9d2a77")
+
+const maxDialoguesPerPlan = 1000
+
+func (s *Server) createPlan(c *gin.Context) {
+	var req CreatePlanRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var errs []FieldError
+	unitID := ""
+	if req.UnitID == "" {
+		errs = append(errs, fieldError("unit_id", "required"))
+	} else if id, err := uuid.Parse(req.UnitID); err != nil {
+		errs = append(errs, fieldError("unit_id", "invalid_id"))
+	} else if _, err := s.Store.GetUnit(ctx, id.String()); err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			abort(c, err)
+			return
+		}
+		errs = append(errs, fieldError("unit_id", "unknown_unit"))
+	} else {
+		unitID = id.String()
+	}
+	if req.Year < 2000 || req.Year > 2100 {
+		errs = append(errs, fieldErrorMsg("year", "out_of_range", "Năm phải từ 2000 đến 2100.", "year must be between 2000 and 2100."))
+	}
+	req.ReferenceNo = strings.TrimSpace(req.ReferenceNo)
+	req.IssuingBody = strings.TrimSpace(req.IssuingBody)
+	checkText(&errs, "reference_no", req.ReferenceNo, true, 100)
+	checkText(&errs, "issuing_body", req.IssuingBody, true, 300)
+	checkText(&errs, "title", req.Title, false, 500)
+	policy := readPolicy(req.Policy, &errs)
+	if len(req.Dialogues) > maxDialoguesPerPlan {
+		errs = append(errs, fieldError("dialogues", "too_many"))
+	}
+	planID := uuid.NewSHA1(planNamespace, []byte(fmt.Sprintf("%s|%d|%s", unitID, req.Year, req.ReferenceNo))).String()
+	specs := make([]domain.DialogueSpec, 0, len(req.Dialogues))
+	for i, d := range req.Dialogues {
+		id := uuid.NewSHA1(planNamespace, []byte(fmt.Sprintf("%s|dialogue|%d", planID, i+1))).String()
+		spec, ok := readDialogue(fmt.Sprintf("dialogues[%d]", i), d, req.Year, id, i+1, &errs)
+		if ok {
+			specs = append(specs, spec)
+		}
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	if existing, err := s.Store.FindPlanByReference(ctx, unitID, req.Year, req.ReferenceNo); err == nil {
+		e := newError(http.StatusConflict, CodePlanExists,
+			fmt.Sprintf("Đơn vị đã có kế hoạch số %s năm %d.", req.ReferenceNo, req.Year),
+			fmt.Sprintf("The unit already has plan %s for %d.", req.ReferenceNo, req.Year))
+		e.Details = map[string]any{"plan_id": existing.ID}
+		abort(c, e)
+		return
+	} else if !errors.Is(err, store.ErrNotFound) {
+		abort(c, err)
+		return
+	}
+	in := workflows.PlanInput{
+		PlanID: planID, UnitID: unitID, Year: req.Year, ReferenceNo: req.ReferenceNo, IssuingBody: req.IssuingBody,
+		Title: strings.TrimSpace(req.Title), Policy: policy, Dialogues: specs, Actor: actor(c),
+	}
+	if err := s.startPlan(ctx, in); err != nil {
+		abort(c, err)
+		return
+	}
+	view, err := s.planView(ctx, planID, false)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/plans/"+planID)
+	c.JSON(http.StatusCreated, view)
+}
+
+// startPlan starts the plan workflow together with an Update that returns
+// once the plan's records are written (update-with-start), so the response
+// can show them. The workflow ID comes from the plan ID: a retried request
+// joins the running workflow instead of starting another.
+func (s *Server) startPlan(ctx context.Context, in workflows.PlanInput) error {
+	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
+	defer cancel()
+	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.PlanWorkflowID(in.PlanID),
+		TaskQueue:                s.taskQueue(),
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.PlanWorkflowName, in)
+	h, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdatePlanSaved,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("start plan workflow: %w", err)
+	}
+	var st workflows.PlanState
+	if err := h.Get(ctx, &st); err != nil {
+		return fmt.Errorf("wait for plan to be saved: %w", err)
+	}
+	return nil
+}
+
+func checkText(errs *[]FieldError, field, v string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(v) == "":
+		*errs = append(*errs, fieldError(field, "required"))
+	case utf8.RuneCountInString(v) > max:
+		*errs = append(*errs, fieldErrorMsg(field, "too_long",
+			fmt.Sprintf("Dài tối đa %d ký tự.", max), fmt.Sprintf("At most %d characters.", max)))
+	}
+}
+
+// readPolicy applies defaults and checks the durations and the window.
+func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
+	pol := domain.DefaultPolicy()
+	if p == nil {
+		return pol
+	}
+	read := func(field string, d Duration, dst *time.Duration) {
+		if !d.Set {
+			return
+		}
+		if strings.HasPrefix(d.Raw, "-") {
+			if field == "policy.survey_close" {
+				*errs = append(*errs, fieldError(field, "survey_after_session"))
+			} else {
+				*errs = append(*errs, fieldErrorMsg(field, "out_of_range", "Khoảng thời gian không được âm.", "Durations must not be negative."))
+			}
+			return
+		}
+		if !d.Valid {
+			*errs = append(*errs, fieldError(field, "invalid_duration"))
+			return
+		}
+		*dst = d.D
+	}
+	read("policy.survey_lead", p.SurveyLead, &pol.SurveyLead)
+	read("policy.survey_close", p.SurveyClose, &pol.SurveyClose)
+	read("policy.session_grace", p.SessionGrace, &pol.SessionGrace)
+	if pol.SurveyClose >= pol.SurveyLead {
+		*errs = append(*errs, fieldError("policy.survey_close", "survey_window_empty"))
+	}
+	return pol
+}
+
+// readDialogue validates one dialogue of a request.
+func readDialogue(prefix string, d DialogueRequest, year int, id string, seq int, errs *[]FieldError) (domain.DialogueSpec, bool) {
+	n := len(*errs)
+	spec := domain.DialogueSpec{ID: id, Seq: seq, Kind: d.Kind, Topic: strings.TrimSpace(d.Topic), Title: strings.TrimSpace(d.Title),
+		Place: strings.TrimSpace(d.Place), InvitedGroups: d.InvitedGroups}
+	if d.ScheduledAt.check(prefix+".scheduled_at", true, errs) {
+		spec.ScheduledAt = d.ScheduledAt.Time
+		if y := d.ScheduledAt.Time.In(domain.Location).Year(); y != year {
+			*errs = append(*errs, fieldErrorMsg(prefix+".scheduled_at", "outside_plan_year",
+				fmt.Sprintf("Ngày hội nghị thuộc năm %d, ngoài năm %d của kế hoạch.", y, year),
+				fmt.Sprintf("The dialogue date is in %d, outside the plan year %d.", y, year)))
+		}
+	}
+	switch d.Kind {
+	case domain.KindPeriodic, domain.KindThematic, domain.KindAdhoc:
+	case "":
+		*errs = append(*errs, fieldError(prefix+".kind", "required"))
+	default:
+		*errs = append(*errs, fieldErrorMsg(prefix+".kind", "invalid_enum", "Loại hội nghị phải là periodic, thematic hoặc adhoc.", "kind must be periodic, thematic or adhoc."))
+	}
+	if d.Kind == domain.KindThematic && spec.Topic == "" {
+		*errs = append(*errs, fieldError(prefix+".topic", "topic_required"))
+	}
+	if len(d.Hosts) == 0 {
+		*errs = append(*errs, fieldError(prefix+".hosts", "host_required"))
+	}
+	for j, h := range d.Hosts {
+		name := strings.TrimSpace(h.Name)
+		if name == "" {
+			*errs = append(*errs, fieldError(fmt.Sprintf("%s.hosts[%d].name", prefix, j), "required"))
+		}
+		checkText(errs, fmt.Sprintf("%s.hosts[%d].name", prefix, j), name, false, 200)
+		spec.Hosts = append(spec.Hosts, domain.Host{Name: name, Title: strings.TrimSpace(h.Title)})
+	}
+	checkText(errs, prefix+".topic", spec.Topic, false, 500)
+	checkText(errs, prefix+".title", spec.Title, false, 500)
+	checkText(errs, prefix+".place", spec.Place, false, 500)
+	if len(d.InvitedGroups) > 50 {
+		*errs = append(*errs, fieldError(prefix+".invited_groups", "too_many"))
+	}
+	for j, g := range d.InvitedGroups {
+		checkText(errs, fmt.Sprintf("%s.invited_groups[%d]", prefix, j), g, true, 200)
+	}
+	return spec, len(*errs) == n
+}
+
+func (s *Server) listPlans(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	f := store.PlanFilter{Limit: limit, Offset: offset}
+	f.UnitID = uuidQuery(c, "unit_id", &errs)
+	if v := c.Query("subtree"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fieldError("subtree", "invalid_boolean"))
+		}
+		f.Subtree = b
+	}
+	if v := c.Query("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 2000 || y > 2100 {
+			errs = append(errs, fieldErrorMsg("year", "out_of_range", "Năm phải từ 2000 đến 2100.", "year must be between 2000 and 2100."))
+		}
+		f.Year = y
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	ctx := c.Request.Context()
+	plans, total, err := s.Store.ListPlans(ctx, f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	ids := make([]string, len(plans))
+	for i, p := range plans {
+		ids[i] = p.ID
+	}
+	counts, err := s.Store.PlanDialogueCounts(ctx, ids)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	items := make([]PlanListItem, len(plans))
+	for i, p := range plans {
+		cnt := counts[p.ID]
+		if cnt == nil {
+			cnt = map[string]int{}
+		}
+		items[i] = PlanListItem{Plan: p, DialogueCounts: cnt}
+	}
+	c.JSON(http.StatusOK, Page[PlanListItem]{Items: items, Total: total, Limit: limit, Offset: offset})
+}
+
+func (s *Server) getPlan(c *gin.Context) {
+	id, err := uuidParam(c, "id", "kế hoạch", "Plan")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	view, err := s.planView(c.Request.Context(), id, true)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView, error) {
+	p, err := s.Store.GetPlan(ctx, id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, notFoundError("kế hoạch", "Plan")
+		}
+		return nil, err
+	}
+	ds, err := s.Store.ListDialogues(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	view := &PlanView{Plan: *p, Dialogues: make([]DialogueSummary, len(ds))}
+	for i, d := range ds {
+		view.Dialogues[i] = summarise(d)
+	}
+	if live {
+		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		var st workflows.PlanState
+		if err := s.query(qctx, workflows.PlanWorkflowID(id), &st); err != nil {
+			view.LiveError = liveError(err)
+		} else {
+			view.Live = &st
+		}
+	}
+	return view, nil
+}
+
+// summarise adds what a dialogue waits for next, read from its timetable.
+func summarise(d store.Dialogue) DialogueSummary {
+	out := DialogueSummary{Dialogue: d}
+	set := func(ev string, at time.Time) {
+		s := at.UTC().Format(time.RFC3339)
+		out.NextEvent, out.NextEventAt = ev, &s
+	}
+	switch d.Phase {
+	case domain.PhaseScheduled:
+		set("survey_opens", d.SurveyOpensAt)
+	case domain.PhaseSurveyOpen:
+		set("survey_closes", d.SurveyClosesAt)
+	case domain.PhaseAwaitingSession:
+		set("session_due", d.SessionDueBy)
+	}
+	return out
+}
+
+// query asks a workflow for its live state.
+func (s *Server) query(ctx context.Context, workflowID string, dst any) error {
+	v, err := s.Temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
+	if err != nil {
+		return err
+	}
+	return v.Get(dst)
+}
+
+func liveError(err error) string {
+	e := toAPIError(nil, err)
+	if e.Code == CodeInternal {
+		return err.Error()
+	}
+	return e.Code
+}
+
+// AddDialogueRequest is the body of POST /plans/{id}/dialogues.
+type AddDialogueRequest = DialogueRequest
+
+func (s *Server) addDialogue(c *gin.Context) {
+	planID, err := uuidParam(c, "id", "kế hoạch", "Plan")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var req DialogueRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := s.Store.GetPlan(ctx, planID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("kế hoạch", "Plan")
+		}
+		abort(c, err)
+		return
+	}
+	if req.Kind == "" {
+		req.Kind = domain.KindAdhoc
+	}
+	seq, err := s.Store.NextDialogueSeq(ctx, planID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	spec, _ := readDialogue("", req, p.Year, uuid.NewString(), seq, &errs)
+	for i := range errs {
+		errs[i].Field = strings.TrimPrefix(errs[i].Field, ".")
+	}
+	if spec.ScheduledAt.IsZero() == false && !spec.ScheduledAt.After(s.now()) {
+		errs = append(errs, fieldError("scheduled_at", "in_past"))
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	uctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
+	defer cancel()
+	h, err := s.Temporal.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.PlanWorkflowID(planID), UpdateName: workflows.UpdateAddDialogue,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+		Args:         []any{workflows.AddDialogueRequest{Spec: spec, Actor: actor(c)}},
+	})
+	if err == nil {
+		var res workflows.AddDialogueResult
+		err = h.Get(uctx, &res)
+	}
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	d, err := s.Store.GetDialogue(ctx, spec.ID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	logger(c).Info("ad hoc dialogue added", zap.String("plan_id", planID), zap.String("dialogue_id", d.ID))
+	c.Header("Location", "/api/v1/dialogues/"+d.ID)
+	c.JSON(http.StatusCreated, summarise(*d))
+}

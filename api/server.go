@@ -1,0 +1,145 @@
+// Package api is the HTTP API of the service: a thin Gin layer that
+// validates input, then starts workflows, sends them Updates, or reads
+// PostgreSQL. Every error is JSON with a stable code and Vietnamese and
+// English messages.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+//go:embed openapi.yaml
+var openAPISpec []byte
+
+// OpenAPISpec returns the OpenAPI 3 document of this API.
+func OpenAPISpec() []byte { return openAPISpec }
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	Store     *store.Store
+	Temporal  client.Client
+	TaskQueue string
+	Logger    *zap.Logger
+	// MaxBodyBytes caps request bodies (default 8 MiB).
+	MaxBodyBytes int64
+	// UpdateTimeout bounds how long a handler waits for a workflow Update.
+	UpdateTimeout time.Duration
+	// Now is the clock of the API edge (validation only); default time.Now.
+	Now func() time.Time
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) taskQueue() string {
+	if s.TaskQueue == "" {
+		return workflows.DefaultTaskQueue
+	}
+	return s.TaskQueue
+}
+
+func (s *Server) updateTimeout() time.Duration {
+	if s.UpdateTimeout <= 0 {
+		return 30 * time.Second
+	}
+	return s.UpdateTimeout
+}
+
+// Handler builds the Gin engine with every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	if s.Logger == nil {
+		s.Logger = zap.NewNop()
+	}
+	maxBody := s.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 8 << 20
+	}
+	r.Use(s.requestContext(), s.recovery(), s.accessLog(), bodyLimit(maxBody))
+	r.NoRoute(func(c *gin.Context) {
+		abort(c, newError(http.StatusNotFound, CodeRouteNotFound, "Đường dẫn không tồn tại.", "No such route."))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		abort(c, newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "Phương thức không được hỗ trợ cho đường dẫn này.", "Method not allowed on this route."))
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openAPISpec) })
+	v1.GET("/healthz", s.healthz)
+	v1.GET("/readyz", s.readyz)
+
+	idem := s.idempotency()
+	v1.POST("/units", idem, s.createUnit)
+	v1.GET("/units", s.listUnits)
+	v1.GET("/units/:id", s.getUnit)
+
+	v1.POST("/plans", idem, s.createPlan)
+	v1.GET("/plans", s.listPlans)
+	v1.GET("/plans/:id", s.getPlan)
+	v1.POST("/plans/:id/dialogues", idem, s.addDialogue)
+
+	v1.GET("/dialogues/:id", s.getDialogue)
+	v1.POST("/dialogues/:id/reschedule", idem, s.rescheduleDialogue)
+	v1.POST("/dialogues/:id/cancel", idem, s.cancelDialogue)
+	v1.POST("/dialogues/:id/session", idem, s.recordSession)
+	v1.POST("/dialogues/:id/survey/responses", idem, s.postSurveyResponses)
+	v1.GET("/dialogues/:id/survey/responses", s.listSurveyResponses)
+	v1.GET("/dialogues/:id/survey/summary", s.getSurveySummary)
+	v1.GET("/dialogues/:id/events", s.listDialogueEvents)
+
+	v1.GET("/alerts", s.listAlerts)
+	v1.POST("/alerts/:id/ack", idem, s.ackAlert)
+	return r
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 only when PostgreSQL and Temporal both answer.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{}
+	ready := true
+	if err := s.Store.Ping(ctx); err != nil {
+		checks["database"] = "unavailable: " + err.Error()
+		ready = false
+	} else {
+		checks["database"] = "ok"
+	}
+	if s.Temporal == nil {
+		checks["temporal"] = "unavailable: no client"
+		ready = false
+	} else if _, err := s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"] = "unavailable: " + err.Error()
+		ready = false
+	} else {
+		checks["temporal"] = "ok"
+	}
+	status, code := "ready", http.StatusOK
+	if !ready {
+		status, code = "unavailable", http.StatusServiceUnavailable
+	}
+	c.JSON(code, gin.H{"status": status, "checks": checks})
+}

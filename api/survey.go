@@ -1,0 +1,182 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// SurveyAnswer is one survey answer as sent by a client. ID is optional: a
+// client that sets it can resend a batch safely (known ids are skipped).
+type SurveyAnswer struct {
+	ID              string `json:"id"`
+	Field           string `json:"field"`
+	Content         string `json:"content"`
+	RespondentName  string `json:"respondent_name"`
+	RespondentGroup string `json:"respondent_group"`
+}
+
+// SurveyBatch is the batch form of POST /dialogues/{id}/survey/responses.
+type SurveyBatch struct {
+	Responses []SurveyAnswer `json:"responses"`
+}
+
+// SurveyAccepted answers POST /dialogues/{id}/survey/responses.
+type SurveyAccepted struct {
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+}
+
+// MaxSurveyBatch is the most answers one request may carry.
+const MaxSurveyBatch = 5000
+
+func surveyClosedError(e *store.SurveyClosedError) *Error {
+	opens := e.OpensAt.In(domain.Location)
+	closes := e.ClosesAt.In(domain.Location)
+	vi := fmt.Sprintf("Phiếu xin ý kiến không nhận ý kiến lúc này: chỉ nhận từ %s đến %s (giờ Việt Nam).",
+		opens.Format("15:04 02/01/2006"), closes.Format("15:04 02/01/2006"))
+	en := fmt.Sprintf("The survey is not accepting answers now: it is open from %s to %s (Vietnam time).",
+		opens.Format("2006-01-02 15:04"), closes.Format("2006-01-02 15:04"))
+	switch e.Phase {
+	case domain.PhaseCancelled:
+		vi, en = "Hội nghị đã bị hủy, phiếu xin ý kiến không còn nhận ý kiến.", "The dialogue was cancelled; its survey takes no answers."
+	case domain.PhaseScheduled:
+		vi += " Phiếu chưa mở."
+		en += " It has not opened yet."
+	default:
+		vi += " Phiếu đã đóng."
+		en += " It has closed."
+	}
+	out := newError(http.StatusConflict, CodeSurveyClosed, vi, en)
+	out.Details = map[string]any{"phase": e.Phase, "opens_at": e.OpensAt.UTC(), "closes_at": e.ClosesAt.UTC()}
+	return out
+}
+
+func (s *Server) postSurveyResponses(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
+		return
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(body, &probe); err != nil {
+		abort(c, jsonError(err))
+		return
+	}
+	var answers []SurveyAnswer
+	prefix := ""
+	if _, batch := probe["responses"]; batch {
+		var b SurveyBatch
+		if err := decodeBytes(body, &b); err != nil {
+			abort(c, err)
+			return
+		}
+		answers, prefix = b.Responses, "responses"
+	} else {
+		var one SurveyAnswer
+		if err := decodeBytes(body, &one); err != nil {
+			abort(c, err)
+			return
+		}
+		answers = []SurveyAnswer{one}
+	}
+	var errs []FieldError
+	if len(answers) == 0 {
+		errs = append(errs, fieldError("responses", "empty"))
+	}
+	if len(answers) > MaxSurveyBatch {
+		abort(c, validationError(fieldErrorMsg("responses", "too_many",
+			fmt.Sprintf("Mỗi lần gửi tối đa %d ý kiến.", MaxSurveyBatch), fmt.Sprintf("At most %d answers per request.", MaxSurveyBatch))))
+		return
+	}
+	rows := make([]store.SurveyResponse, 0, len(answers))
+	seen := make(map[string]bool, len(answers))
+	for i, a := range answers {
+		p := fmt.Sprintf("%s[%d].", prefix, i)
+		if prefix == "" {
+			p = ""
+		}
+		if len(errs) >= 100 {
+			break // enough to show the client what is wrong
+		}
+		checkText(&errs, p+"field", strings.TrimSpace(a.Field), true, 100)
+		checkText(&errs, p+"content", strings.TrimSpace(a.Content), true, 4000)
+		checkText(&errs, p+"respondent_name", a.RespondentName, false, 200)
+		checkText(&errs, p+"respondent_group", a.RespondentGroup, false, 200)
+		id := uuid.NewString()
+		if a.ID != "" {
+			u, err := uuid.Parse(a.ID)
+			if err != nil {
+				errs = append(errs, fieldError(p+"id", "invalid_id"))
+			} else {
+				id = u.String()
+			}
+			if seen[id] {
+				errs = append(errs, fieldError(p+"id", "duplicate"))
+			}
+			seen[id] = true
+		}
+		rows = append(rows, store.SurveyResponse{ID: id, DialogueID: d.ID, Field: strings.TrimSpace(a.Field), Content: strings.TrimSpace(a.Content),
+			RespondentName: strings.TrimSpace(a.RespondentName), RespondentGroup: strings.TrimSpace(a.RespondentGroup)})
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	n, err := s.Store.InsertSurveyResponses(c.Request.Context(), d.ID, rows)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, SurveyAccepted{Accepted: n, Duplicates: len(rows) - n})
+}
+
+func (s *Server) listSurveyResponses(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	rs, total, err := s.Store.ListSurveyResponses(c.Request.Context(), store.SurveyFilter{DialogueID: d.ID, Field: c.Query("field"), Limit: limit, Offset: offset})
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, Page[store.SurveyResponse]{Items: rs, Total: total, Limit: limit, Offset: offset})
+}
+
+// getSurveySummary returns the stored summary of a closed survey, or a
+// live count (final=false) while the survey is still open.
+func (s *Server) getSurveySummary(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	sum, err := s.Store.GetSurveySummary(ctx, d.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		sum, err = s.Store.ComputeSurveySummary(ctx, d.ID, s.now())
+	}
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sum)
+}

@@ -1,0 +1,150 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// CreateUnitRequest is the body of POST /units.
+type CreateUnitRequest struct {
+	Name     string  `json:"name"`
+	Level    string  `json:"level"`
+	ParentID *string `json:"parent_id"`
+	Code     *string `json:"code"`
+}
+
+// UnitView is a unit with, on GET /units/{id}, its children.
+type UnitView struct {
+	store.Unit
+	Children []store.Unit `json:"children"`
+}
+
+var levelRank = map[string]int{domain.LevelProvince: 1, domain.LevelDistrict: 2, domain.LevelCommune: 3}
+
+func (s *Server) createUnit(c *gin.Context) {
+	var req CreateUnitRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	req.Name = strings.TrimSpace(req.Name)
+	if req.Name == "" {
+		errs = append(errs, fieldError("name", "required"))
+	} else if utf8.RuneCountInString(req.Name) > 200 {
+		errs = append(errs, fieldError("name", "too_long"))
+	}
+	if _, ok := levelRank[req.Level]; !ok {
+		errs = append(errs, fieldErrorMsg("level", "invalid_enum", "Cấp phải là province, district hoặc commune.", "level must be province, district or commune."))
+	}
+	if req.Code != nil && (strings.TrimSpace(*req.Code) == "" || len(*req.Code) > 50) {
+		errs = append(errs, fieldError("code", "invalid_value"))
+	}
+	var parent *store.Unit
+	if req.ParentID != nil {
+		pid, err := uuid.Parse(*req.ParentID)
+		if err != nil {
+			errs = append(errs, fieldError("parent_id", "invalid_id"))
+		} else if parent, err = s.Store.GetUnit(c.Request.Context(), pid.String()); err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				abort(c, err)
+				return
+			}
+			errs = append(errs, fieldError("parent_id", "unknown_unit"))
+			parent = nil
+		}
+	}
+	if rank, ok := levelRank[req.Level]; ok {
+		switch {
+		case rank == 1 && req.ParentID != nil:
+			errs = append(errs, fieldError("parent_id", "parent_not_allowed"))
+		case rank > 1 && req.ParentID == nil:
+			errs = append(errs, fieldError("parent_id", "parent_required"))
+		case parent != nil && levelRank[parent.Level] >= rank:
+			errs = append(errs, fieldErrorMsg("parent_id", "invalid_parent_level",
+				"Đơn vị cha phải ở cấp cao hơn ("+parent.Level+" không thể chứa "+req.Level+").",
+				"The parent must be of a higher level ("+parent.Level+" cannot contain "+req.Level+")."))
+		}
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	u := &store.Unit{ID: uuid.NewString(), Name: req.Name, Level: req.Level, Code: req.Code}
+	if parent != nil {
+		u.ParentID = &parent.ID
+	}
+	if err := s.Store.CreateUnit(c.Request.Context(), u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			abort(c, newError(http.StatusConflict, CodeUnitExists, "Mã đơn vị đã tồn tại.", "A unit with this code already exists."))
+			return
+		}
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) listUnits(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	f := store.UnitFilter{Limit: limit, Offset: offset}
+	f.ParentID = uuidQuery(c, "parent_id", &errs)
+	f.Subtree = uuidQuery(c, "subtree", &errs)
+	if lv := c.Query("level"); lv != "" {
+		if _, ok := levelRank[lv]; !ok {
+			errs = append(errs, fieldError("level", "invalid_enum"))
+		}
+		f.Level = lv
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	units, total, err := s.Store.ListUnits(c.Request.Context(), f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if units == nil {
+		units = []store.Unit{}
+	}
+	c.JSON(http.StatusOK, Page[store.Unit]{Items: units, Total: total, Limit: limit, Offset: offset})
+}
+
+func (s *Server) getUnit(c *gin.Context) {
+	id, err := uuidParam(c, "id", "đơn vị", "Unit")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	u, err := s.Store.GetUnit(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("đơn vị", "Unit")
+		}
+		abort(c, err)
+		return
+	}
+	children, err := s.Store.Children(c.Request.Context(), id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if children == nil {
+		children = []store.Unit{}
+	}
+	c.JSON(http.StatusOK, UnitView{Unit: *u, Children: children})
+}

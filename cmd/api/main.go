@@ -1,0 +1,70 @@
+// Command api serves the doithoai HTTP API. It applies pending database
+// migrations on start (unless MIGRATE_ON_START=false or -migrate=false) and
+// talks to a Temporal server it does not embed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/config"
+	"github.com/doithoai/doithoai/internal/logging"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/temporalx"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "api:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	migrate := flag.Bool("migrate", cfg.MigrateOnStart, "apply pending database migrations on start")
+	flag.Parse()
+	log, err := logging.New(cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		return err
+	}
+	defer log.Sync() //nolint:errcheck
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *migrate {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrations applied", zap.Strings("applied", applied))
+	}
+	tc, err := temporalx.Lazy(temporalx.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}
+	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
+	return api.Serve(ctx, ln, srv.Handler(), log)
+}

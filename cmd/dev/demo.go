@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+// loadDemo creates, through the API like any client, a province, a
+// district with three wards (reused on later runs) and a fresh plan whose
+// first survey opens within a minute; then it sends a few survey answers
+// once the survey is open, so the lifecycle can be watched moving.
+func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
+	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}}
+	province, err := c.unit(ctx, "DEMO-TB", "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
+	if err != nil {
+		return err
+	}
+	district, err := c.unit(ctx, "DEMO-VT", "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
+	if err != nil {
+		return err
+	}
+	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
+		if _, err := c.unit(ctx, fmt.Sprintf("DEMO-VT-%d", i+1), w+" (demo)", domain.LevelCommune, district); err != nil {
+			return err
+		}
+	}
+	now := time.Now().In(domain.Location)
+	first := now.Add(4 * time.Minute).Truncate(time.Second)
+	second := now.Add(7 * 24 * time.Hour).Truncate(time.Second)
+	if second.Year() != now.Year() {
+		second = first.Add(time.Hour)
+	}
+	plan := map[string]any{
+		"unit_id": district, "year": first.Year(), "reference_no": "DEMO-" + now.Format("20060102-1504") + "-KH/HU",
+		"issuing_body": "Huyện ủy Vũ Thư", "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp (demo)",
+		// Short timings so the lifecycle moves while you watch: the survey
+		// opens in about 30 s, closes 1 min before the session, and a
+		// session not recorded within 2 min of its time raises an alert.
+		"policy": map[string]any{"survey_lead": "PT3M30S", "survey_close": "PT1M", "session_grace": "PT2M"},
+		"dialogues": []map[string]any{
+			{"scheduled_at": first.Format(time.RFC3339), "kind": "periodic", "place": "Hội trường Huyện ủy",
+				"hosts":          []map[string]any{{"name": "Nguyễn Văn Hùng", "title": "Bí thư Huyện ủy"}, {"name": "Phạm Thị Lan", "title": "Chủ tịch UBND huyện"}},
+				"invited_groups": []string{"Đại biểu nhân dân", "Hội Nông dân", "Đoàn Thanh niên"}},
+			{"scheduled_at": second.Format(time.RFC3339), "kind": "thematic", "topic": "Bồi thường, giải phóng mặt bằng khu công nghiệp",
+				"hosts": []map[string]any{{"name": "Phạm Thị Lan", "title": "Chủ tịch UBND huyện"}}},
+		},
+	}
+	var created struct {
+		ID        string `json:"id"`
+		Dialogues []struct {
+			ID          string    `json:"id"`
+			ScheduledAt time.Time `json:"scheduled_at"`
+		} `json:"dialogues"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/plans", plan, http.StatusCreated, &created); err != nil {
+		return fmt.Errorf("create demo plan: %w", err)
+	}
+	dialogueID := ""
+	for _, d := range created.Dialogues {
+		if d.ScheduledAt.Equal(first) {
+			dialogueID = d.ID
+		}
+	}
+	fmt.Printf("  Demo plan        %s/plans/%s\n", c.base, created.ID)
+	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", c.base, dialogueID)
+	log.Info("demo loaded", zap.String("plan_id", created.ID), zap.String("dialogue_id", dialogueID))
+
+	// Answer the survey once it opens.
+	for {
+		var d struct {
+			Phase string `json:"phase"`
+		}
+		if err := c.do(ctx, http.MethodGet, "/dialogues/"+dialogueID, nil, http.StatusOK, &d); err != nil {
+			return err
+		}
+		if d.Phase == domain.PhaseSurveyOpen {
+			break
+		}
+		if d.Phase != domain.PhaseScheduled {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+	samples := []struct{ field, content string }{
+		{"Đất đai", "Đề nghị đẩy nhanh cấp giấy chứng nhận quyền sử dụng đất"},
+		{"Đất đai", "Giá bồi thường giải phóng mặt bằng chưa thỏa đáng"},
+		{"Môi trường", "Ô nhiễm từ cơ sở chăn nuôi gần khu dân cư"},
+		{"Giao thông", "Đường liên xã xuống cấp, đề nghị sửa chữa"},
+		{"Chính sách xã hội", "Chậm chi trả trợ cấp cho người cao tuổi"},
+	}
+	var batch []map[string]any
+	for i := 0; i < 25; i++ {
+		s := samples[i%len(samples)]
+		batch = append(batch, map[string]any{"field": s.field, "content": s.content, "respondent_group": "Hội viên Hội Nông dân"})
+	}
+	var acc map[string]any
+	if err := c.do(ctx, http.MethodPost, "/dialogues/"+dialogueID+"/survey/responses", map[string]any{"responses": batch}, http.StatusCreated, &acc); err != nil {
+		return fmt.Errorf("demo survey answers: %w", err)
+	}
+	log.Info("demo: 25 survey answers sent", zap.String("dialogue_id", dialogueID))
+	return nil
+}
+
+type demoClient struct {
+	base string
+	http *http.Client
+}
+
+func (c *demoClient) unit(ctx context.Context, code, name, level, parent string) (string, error) {
+	var page struct {
+		Items []struct {
+			ID   string  `json:"id"`
+			Code *string `json:"code"`
+		} `json:"items"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/units?limit=500&level="+level, nil, http.StatusOK, &page); err != nil {
+		return "", err
+	}
+	for _, u := range page.Items {
+		if u.Code != nil && *u.Code == code {
+			return u.ID, nil
+		}
+	}
+	body := map[string]any{"name": name, "level": level, "code": code}
+	if parent != "" {
+		body["parent_id"] = parent
+	}
+	var u struct {
+		ID string `json:"id"`
+	}
+	if err := c.do(ctx, http.MethodPost, "/units", body, http.StatusCreated, &u); err != nil {
+		return "", fmt.Errorf("create demo unit %s: %w", name, err)
+	}
+	return u.ID, nil
+}
+
+func (c *demoClient) do(ctx context.Context, method, path string, body any, want int, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Actor", "demo")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	return json.Unmarshal(data, out)
+}

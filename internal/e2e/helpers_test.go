@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/doithoai/doithoai/internal/testenv"
+)
+
+// ids of created resources.
+type created struct {
+	ID string `json:"id"`
+}
+
+type dialogueDoc struct {
+	ID             string    `json:"id"`
+	PlanID         string    `json:"plan_id"`
+	Phase          string    `json:"phase"`
+	ScheduledAt    time.Time `json:"scheduled_at"`
+	SurveyOpensAt  time.Time `json:"survey_opens_at"`
+	SurveyClosesAt time.Time `json:"survey_closes_at"`
+	SessionDueBy   time.Time `json:"session_due_by"`
+	CancelReason   string    `json:"cancel_reason"`
+	Session        *struct {
+		Opinions    []map[string]any `json:"opinions"`
+		Conclusions []map[string]any `json:"conclusions"`
+	} `json:"session"`
+	SurveySummary *summaryDoc `json:"survey_summary"`
+	Notifications []struct {
+		Recipient string `json:"recipient"`
+		Subject   string `json:"subject"`
+	} `json:"notifications"`
+	Live *struct {
+		Phase string `json:"phase"`
+	} `json:"live"`
+}
+
+type summaryDoc struct {
+	Total   int  `json:"total"`
+	Final   bool `json:"final"`
+	ByField []struct {
+		Field string `json:"field"`
+		Count int    `json:"count"`
+	} `json:"by_field"`
+	MainIssues []struct {
+		Content string `json:"content"`
+		Count   int    `json:"count"`
+	} `json:"main_issues"`
+}
+
+type errorDoc struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	MessageEN string `json:"message_en"`
+	Fields    []struct {
+		Field string `json:"field"`
+		Code  string `json:"code"`
+	} `json:"fields"`
+	Details map[string]any `json:"details"`
+}
+
+func mustStatus(t *testing.T, r *testenv.Response, want int, what string) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, want, r.Body)
+	}
+}
+
+// expectError checks a 4xx error body: status, code and (if given) that
+// one field error names field with fieldCode.
+func expectError(t *testing.T, r *testenv.Response, status int, code, field, fieldCode string) errorDoc {
+	t.Helper()
+	if r.Status != status {
+		t.Errorf("want %d %s, got %d: %s", status, code, r.Status, r.Body)
+		return errorDoc{}
+	}
+	var e errorDoc
+	r.Decode(t, &e)
+	if e.Code != code {
+		t.Errorf("error code %q, want %q (%s)", e.Code, code, r.Body)
+	}
+	if e.Message == "" || e.MessageEN == "" {
+		t.Errorf("error %s lacks a Vietnamese or English message: %s", code, r.Body)
+	}
+	if field != "" {
+		found := false
+		for _, f := range e.Fields {
+			if f.Field == field && (fieldCode == "" || f.Code == fieldCode) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("error %s does not name field %s (%s): %s", code, field, fieldCode, r.Body)
+		}
+	}
+	return e
+}
+
+// waitFor polls fn every 100 ms until it returns true or the deadline passes.
+func waitFor(t *testing.T, within time.Duration, what string, fn func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if fn() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %v waiting for %s", within, what)
+}
+
+func getDialogue(t *testing.T, c *testenv.Client, id string) dialogueDoc {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/dialogues/"+id, nil)
+	mustStatus(t, r, http.StatusOK, "get dialogue")
+	var d dialogueDoc
+	r.Decode(t, &d)
+	return d
+}
+
+func waitPhase(t *testing.T, c *testenv.Client, id, phase string, within time.Duration) dialogueDoc {
+	t.Helper()
+	var d dialogueDoc
+	waitFor(t, within, fmt.Sprintf("dialogue %s to reach %s", id, phase), func() bool {
+		d = getDialogue(t, c, id)
+		return d.Phase == phase
+	})
+	return d
+}
+
+func createUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
+	t.Helper()
+	body := map[string]any{"name": name, "level": level}
+	if parent != "" {
+		body["parent_id"] = parent
+	}
+	r := c.Do(http.MethodPost, "/api/v1/units", body)
+	mustStatus(t, r, http.StatusCreated, "create unit "+name)
+	var u created
+	r.Decode(t, &u)
+	return u.ID
+}

@@ -1,0 +1,146 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/doithoai/doithoai/api"
+)
+
+// Client drives the HTTP API the way a client would and checks every
+// response against the OpenAPI document with kin-openapi (an independent
+// validator): an undocumented status or a body that does not match its
+// schema fails the test.
+type Client struct {
+	tb     testing.TB
+	base   string
+	http   *http.Client
+	router routers.Router
+	// Checked counts the responses validated against the spec.
+	Checked int
+}
+
+// Response is a response read whole.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Decode unmarshals the body into v, failing the test on error.
+func (r *Response) Decode(tb testing.TB, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		tb.Fatalf("decode response (%d %s): %v", r.Status, r.Body, err)
+	}
+}
+
+// NewClient builds a validating client for the env's API.
+func (e *Env) NewClient(tb testing.TB) *Client {
+	tb.Helper()
+	return NewClient(tb, e.BaseURL)
+}
+
+// NewClient builds a validating client for the API at base.
+func NewClient(tb testing.TB, base string) *Client {
+	tb.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.OpenAPISpec())
+	if err != nil {
+		tb.Fatalf("load OpenAPI spec: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		tb.Fatalf("OpenAPI spec is invalid: %v", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		tb.Fatalf("build OpenAPI router: %v", err)
+	}
+	return &Client{tb: tb, base: base, http: &http.Client{Timeout: 60 * time.Second}, router: router}
+}
+
+// Do sends a request with an optional JSON body (a []byte is sent as is)
+// and headers given as key, value pairs, and validates the response.
+func (c *Client) Do(method, path string, body any, headers ...string) *Response {
+	c.tb.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		raw = b
+	case string:
+		raw = []byte(b)
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			c.tb.Fatalf("encode request: %v", err)
+		}
+	}
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(raw))
+	if err != nil {
+		c.tb.Fatalf("build request: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.tb.Fatalf("read response of %s %s: %v", method, path, err)
+	}
+	r := &Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	c.validate(req, raw, r)
+	return r
+}
+
+func (c *Client) validate(req *http.Request, reqBody []byte, r *Response) {
+	c.tb.Helper()
+	// Match against the spec with a copy whose body can be read again.
+	vreq := req.Clone(context.Background())
+	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	route, params, err := c.router.FindRoute(vreq)
+	if err != nil {
+		if r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed {
+			return // an undocumented route answered as such
+		}
+		c.tb.Errorf("OpenAPI: %s %s (status %d) matches no documented route: %v", req.Method, req.URL.Path, r.Status, err)
+		return
+	}
+	in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	if r.Status < 300 {
+		// The server accepted it, so the spec must accept it too.
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			c.tb.Errorf("OpenAPI: request %s %s accepted by the server (%d) but not by the spec: %v", req.Method, req.URL.Path, r.Status, err)
+		}
+		vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 r.Status,
+		Header:                 r.Header,
+		Body:                   io.NopCloser(bytes.NewReader(r.Body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	if err != nil {
+		c.tb.Errorf("OpenAPI: response of %s %s (%d) does not match the spec: %v\nbody: %.2000s", req.Method, req.URL.Path, r.Status, err, r.Body)
+	}
+	c.Checked++
+}
