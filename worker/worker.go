@@ -37,21 +37,21 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	w := sdkworker.New(c, tq, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
 	})
-	Register(w, acts)
+	RegisterWorkflows(w)
+	w.RegisterActivity(acts)
 	return w
 }
 
-// Register puts the workflows and activities on a registry (a worker, or a
-// replayer in tests).
-func Register(r interface {
+// WorkflowRegistry is where workflows are registered: a worker, or a
+// replayer in tests.
+type WorkflowRegistry interface {
 	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
-	RegisterActivity(any)
-}, acts *activities.Activities) {
+}
+
+// RegisterWorkflows registers every workflow under its public name.
+func RegisterWorkflows(r WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Plan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Dialogue, workflow.RegisterOptions{Name: workflows.DialogueWorkflowName})
-	if acts != nil {
-		r.RegisterActivity(acts)
-	}
 }
 
 // Run starts the worker and blocks until ctx is cancelled, then stops it.

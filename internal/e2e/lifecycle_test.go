@@ -332,6 +332,12 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
+	// The histories replay against the current code, and can be kept for
+	// the replay tests (DOITHOAI_KEEP_HISTORIES=1).
+	replayAndKeep(t, env, "dialogue/"+d1, "dialogue-missed-session-then-recorded")
+	replayAndKeep(t, env, "dialogue/"+d2, "dialogue-rescheduled-then-cancelled")
+	replayAndKeep(t, env, "plan/"+planID, "plan-running-with-adhoc-dialogue")
+
 	// The audit trail of the first dialogue names who did what.
 	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+d1+"/events", nil)
 	mustStatus(t, r, 200, "events")
