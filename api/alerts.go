@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,16 +22,10 @@ func (s *Server) listAlerts(c *gin.Context) {
 		return
 	}
 	var errs []FieldError
-	f := store.AlertFilter{Limit: limit, Offset: offset, Subtree: true}
+	f := store.AlertFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
-	if v := c.Query("subtree"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fieldError("subtree", "invalid_boolean"))
-		}
-		f.Subtree = b
-	}
+	f.Subtree = subtreeParam(c, &errs)
 	if v := c.Query("recipient_role"); v != "" {
 		if !recipientRoles[v] {
 			errs = append(errs, fieldError("recipient_role", "invalid_enum"))

@@ -23,12 +23,8 @@ import (
 // unknown fields, no trailing data, right types. Every failure is a 4xx
 // with the field at fault.
 func decodeJSON(c *gin.Context, dst any) error {
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return newError(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
-				"Nội dung phải ở dạng JSON (Content-Type: application/json).", "The body must be JSON (Content-Type: application/json).")
-		}
+	if err := checkJSONContentType(c); err != nil {
+		return err
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -236,3 +232,32 @@ type Page[T any] struct {
 }
 
 var typeOfString = reflect.TypeOf("")
+
+// subtreeParam reads the optional boolean subtree query parameter; it
+// defaults to true: supervisors see their unit and the units below it.
+func subtreeParam(c *gin.Context, errs *[]FieldError) bool {
+	v := c.Query("subtree")
+	if v == "" {
+		return true
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		*errs = append(*errs, fieldError("subtree", "invalid_boolean"))
+		return true
+	}
+	return b
+}
+
+// checkJSONContentType refuses bodies declared as anything but JSON.
+func checkJSONContentType(c *gin.Context) error {
+	ct := c.GetHeader("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return newError(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+			"Nội dung phải ở dạng JSON (Content-Type: application/json).", "The body must be JSON (Content-Type: application/json).")
+	}
+	return nil
+}

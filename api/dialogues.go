@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
@@ -81,6 +82,7 @@ func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool)
 		var st workflows.DialogueState
 		if err := s.query(qctx, workflows.DialogueWorkflowID(d.ID), &st); err != nil {
 			view.LiveError = liveError(err)
+			s.Logger.Warn("dialogue live state unavailable", zap.String("dialogue_id", d.ID), zap.Error(err))
 		} else {
 			view.Live = &st
 		}

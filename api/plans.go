@@ -115,6 +115,7 @@ func (s *Server) createPlan(c *gin.Context) {
 	req.IssuingBody = strings.TrimSpace(req.IssuingBody)
 	checkText(&errs, "reference_no", req.ReferenceNo, true, 100)
 	checkText(&errs, "issuing_body", req.IssuingBody, true, 300)
+	req.Title = strings.TrimSpace(req.Title)
 	checkText(&errs, "title", req.Title, false, 500)
 	policy := readPolicy(req.Policy, &errs)
 	if len(req.Dialogues) > maxDialoguesPerPlan {
@@ -266,6 +267,7 @@ func readDialogue(prefix string, d DialogueRequest, year int, id string, seq int
 			*errs = append(*errs, fieldError(fmt.Sprintf("%s.hosts[%d].name", prefix, j), "required"))
 		}
 		checkText(errs, fmt.Sprintf("%s.hosts[%d].name", prefix, j), name, false, 200)
+		checkText(errs, fmt.Sprintf("%s.hosts[%d].title", prefix, j), h.Title, false, 200)
 		spec.Hosts = append(spec.Hosts, domain.Host{Name: name, Title: strings.TrimSpace(h.Title)})
 	}
 	checkText(errs, prefix+".topic", spec.Topic, false, 500)
@@ -289,13 +291,7 @@ func (s *Server) listPlans(c *gin.Context) {
 	var errs []FieldError
 	f := store.PlanFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
-	if v := c.Query("subtree"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fieldError("subtree", "invalid_boolean"))
-		}
-		f.Subtree = b
-	}
+	f.Subtree = subtreeParam(c, &errs)
 	if v := c.Query("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {
@@ -369,6 +365,7 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView,
 		var st workflows.PlanState
 		if err := s.query(qctx, workflows.PlanWorkflowID(id), &st); err != nil {
 			view.LiveError = liveError(err)
+			s.Logger.Warn("plan live state unavailable", zap.String("plan_id", id), zap.Error(err))
 		} else {
 			view.Live = &st
 		}
@@ -403,12 +400,10 @@ func (s *Server) query(ctx context.Context, workflowID string, dst any) error {
 	return v.Get(dst)
 }
 
+// liveError names, by its stable code, why a workflow's live state is
+// missing (the cause is logged by the caller).
 func liveError(err error) string {
-	e := toAPIError(nil, err)
-	if e.Code == CodeInternal {
-		return err.Error()
-	}
-	return e.Code
+	return toAPIError(nil, err).Code
 }
 
 // AddDialogueRequest is the body of POST /plans/{id}/dialogues.

@@ -66,6 +66,10 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if err := checkJSONContentType(c); err != nil {
+		abort(c, err)
+		return
+	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))

@@ -45,7 +45,7 @@ func (s *Server) createUnit(c *gin.Context) {
 	if _, ok := levelRank[req.Level]; !ok {
 		errs = append(errs, fieldErrorMsg("level", "invalid_enum", "Cấp phải là province, district hoặc commune.", "level must be province, district or commune."))
 	}
-	if req.Code != nil && (strings.TrimSpace(*req.Code) == "" || len(*req.Code) > 50) {
+	if req.Code != nil && (strings.TrimSpace(*req.Code) == "" || utf8.RuneCountInString(*req.Code) > 50) {
 		errs = append(errs, fieldError("code", "invalid_value"))
 	}
 	var parent *store.Unit
@@ -90,6 +90,7 @@ func (s *Server) createUnit(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	c.Header("Location", "/api/v1/units/"+u.ID)
 	c.JSON(http.StatusCreated, u)
 }
 
@@ -102,7 +103,13 @@ func (s *Server) listUnits(c *gin.Context) {
 	var errs []FieldError
 	f := store.UnitFilter{Limit: limit, Offset: offset}
 	f.ParentID = uuidQuery(c, "parent_id", &errs)
-	f.Subtree = uuidQuery(c, "subtree", &errs)
+	if unitID := uuidQuery(c, "unit_id", &errs); unitID != "" {
+		if subtreeParam(c, &errs) {
+			f.Subtree = unitID
+		} else {
+			f.UnitID = unitID
+		}
+	}
 	if lv := c.Query("level"); lv != "" {
 		if _, ok := levelRank[lv]; !ok {
 			errs = append(errs, fieldError("level", "invalid_enum"))

@@ -54,7 +54,9 @@ func (s *Store) GetUnit(ctx context.Context, id string) (*Unit, error) {
 // UnitFilter narrows ListUnits.
 type UnitFilter struct {
 	ParentID string
-	Level    string
+	// UnitID keeps only this unit.
+	UnitID string
+	Level  string
 	// Subtree, when set, keeps only units at or below this unit.
 	Subtree string
 	Limit   int
@@ -68,6 +70,9 @@ func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error
 	q := s.DB.NewSelect().Model(&units).OrderExpr("path")
 	if f.ParentID != "" {
 		q = q.Where("parent_id = ?", f.ParentID)
+	}
+	if f.UnitID != "" {
+		q = q.Where("id = ?", f.UnitID)
 	}
 	if f.Level != "" {
 		q = q.Where("level = ?", f.Level)

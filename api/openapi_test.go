@@ -1,0 +1,435 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// loadOpenAPI loads and validates the embedded spec and builds its router.
+func loadOpenAPI(t *testing.T) (*openapi3.T, routers.Router) {
+	t.Helper()
+	ctx := context.Background()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(openAPISpec)
+	if err != nil {
+		t.Fatalf("load openapi.yaml: %v", err)
+	}
+	if err := doc.Validate(ctx); err != nil {
+		t.Fatalf("validate openapi.yaml: %v", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatalf("gorillamux router: %v", err)
+	}
+	return doc, router
+}
+
+func TestOpenAPISpecIsValid(t *testing.T) {
+	doc, _ := loadOpenAPI(t)
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
+	}
+	if doc.Info == nil || doc.Info.Title != "doithoai" || doc.Info.Version != "0.1.0" {
+		t.Errorf("info = %+v, want title doithoai version 0.1.0", doc.Info)
+	}
+	if !bytes.Equal(OpenAPISpec(), openAPISpec) {
+		t.Error("OpenAPISpec() does not return the embedded document")
+	}
+}
+
+var ginParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
+
+// TestOpenAPIRoutesMatchGin checks that every route of the Gin engine is in
+// the spec, and every operation of the spec is a route of the engine.
+func TestOpenAPIRoutesMatchGin(t *testing.T) {
+	doc, _ := loadOpenAPI(t)
+	engine, ok := (&Server{}).Handler().(*gin.Engine)
+	if !ok {
+		t.Fatal("Handler() is not a *gin.Engine")
+	}
+	served := map[string]bool{}
+	for _, r := range engine.Routes() {
+		served[r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	spec := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			spec[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	var missing, extra []string
+	for k := range served {
+		if !spec[k] {
+			missing = append(missing, k)
+		}
+	}
+	for k := range spec {
+		if !served[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, k := range missing {
+		t.Errorf("route %s is served but not in openapi.yaml", k)
+	}
+	for _, k := range extra {
+		t.Errorf("operation %s is in openapi.yaml but not served", k)
+	}
+	if len(served) == 0 {
+		t.Error("the engine has no routes")
+	}
+}
+
+// TestOpenAPIOperationsDescribeErrors checks that every operation documents
+// 500, every operation with a request body 400, 413 and 422, every operation
+// taking an Idempotency-Key 409, every operation on an {id} 404, and that no
+// parameter has a default.
+func TestOpenAPIOperationsDescribeErrors(t *testing.T) {
+	doc, _ := loadOpenAPI(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			if op.Responses.Status(http.StatusInternalServerError) == nil {
+				t.Errorf("%s: no 500 response", name)
+			}
+			if op.RequestBody != nil {
+				for _, st := range []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity} {
+					if op.Responses.Status(st) == nil {
+						t.Errorf("%s: has a body but no %d response", name, st)
+					}
+				}
+			}
+			if op.Parameters.GetByInAndName("header", HeaderIdempotencyKey) != nil && op.Responses.Status(http.StatusConflict) == nil {
+				t.Errorf("%s: takes an Idempotency-Key but has no 409 response", name)
+			}
+			if strings.Contains(path, "{id}") && op.Responses.Status(http.StatusNotFound) == nil {
+				t.Errorf("%s: has an id but no 404 response", name)
+			}
+			// kin-openapi writes parameter defaults back into the request it
+			// validates; a default would change what the server receives.
+			for _, p := range op.Parameters {
+				if p.Value.Schema != nil && p.Value.Schema.Value.Default != nil {
+					t.Errorf("%s: parameter %s has a default", name, p.Value.Name)
+				}
+			}
+			if op.Summary == "" || op.OperationID == "" {
+				t.Errorf("%s: summary and operationId are required", name)
+			}
+		}
+	}
+}
+
+// TestOpenAPIRequestBodies checks that the examples of the request bodies
+// pass request validation, and that the survey body accepts exactly the
+// single and batch forms.
+func TestOpenAPIRequestBodies(t *testing.T) {
+	_, router := loadOpenAPI(t)
+	ctx := context.Background()
+	validate := func(method, path, body string) error {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(HeaderIdempotencyKey, "k-1")
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s: no route: %v", method, path, err)
+		}
+		return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		})
+	}
+	const id = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+	valid := []struct{ method, path, body string }{
+		{"POST", "/api/v1/units", `{"name":"Thành phố Hà Nội","level":"province"}`},
+		{"POST", "/api/v1/units", `{"name":"Quận Đống Đa","level":"district","parent_id":"` + id + `","code":"DD"}`},
+		{"POST", "/api/v1/units", `{"name":"Thành phố Hà Nội","level":"province","parent_id":null,"code":null}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"55-KH/HU","issuing_body":"Huyện ủy",
+			"policy":{"survey_lead":"PT20S","survey_close":"PT5S","session_grace":"PT5S"},
+			"dialogues":[{"scheduled_at":"2026-06-18T08:00:00+07:00","kind":"periodic","hosts":[{"name":"A","title":"Bí thư"}]},
+			{"scheduled_at":"2026-09-10T08:00:00+07:00","kind":"thematic","topic":"GPMB","hosts":[{"name":"B"}],"invited_groups":["MTTQ"]}]}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"1","issuing_body":"x","policy":null,"dialogues":null}`},
+		{"POST", "/api/v1/plans/" + id + "/dialogues", `{"scheduled_at":"2026-07-02T14:00:00+07:00","hosts":[{"name":"A"}]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/reschedule", `{"scheduled_at":"2026-06-25T08:00:00+07:00","reason":"trùng lịch"}`},
+		{"POST", "/api/v1/dialogues/" + id + "/cancel", `{"reason":"đã giải quyết"}`},
+		{"POST", "/api/v1/dialogues/" + id + "/session", `{"held_at":"2026-06-18T08:00:00+07:00","attendance":{"total":120,"groups":{"mttq":10}},
+			"opinions":[{"field":"Đất đai","content":"...","source":"floor","answered_on_spot":true,"answer":"..."}],"conclusions":[{"content":"Giao ..."}]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"Giao thông","content":"Sửa đường"}`},
+		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"responses":[{"id":"` + id + `","field":"Đất đai","content":"..."},{"field":"Y tế","content":"...","respondent_group":"Hội Phụ nữ"}]}`},
+	}
+	for _, c := range valid {
+		if err := validate(c.method, c.path, c.body); err != nil {
+			t.Errorf("%s %s %s: want valid, got %v", c.method, c.path, c.body, err)
+		}
+	}
+	invalid := []struct{ method, path, body string }{
+		{"POST", "/api/v1/units", `{"name":"X","level":"province","extra":1}`},
+		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"a","content":"b","responses":[]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"a"}`},
+		{"POST", "/api/v1/dialogues/" + id + "/session", `{"held_at":"2026-06-18T08:00:00+07:00","attendance":{"total":1,"x":2}}`},
+	}
+	for _, c := range invalid {
+		if err := validate(c.method, c.path, c.body); err == nil {
+			t.Errorf("%s %s %s: want invalid, got valid", c.method, c.path, c.body)
+		}
+	}
+}
+
+// TestOpenAPIResponsesWithoutBackends sends the requests that the handlers
+// answer without PostgreSQL or Temporal and validates every response
+// against the spec.
+func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
+	_, router := loadOpenAPI(t)
+	h := (&Server{}).Handler()
+	ctx := context.Background()
+	cases := []struct {
+		method, path, ct, body string
+		headers                map[string]string
+		want                   int
+		validRequest           bool
+	}{
+		{method: "GET", path: "/healthz", want: 200, validRequest: true},
+		{method: "GET", path: "/api/v1/healthz", want: 200, validRequest: true},
+		{method: "GET", path: "/api/v1/openapi.yaml", want: 200, validRequest: true},
+		// No store: readyz panics on the nil store and the recovery answers 500.
+		{method: "GET", path: "/readyz", want: 500, validRequest: true},
+		{method: "GET", path: "/api/v1/units/not-a-uuid", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/plans/not-a-uuid", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/dialogues/not-a-uuid/events", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/units?limit=0", want: 422},
+		{method: "GET", path: "/api/v1/plans?subtree=maybe", want: 422},
+		{method: "GET", path: "/api/v1/alerts?status=closed&limit=600", want: 422},
+		{method: "POST", path: "/api/v1/units", ct: "text/plain", body: "hello", want: 415},
+		{method: "POST", path: "/api/v1/units", ct: "application/json", body: `{"name":`, want: 400},
+		{method: "POST", path: "/api/v1/units", ct: "application/json", body: `{"name":"","level":"town"}`, want: 422},
+		{method: "POST", path: "/api/v1/units", ct: "application/json", body: `{"name":"X","level":"province","bogus":1}`, want: 422},
+		{method: "POST", path: "/api/v1/plans", ct: "application/json", body: `{"year":1990,"policy":{"survey_lead":"P1M"},"dialogues":[{"kind":"thematic"}]}`, want: 422},
+		{method: "POST", path: "/api/v1/plans", ct: "application/json", body: `{"year":"2026"}`, want: 422},
+		{method: "POST", path: "/api/v1/dialogues/not-a-uuid/cancel", ct: "application/json", body: `{"reason":"x"}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
+		{method: "GET", path: "/api/v1/healthz", headers: map[string]string{HeaderRequestID: "req-123"}, want: 200, validRequest: true},
+	}
+	for _, c := range cases {
+		name := c.method + " " + c.path
+		var body io.Reader
+		if c.body != "" {
+			body = strings.NewReader(c.body)
+		}
+		req := httptest.NewRequest(c.method, c.path, body)
+		if c.ct != "" {
+			req.Header.Set("Content-Type", c.ct)
+		}
+		for k, v := range c.headers {
+			req.Header.Set(k, v)
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Errorf("%s: not in the spec: %v", name, err)
+			continue
+		}
+		reqInput := &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		}
+		if c.validRequest {
+			if err := openapi3filter.ValidateRequest(ctx, reqInput); err != nil {
+				t.Errorf("%s: request does not validate: %v", name, err)
+			}
+			if c.body != "" {
+				req.Body = io.NopCloser(strings.NewReader(c.body))
+			}
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s: status %d, want %d: %s", name, rec.Code, c.want, rec.Body.String())
+		}
+		if rec.Header().Get(HeaderRequestID) == "" {
+			t.Errorf("%s: no %s header", name, HeaderRequestID)
+		}
+		if v := c.headers[HeaderRequestID]; v != "" && rec.Header().Get(HeaderRequestID) != v {
+			t.Errorf("%s: %s = %q, want %q", name, HeaderRequestID, rec.Header().Get(HeaderRequestID), v)
+		}
+		respInput := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: reqInput,
+			Status:                 rec.Code,
+			Header:                 rec.Header(),
+			Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+		}
+		respInput.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(ctx, respInput); err != nil {
+			t.Errorf("%s: response %d does not validate: %v\n%s", name, rec.Code, err, rec.Body.String())
+		}
+	}
+}
+
+// TestOpenAPISchemasMatchGoTypes marshals the Go values the handlers send,
+// in their sparse (nil slices, absent optional fields) and full forms, and
+// validates them against the response schemas.
+func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
+	doc, _ := loadOpenAPI(t)
+	check := func(schemaName string, v any) {
+		t.Helper()
+		ref := doc.Components.Schemas[schemaName]
+		if ref == nil || ref.Value == nil {
+			t.Fatalf("no schema %s", schemaName)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("marshal %T: %v", v, err)
+		}
+		var decoded any
+		if err := json.Unmarshal(b, &decoded); err != nil {
+			t.Fatalf("unmarshal %T: %v", v, err)
+		}
+		if err := ref.Value.VisitJSON(decoded, openapi3.VisitAsResponse(), openapi3.MultiErrors()); err != nil {
+			t.Errorf("%s does not match %T: %v\n%s", schemaName, v, err, b)
+		}
+	}
+	// The check must be able to fail.
+	for name, bad := range map[string]any{
+		"Unit":          gin.H{"id": "x", "level": "hamlet", "name": "n", "created_at": "2026-01-01T00:00:00Z"},
+		"Plan":          gin.H{"id": "x"},
+		"DialogueView":  gin.H{"notifications": nil},
+		"Error":         gin.H{"code": "x", "message": "m"},
+		"SurveySummary": gin.H{"dialogue_id": "x", "total": 1, "by_field": nil, "main_issues": nil, "computed_at": "yesterday", "final": true},
+	} {
+		b, _ := json.Marshal(bad)
+		var decoded any
+		_ = json.Unmarshal(b, &decoded)
+		if err := doc.Components.Schemas[name].Value.VisitJSON(decoded, openapi3.VisitAsResponse()); err == nil {
+			t.Errorf("%s accepts %s", name, b)
+		}
+	}
+
+	const (
+		id1 = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+		id2 = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+	)
+	str := func(s string) *string { return &s }
+	now := time.Date(2026, 6, 18, 8, 0, 0, 123456789, domain.Location)
+	later := now.Add(48 * time.Hour)
+
+	province := store.Unit{ID: id1, Level: domain.LevelProvince, Name: "Hà Nội", CreatedAt: now}
+	ward := store.Unit{ID: id2, Code: str("DD-01"), ParentID: str(id1), Level: domain.LevelCommune, Name: "Phường Láng Hạ", CreatedAt: now.UTC()}
+	check("Unit", province)
+	check("Unit", ward)
+	check("UnitView", UnitView{Unit: province, Children: []store.Unit{ward}})
+	check("UnitView", UnitView{Unit: ward, Children: []store.Unit{}})
+	check("UnitPage", Page[store.Unit]{Items: []store.Unit{province, ward}, Total: 2, Limit: 50})
+	check("UnitPage", Page[store.Unit]{Items: []store.Unit{}, Limit: 50})
+
+	plan := store.Plan{ID: id1, UnitID: id2, Year: 2026, ReferenceNo: "55-KH/HU", IssuingBody: "Huyện ủy", Policy: domain.DefaultPolicy(),
+		Status: "active", CreatedBy: "anonymous", CreatedAt: now, UpdatedAt: now}
+	closedPlan := plan
+	closedPlan.Status, closedPlan.ClosedAt = "closed", &later
+	closedPlan.Policy = domain.Policy{SurveyLead: 20 * time.Second, SurveyClose: 5 * time.Second}
+	sparse := store.Dialogue{ID: id1, PlanID: id1, UnitID: id2, Seq: 1, Kind: domain.KindPeriodic, ScheduledAt: now, Phase: domain.PhaseScheduled,
+		SurveyOpensAt: now, SurveyClosesAt: now, SessionDueBy: later, CreatedAt: now, UpdatedAt: now}
+	full := sparse
+	full.Kind, full.Topic, full.Title, full.Place = domain.KindThematic, "GPMB", "Đối thoại", "Hội trường"
+	full.Hosts, full.InvitedGroups = []domain.Host{{Name: "A", Title: "Bí thư"}, {Name: "B"}}, []string{"MTTQ"}
+	full.Phase, full.CancelReason, full.SessionRecordedAt, full.ClosedAt = domain.PhaseCancelled, "lý do", &later, &later
+	var summaries []DialogueSummary
+	for _, phase := range []string{domain.PhaseScheduled, domain.PhaseSurveyOpen, domain.PhaseAwaitingSession, domain.PhaseSessionRecorded, domain.PhaseClosed, domain.PhaseCancelled} {
+		d := sparse
+		d.Phase = phase
+		summaries = append(summaries, summarise(d))
+		check("DialogueSummary", summarise(d))
+	}
+	check("DialogueSummary", summarise(full))
+	check("Plan", plan)
+	check("Plan", closedPlan)
+	check("PlanView", PlanView{Plan: plan, Dialogues: []DialogueSummary{}})
+	check("PlanView", PlanView{Plan: plan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "active", YearEndsAt: later}})
+	check("PlanView", PlanView{Plan: closedPlan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "closed", Saved: true, Dialogues: []string{id1}, OpenDialogues: 1}})
+	check("PlanView", PlanView{Plan: plan, Dialogues: summaries, LiveError: CodeTemporalDown})
+	check("PlanPage", Page[PlanListItem]{Items: []PlanListItem{{Plan: plan, DialogueCounts: map[string]int{}}, {Plan: closedPlan, DialogueCounts: map[string]int{"scheduled": 2, "closed": 1}}}, Total: 2, Limit: 50})
+	check("PlanPage", Page[PlanListItem]{Items: []PlanListItem{}, Limit: 1})
+
+	rec := &store.SessionRecord{
+		Session:  store.SessionRow{DialogueID: id1, HeldAt: now, Attendance: domain.Attendance{Total: 0}, RecordedBy: "anonymous", RecordedAt: now},
+		Opinions: []store.OpinionRow{}, Conclusions: []store.ConclusionRow{},
+	}
+	fullRec := &store.SessionRecord{
+		Session: store.SessionRow{DialogueID: id1, HeldAt: now, Chair: "A", Attendance: domain.Attendance{Total: 9, Groups: map[string]int{"mttq": 2}},
+			Notes: "n", RecordedBy: "planner-1", RecordedAt: now},
+		Opinions: []store.OpinionRow{{ID: id1, Seq: 1, Field: "Đất đai", Content: "x", Source: domain.SourceFloor},
+			{ID: id2, Seq: 2, Field: "Y tế", Content: "y", Source: domain.SourceSurvey, AnsweredOnSpot: true, Answer: "z"}},
+		Conclusions: []store.ConclusionRow{{ID: id1, Seq: 1, Content: "Giao ..."}},
+	}
+	sumLive := &store.SurveySummary{DialogueID: id1, ComputedAt: now, ByField: []store.FieldCount{}, MainIssues: []store.Issue{}}
+	sumNil := &store.SurveySummary{DialogueID: id1, ComputedAt: now, Final: true}
+	sumFull := &store.SurveySummary{DialogueID: id1, Total: 3, ComputedAt: now, Final: true,
+		ByField: []store.FieldCount{{Field: "Đất đai", Count: 3}}, MainIssues: []store.Issue{{Field: "Đất đai", Content: "x", Count: 2}}}
+	check("SurveySummary", sumLive)
+	check("SurveySummary", sumNil)
+	check("SurveySummary", sumFull)
+	notes := []store.Notification{
+		{ID: id1, UnitID: id2, Recipient: "A", Channel: "log", SubjectVI: "s", SubjectEN: "s", BodyVI: "b", BodyEN: "b", CreatedAt: now},
+		{ID: id2, UnitID: id2, DialogueID: str(id1), Recipient: "B", Channel: "email", CreatedAt: now},
+	}
+	liveSparse := &workflows.DialogueState{DialogueID: id1, Phase: domain.PhaseScheduled, ScheduledAt: now, Window: domain.WindowFor(now, domain.DefaultPolicy())}
+	liveFull := &workflows.DialogueState{DialogueID: id1, Phase: domain.PhaseCancelled, ScheduledAt: now, Window: domain.WindowFor(now, domain.DefaultPolicy()),
+		Generation: 2, CancelReason: "x", NextEvent: "session_due", NextEventAt: &later, SessionMissedAlerted: true}
+	check("DialogueView", DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}})
+	check("DialogueView", DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}, Live: liveSparse})
+	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: rec, SurveySummary: sumNil, Notifications: notes, Live: liveFull})
+	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: fullRec, SurveySummary: sumFull, Notifications: notes, LiveError: "boom"})
+
+	check("SurveyAccepted", SurveyAccepted{Accepted: 2, Duplicates: 1})
+	check("SurveyResponsePage", Page[store.SurveyResponse]{Items: []store.SurveyResponse{
+		{ID: id1, DialogueID: id2, Field: "a", Content: "b", SubmittedAt: now},
+		{ID: id2, DialogueID: id2, Field: "a", Content: "b", RespondentName: "n", RespondentGroup: "g", SubmittedAt: now},
+	}, Total: 2, Limit: 50})
+	check("SurveyResponsePage", Page[store.SurveyResponse]{Items: []store.SurveyResponse{}, Limit: 50})
+
+	check("EventList", gin.H{"items": []store.Event{
+		store.NewEvent("", "", "", "dialogue.cancelled", "dialogue", id1, "", "", map[string]any{"reason": "x"}),
+		store.NewEvent("k", "a", "planner", "alert.acknowledged", "dialogue", id1, id2, "req-1", nil),
+		{ID: 3, At: now, Actor: "system", Action: "x", EntityType: "dialogue", EntityID: id1},
+		{ID: 4, At: now, Actor: "system", Action: "x", EntityType: "dialogue", EntityID: id1, Data: json.RawMessage(`[1,"a"]`)},
+	}})
+	check("EventList", gin.H{"items": []store.Event{}})
+
+	openAlert := store.Alert{ID: id1, UnitID: id2, RecipientRole: domain.RolePlanner, Kind: domain.AlertSessionMissed, Status: "open", CreatedAt: now}
+	ackedAlert := store.Alert{ID: id1, UnitID: id2, RecipientRole: domain.RoleMTTQ, Kind: domain.AlertSessionMissed, Level: 2,
+		PlanID: str(id1), DialogueID: str(id2), TaskID: str(id1), TitleVI: "t", TitleEN: "t", BodyVI: "b", BodyEN: "b",
+		Status: "acknowledged", CreatedAt: now, AckedAt: &later, AckedBy: "mttq-1"}
+	check("Alert", openAlert)
+	check("Alert", ackedAlert)
+	check("AlertPage", Page[store.Alert]{Items: []store.Alert{openAlert, ackedAlert}, Total: 2, Limit: 50})
+	check("AlertPage", Page[store.Alert]{Items: []store.Alert{}, Limit: 50})
+
+	check("Error", newError(http.StatusNotFound, CodeNotFound, "vi", "en"))
+	e := validationError(fieldError("name", "required"), fieldError("level", "invalid_enum"))
+	e.RequestID = "req-1"
+	check("Error", e)
+	check("Error", surveyClosedError(&store.SurveyClosedError{Phase: domain.PhaseScheduled, OpensAt: now, ClosesAt: later}))
+	pe := newError(http.StatusConflict, CodePlanExists, "vi", "en")
+	pe.Details = map[string]any{"plan_id": id1}
+	check("Error", pe)
+	check("Health", gin.H{"status": "ok"})
+	check("Readiness", gin.H{"status": "unavailable", "checks": gin.H{"database": "ok", "temporal": "unavailable: no client"}})
+}

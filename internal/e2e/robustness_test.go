@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/temporalx"
+	"github.com/doithoai/doithoai/internal/testenv"
+)
+
+// TestBadInputIsNeverA500 throws malformed and hostile bodies at every
+// creating endpoint and checks each answer is a documented 4xx with the
+// error body — never a 5xx — and that nothing was written.
+func TestBadInputIsNeverA500(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{})
+	c := env.NewClient(t)
+	province := createUnit(t, c, "Tỉnh Thái Bình", "province", "")
+	district := createUnit(t, c, "Huyện Vũ Thư", "district", province)
+	year := time.Now().Year()
+	at := time.Date(year, 12, 31, 8, 0, 0, 0, time.UTC)
+	if at.Before(time.Now().Add(time.Hour)) {
+		at = time.Now().Add(30 * time.Minute)
+	}
+	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{"unit_id": district, "year": at.Year(), "reference_no": "01-KH/HU", "issuing_body": "Huyện ủy",
+		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Bí thư"}}}}})
+	mustStatus(t, r, http.StatusCreated, "plan")
+	var plan struct {
+		ID        string `json:"id"`
+		Dialogues []struct {
+			ID string `json:"id"`
+		} `json:"dialogues"`
+	}
+	r.Decode(t, &plan)
+	dlg := plan.Dialogues[0].ID
+
+	bodies := []string{
+		``, `{`, `[]`, `null`, `"x"`, `12`, `{"a":1}`, `{} {}`, `{"name": 5}`, `{"year": "2026"}`,
+		`{"dialogues": "many"}`, `{"dialogues": [{"scheduled_at": 5}]}`, `{"responses": {}}`, `{"responses": [1,2]}`,
+		`{"held_at": true}`, `{"attendance": {"total": -1}}`, `{"scheduled_at": "tomorrow"}`, `{"reason": ["a"]}`,
+		`{"field": "` + strings.Repeat("đ", 5000) + `", "content": "x"}`, "\xff\xfe", `{"unit_id": "' OR 1=1 --"}`,
+	}
+	endpoints := []string{
+		"/api/v1/units", "/api/v1/plans", "/api/v1/plans/" + plan.ID + "/dialogues",
+		"/api/v1/dialogues/" + dlg + "/reschedule", "/api/v1/dialogues/" + dlg + "/cancel",
+		"/api/v1/dialogues/" + dlg + "/session", "/api/v1/dialogues/" + dlg + "/survey/responses",
+	}
+	for _, ep := range endpoints {
+		for _, b := range bodies {
+			r := c.Do(http.MethodPost, ep, []byte(b), "Content-Type", "application/json")
+			if r.Status < 400 || r.Status >= 500 {
+				t.Errorf("POST %s with %.40q: status %d: %.300s", ep, b, r.Status, r.Body)
+				continue
+			}
+			var e errorDoc
+			r.Decode(t, &e)
+			if e.Code == "" || e.Message == "" || e.MessageEN == "" {
+				t.Errorf("POST %s with %.40q: error body lacks code or messages: %s", ep, b, r.Body)
+			}
+		}
+	}
+	// Other media types are refused, not guessed at.
+	expectError(t, c.Do(http.MethodPost, "/api/v1/units", []byte(`name=x`), "Content-Type", "application/x-www-form-urlencoded"), 415, "unsupported_media_type", "", "")
+	// Oversized bodies are refused before they are read whole.
+	big := `{"responses": [` + strings.Repeat(`{"field":"a","content":"`+strings.Repeat("x", 3000)+`"},`, 3000) + `{"field":"a","content":"b"}]}`
+	expectError(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/survey/responses", []byte(big)), 413, "body_too_large", "", "")
+
+	// Nothing of the above was written.
+	var units, plans, dialogues, answers int
+	ctx := context.Background()
+	for q, dst := range map[string]*int{
+		"SELECT count(*) FROM units": &units, "SELECT count(*) FROM plans": &plans,
+		"SELECT count(*) FROM dialogues": &dialogues, "SELECT count(*) FROM survey_responses": &answers,
+	} {
+		if err := env.Store.DB.QueryRowContext(ctx, q).Scan(dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if units != 2 || plans != 1 || dialogues != 1 || answers != 0 {
+		t.Errorf("bad input left rows behind: units %d plans %d dialogues %d answers %d", units, plans, dialogues, answers)
+	}
+}
+
+// TestTemporalDownIs503AndWritesNothing points an API at a Temporal port
+// where nothing listens: commands answer 503 with the stable code, readyz
+// says not ready, and no plan row is written.
+func TestTemporalDownIs503AndWritesNothing(t *testing.T) {
+	st, _ := testenv.NewDatabase(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	tc, err := temporalx.Lazy(temporalx.Options{HostPort: dead, Namespace: "default", Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	srv := &api.Server{Store: st, Temporal: tc, Logger: zap.NewNop(), UpdateTimeout: 3 * time.Second}
+	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- api.Serve(ctx, apiLn, srv.Handler(), zap.NewNop()) }()
+	defer func() { cancel(); <-done }()
+	c := testenv.NewClient(t, "http://"+apiLn.Addr().String())
+
+	province := createUnit(t, c, "Thành phố Huế", "province", "")
+	r := c.Do(http.MethodGet, "/readyz", nil)
+	expectStatus(t, r, http.StatusServiceUnavailable, "readyz with Temporal down")
+	at := time.Now().Add(time.Hour)
+	r = c.Do(http.MethodPost, "/api/v1/plans", map[string]any{"unit_id": province, "year": at.Year(), "reference_no": "7-KH/TU", "issuing_body": "Tỉnh ủy",
+		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Bí thư"}}}}},
+		"Idempotency-Key", "k1")
+	expectError(t, r, http.StatusServiceUnavailable, "temporal_unavailable", "", "")
+	var n int
+	if err := st.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM plans").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d plan rows written while Temporal was down", n)
+	}
+	// The key was released, so the client's retry runs again (and fails the same way) instead of replaying a 503.
+	r = c.Do(http.MethodPost, "/api/v1/dialogues/"+uuid.NewString()+"/cancel", map[string]any{"reason": "x"})
+	expectError(t, r, http.StatusNotFound, "not_found", "", "")
+	_ = fmt.Sprint()
+}
+
+func expectStatus(t *testing.T, r *testenv.Response, want int, what string) {
+	t.Helper()
+	if r.Status != want {
+		t.Errorf("%s: status %d, want %d: %s", what, r.Status, want, r.Body)
+	}
+}
