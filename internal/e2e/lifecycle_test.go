@@ -317,9 +317,9 @@ func TestLifecycle(t *testing.T) {
 
 	// Temporal holds the workflows under IDs derived from the domain IDs.
 	for id, want := range map[string]enumspb.WorkflowExecutionStatus{
-		"plan/" + planID: enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
-		"dialogue/" + d1: enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED,
-		"dialogue/" + d2: enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+		"plan/" + planID:    enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
+		"dialogue/" + d1:    enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+		"dialogue/" + d2:    enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED,
 		"dialogue/" + ad.ID: enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING,
 	} {
 		desc, err := env.Client.DescribeWorkflowExecution(ctx, id, "")
