@@ -36,6 +36,9 @@ type Server struct {
 	UpdateTimeout time.Duration
 	// Now is the clock of the API edge (validation only); default time.Now.
 	Now func() time.Time
+	// Feed streams new alerts and notices (GET /alerts/stream); nil turns
+	// the stream off.
+	Feed *Feed
 }
 
 func (s *Server) now() time.Time {
@@ -108,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/dialogues/:id/events", s.listDialogueEvents)
 
 	v1.GET("/alerts", s.listAlerts)
+	v1.GET("/alerts/stream", s.streamAlerts)
 	v1.POST("/alerts/:id/ack", idem, s.ackAlert)
 	return r
 }

@@ -29,6 +29,10 @@ type Alert struct {
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()" json:"created_at"`
 	AckedAt       *time.Time `bun:"acked_at" json:"acked_at,omitempty"`
 	AckedBy       string     `bun:"acked_by" json:"acked_by,omitempty"`
+	// Seq orders alerts and notices in the live feed (the SSE event id).
+	Seq int64 `bun:"seq,nullzero" json:"seq"`
+	// Recipient names the person or agency addressed, where there is one.
+	Recipient string `bun:"recipient" json:"recipient,omitempty"`
 }
 
 // RaiseAlert stores an alert exactly once per dedup key and reports whether
@@ -37,7 +41,7 @@ func (s *Store) RaiseAlert(ctx context.Context, a *Alert) (bool, error) {
 	if a.Status == "" {
 		a.Status = "open"
 	}
-	res, err := s.DB.NewInsert().Model(a).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx)
+	res, err := s.DB.NewInsert().Model(a).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("raise alert: %w", err)
 	}
@@ -139,12 +143,17 @@ type Notification struct {
 	BodyVI     string    `bun:"body_vi" json:"body"`
 	BodyEN     string    `bun:"body_en" json:"body_en"`
 	CreatedAt  time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	// Seq orders notices in the live feed.
+	Seq int64 `bun:"seq,nullzero" json:"seq"`
+	// Kind is notice (e.g. a survey summary for hosts) or reminder.
+	Kind   string  `bun:"kind,nullzero,default:'notice'" json:"kind"`
+	TaskID *string `bun:"task_id,type:uuid" json:"task_id,omitempty"`
 }
 
 // SaveNotification stores a notice exactly once per dedup key and reports
 // whether this call created it.
 func (s *Store) SaveNotification(ctx context.Context, n *Notification) (bool, error) {
-	res, err := s.DB.NewInsert().Model(n).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx)
+	res, err := s.DB.NewInsert().Model(n).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("save notification: %w", err)
 	}

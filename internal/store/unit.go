@@ -12,13 +12,17 @@ import (
 type Unit struct {
 	bun.BaseModel `bun:"table:units"`
 
-	ID        string    `bun:"id,pk,type:uuid" json:"id"`
-	Code      *string   `bun:"code" json:"code,omitempty"`
-	ParentID  *string   `bun:"parent_id,type:uuid" json:"parent_id,omitempty"`
-	Level     string    `bun:"level" json:"level"`
-	Name      string    `bun:"name" json:"name"`
-	Path      string    `bun:"path" json:"-"`
-	CreatedAt time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	ID       string  `bun:"id,pk,type:uuid" json:"id"`
+	Code     *string `bun:"code" json:"code,omitempty"`
+	ParentID *string `bun:"parent_id,type:uuid" json:"parent_id,omitempty"`
+	Level    string  `bun:"level" json:"level"`
+	Name     string  `bun:"name" json:"name"`
+	Path     string  `bun:"path" json:"-"`
+	// WebhookURL receives the unit's alerts and reminders (signed JSON).
+	WebhookURL string `bun:"webhook_url" json:"webhook_url,omitempty"`
+	// WebhookSecret signs webhook bodies; it is never shown.
+	WebhookSecret string    `bun:"webhook_secret" json:"-"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
 }
 
 // CreateUnit inserts u under its parent, computing its path. Inserting the

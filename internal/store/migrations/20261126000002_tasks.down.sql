@@ -1,0 +1,18 @@
+DROP TABLE IF EXISTS deliveries;
+DROP TRIGGER IF EXISTS notifications_feed_notify ON notifications;
+DROP TRIGGER IF EXISTS alerts_feed_notify ON alerts;
+DROP FUNCTION IF EXISTS feed_notify();
+DROP INDEX IF EXISTS notifications_task_idx;
+DROP INDEX IF EXISTS notifications_seq_idx;
+ALTER TABLE notifications DROP COLUMN IF EXISTS task_id;
+ALTER TABLE notifications DROP COLUMN IF EXISTS kind;
+ALTER TABLE notifications DROP COLUMN IF EXISTS seq;
+DROP INDEX IF EXISTS alerts_seq_idx;
+ALTER TABLE alerts DROP CONSTRAINT IF EXISTS alerts_task_fk;
+ALTER TABLE alerts DROP COLUMN IF EXISTS recipient;
+ALTER TABLE alerts DROP COLUMN IF EXISTS seq;
+DROP SEQUENCE IF EXISTS feed_seq;
+DROP TABLE IF EXISTS tasks;
+DROP TABLE IF EXISTS unit_contacts;
+ALTER TABLE units DROP COLUMN IF EXISTS webhook_secret;
+ALTER TABLE units DROP COLUMN IF EXISTS webhook_url;
