@@ -76,13 +76,15 @@ type CloseSurveyResult struct {
 	Notified int `json:"notified"`
 }
 
-// SaveSessionInput records a session.
+// SaveSessionInput records a session, with the tasks its conclusions
+// become.
 type SaveSessionInput struct {
 	DialogueID string         `json:"dialogue_id"`
 	UnitID     string         `json:"unit_id"`
 	Session    domain.Session `json:"session"`
 	At         time.Time      `json:"at"`
 	Actor      domain.Actor   `json:"actor"`
+	Tasks      []TaskState    `json:"tasks,omitempty"`
 }
 
 // SessionMissedInput raises the missed-session alerts of one schedule

@@ -52,6 +52,7 @@ type WorkflowRegistry interface {
 func RegisterWorkflows(r WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Plan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Dialogue, workflow.RegisterOptions{Name: workflows.DialogueWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Task, workflow.RegisterOptions{Name: workflows.TaskWorkflowName})
 }
 
 // Run starts the worker and blocks until ctx is cancelled, then stops it.

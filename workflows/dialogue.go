@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/doithoai/doithoai/activities"
@@ -77,7 +78,20 @@ type dialogue struct {
 	alertedGen   int // generation+1 for which the missed alert was raised; 0 = none
 	nextEvent    string
 	nextEventAt  time.Time
+
+	// Follow-up (versionFollowUp >= 1).
+	tasksEnabled bool
+	heldAt       time.Time
+	conclusions  map[string]bool
+	tasks        []TaskInput // every task, in the order assigned
+	started      int         // tasks[:started] have workflows
+	openTasks    int
 }
+
+// versionFollowUp guards the change that made conclusions become task
+// workflows the dialogue waits for; histories from before it close the
+// dialogue right after the session.
+const versionFollowUp = "follow-up-tasks"
 
 // Dialogue runs one dialogue: open survey → close survey → await session →
 // follow up → close. Reschedule moves every pending timer; cancel ends it.
@@ -128,6 +142,10 @@ func (d *dialogue) setup(ctx workflow.Context) error {
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordSession, d.recordSession,
 		workflow.UpdateHandlerOptions{Validator: d.validateRecordSession}); err != nil {
 		return fmt.Errorf("register record session: %w", err)
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAddTasks, d.addTasks,
+		workflow.UpdateHandlerOptions{Validator: d.validateAddTasks}); err != nil {
+		return fmt.Errorf("register add tasks: %w", err)
 	}
 	return nil
 }
@@ -261,9 +279,182 @@ func (d *dialogue) raiseSessionMissed(ctx workflow.Context) {
 	d.alertedGen = d.generation + 1
 }
 
-// followUp is the seam where the chair's conclusions become follow-up tasks
-// (task workflows) that the dialogue waits for before it closes.
-func (d *dialogue) followUp(ctx workflow.Context) {}
+// followUp starts a task workflow for every task of the conclusions (and
+// any added later) and waits until all of them settle, or until the
+// supervision date, whichever comes first.
+func (d *dialogue) followUp(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, versionFollowUp, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	due := d.heldAt.Add(d.in.Policy.SupervisionWithin)
+	for {
+		for d.started < len(d.tasks) {
+			d.startTask(ctx, d.tasks[d.started])
+			d.started++
+		}
+		if d.openTasks == 0 {
+			d.nextEvent, d.nextEventAt = "", time.Time{}
+			break
+		}
+		d.nextEvent, d.nextEventAt = "tasks_settled", due
+		wait := due.Sub(workflow.Now(ctx))
+		if wait <= 0 {
+			break
+		}
+		started := len(d.tasks)
+		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return d.openTasks == 0 || len(d.tasks) != started })
+		if err != nil || !more {
+			break // supervision date reached with tasks still open: they go on on their own
+		}
+	}
+	d.report(ctx)
+}
+
+// report is the seam where the dialogue's supervision report is produced.
+func (d *dialogue) report(ctx workflow.Context) {}
+
+func (d *dialogue) startTask(ctx workflow.Context, in TaskInput) {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID: TaskWorkflowID(in.State.TaskID),
+		// A task outlives its dialogue's supervision date.
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	})
+	fut := workflow.ExecuteChildWorkflow(cctx, TaskWorkflowName, in)
+	if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("start task workflow", "task_id", in.State.TaskID, "error", err)
+		return
+	}
+	d.openTasks++
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		var res TaskResult
+		if err := fut.Get(gctx, &res); err != nil {
+			workflow.GetLogger(gctx).Error("task workflow failed", "task_id", in.State.TaskID, "error", err)
+		}
+		d.openTasks--
+	})
+}
+
+// planTasks turns task specs into first task states with their timetables
+// (computed with the working-day calendar in a local activity).
+func (d *dialogue) planTasks(ctx workflow.Context, specs []domain.TaskSpec) ([]TaskInput, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	now := workflow.Now(ctx)
+	ins := make([]activities.ScheduleInput, len(specs))
+	for i, sp := range specs {
+		ins[i] = activities.ScheduleInput{AssignedAt: now, DueAt: sp.DueAt, DueInWorkingDays: sp.DueInWorkingDays, Policy: d.in.Policy}
+	}
+	var scheds []activities.TaskSchedule
+	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
+	if err := workflow.ExecuteLocalActivity(lctx, activities.ComputeTaskSchedulesName, ins).Get(ctx, &scheds); err != nil {
+		return nil, fmt.Errorf("compute task deadlines: %w", err)
+	}
+	out := make([]TaskInput, len(specs))
+	for i, sp := range specs {
+		a := sp.Assignee
+		if a.UnitID == "" {
+			a.UnitID = d.in.UnitID
+		}
+		spec := map[string]any{}
+		if sp.DueAt != nil {
+			spec["due_at"] = *sp.DueAt
+		} else {
+			spec["due_in_working_days"] = sp.DueInWorkingDays
+		}
+		out[i] = TaskInput{
+			State: activities.TaskState{
+				TaskID: sp.ID, DialogueID: d.in.DialogueID, ConclusionID: sp.ConclusionID, PlanID: d.in.PlanID, UnitID: d.in.UnitID,
+				Title: sp.Title, Description: sp.Description, Assignee: a, Monitor: sp.Monitor, Status: domain.TaskAssigned,
+				AssignedAt: now, DueAt: scheds[i].DueAt, OriginalDueAt: scheds[i].DueAt, DeadlineSpec: spec, Version: 1,
+			},
+			Schedule: scheds[i],
+			Policy:   d.in.Policy,
+		}
+	}
+	return out, nil
+}
+
+// AddTasksRequest is the argument of UpdateAddTasks.
+type AddTasksRequest struct {
+	Tasks []domain.TaskSpec `json:"tasks"`
+	Actor domain.Actor      `json:"actor"`
+}
+
+// AddTasksResult lists the tasks added.
+type AddTasksResult struct {
+	TaskIDs []string `json:"task_ids"`
+}
+
+func (d *dialogue) validateAddTasks(ctx workflow.Context, r AddTasksRequest) error {
+	switch {
+	case d.terminal() || d.cancelled:
+		return conflict(fmt.Sprintf("dialogue is %s", d.phase))
+	case !d.recorded:
+		return conflict("tasks come from conclusions: record the session first")
+	case !d.tasksEnabled:
+		return conflict("this dialogue was recorded before follow-up tasks existed")
+	case len(r.Tasks) == 0:
+		return invalid("no tasks given")
+	}
+	seen := map[string]bool{}
+	for _, t := range d.tasks {
+		seen[t.State.TaskID] = true
+	}
+	for i, t := range r.Tasks {
+		if !d.conclusions[t.ConclusionID] {
+			return invalid(fmt.Sprintf("tasks[%d]: unknown conclusion %s", i, t.ConclusionID))
+		}
+		if seen[t.ID] {
+			return conflict(fmt.Sprintf("tasks[%d]: task %s already exists", i, t.ID))
+		}
+		seen[t.ID] = true
+		if err := validateTaskSpec(t, workflow.Now(ctx)); err != nil {
+			return invalid(fmt.Sprintf("tasks[%d]: %s", i, err))
+		}
+	}
+	return nil
+}
+
+func validateTaskSpec(t domain.TaskSpec, now time.Time) error {
+	switch {
+	case t.ID == "":
+		return fmt.Errorf("id is required")
+	case strings.TrimSpace(t.Title) == "":
+		return fmt.Errorf("title is required")
+	case strings.TrimSpace(t.Assignee.Agency) == "":
+		return fmt.Errorf("assignee agency is required")
+	case t.DueAt == nil && t.DueInWorkingDays <= 0:
+		return fmt.Errorf("a deadline (due_at or due_in_working_days) is required")
+	case t.DueAt != nil && t.DueInWorkingDays > 0:
+		return fmt.Errorf("give due_at or due_in_working_days, not both")
+	case t.DueAt != nil && !t.DueAt.After(now):
+		return fmt.Errorf("the deadline is in the past")
+	}
+	return nil
+}
+
+func (d *dialogue) addTasks(ctx workflow.Context, r AddTasksRequest) (AddTasksResult, error) {
+	tasks, err := d.planTasks(ctx, r.Tasks)
+	if err != nil {
+		return AddTasksResult{}, err
+	}
+	states := make([]activities.TaskState, len(tasks))
+	for i, t := range tasks {
+		states[i] = t.State
+	}
+	var acts *activities.Activities
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SaveTasks, activities.SaveTasksInput{Tasks: states, Actor: r.Actor}).Get(ctx, nil); err != nil {
+		return AddTasksResult{}, fmt.Errorf("save tasks: %w", err)
+	}
+	d.tasks = append(d.tasks, tasks...)
+	res := AddTasksResult{TaskIDs: []string{}}
+	for _, t := range tasks {
+		res.TaskIDs = append(res.TaskIDs, t.State.TaskID)
+	}
+	return res, nil
+}
 
 func (d *dialogue) close(ctx workflow.Context) {
 	d.setPhase(ctx, domain.PhaseClosed, domain.Actor{ID: "system"}, "")
@@ -378,6 +569,15 @@ func ValidateSession(s domain.Session, now time.Time) error {
 			errs = append(errs, fmt.Sprintf("conclusions[%d] repeats id %s", i, c.ID))
 		}
 		seen[c.ID] = true
+		for j, t := range c.Tasks {
+			if seen[t.ID] {
+				errs = append(errs, fmt.Sprintf("conclusions[%d].tasks[%d] repeats id %s", i, j, t.ID))
+			}
+			seen[t.ID] = true
+			if err := validateTaskSpec(t, now); err != nil {
+				errs = append(errs, fmt.Sprintf("conclusions[%d].tasks[%d]: %s", i, j, err))
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return invalid(strings.Join(errs, "; "))
@@ -386,11 +586,36 @@ func ValidateSession(s domain.Session, now time.Time) error {
 }
 
 func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (DialogueState, error) {
+	var tasks []TaskInput
+	withTasks := workflow.GetVersion(ctx, versionFollowUp, workflow.DefaultVersion, 1) >= 1
+	if withTasks {
+		var specs []domain.TaskSpec
+		for _, c := range r.Session.Conclusions {
+			for _, t := range c.Tasks {
+				t.ConclusionID = c.ID
+				specs = append(specs, t)
+			}
+		}
+		var err error
+		if tasks, err = d.planTasks(ctx, specs); err != nil {
+			return DialogueState{}, err
+		}
+	}
 	var acts *activities.Activities
 	in := activities.SaveSessionInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Session: r.Session, At: workflow.Now(ctx), Actor: r.Actor}
+	for _, t := range tasks {
+		in.Tasks = append(in.Tasks, t.State)
+	}
 	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SaveSession, in).Get(ctx, nil); err != nil {
 		return DialogueState{}, fmt.Errorf("save session: %w", err)
 	}
 	d.recorded, d.phase = true, domain.PhaseSessionRecorded
+	if withTasks {
+		d.tasksEnabled, d.heldAt, d.tasks = true, r.Session.HeldAt, tasks
+		d.conclusions = map[string]bool{}
+		for _, c := range r.Session.Conclusions {
+			d.conclusions[c.ID] = true
+		}
+	}
 	return d.state(), nil
 }

@@ -28,6 +28,8 @@ const (
 	UpdateCancel = "dialogue.cancel"
 	// UpdateRecordSession records the session of a dialogue.
 	UpdateRecordSession = "dialogue.record_session"
+	// UpdateAddTasks adds follow-up tasks to a recorded dialogue.
+	UpdateAddTasks = "dialogue.add_tasks"
 )
 
 // PlanWorkflowID is the workflow ID of a plan.

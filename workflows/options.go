@@ -42,3 +42,21 @@ func invalid(msg string) error {
 func conflict(msg string) error {
 	return temporal.NewApplicationError(msg, ErrTypeConflict)
 }
+
+// deliveryOptions retry a delivery with backoff for up to a day; every
+// attempt is logged by the activity.
+var deliveryOptions = workflow.ActivityOptions{
+	StartToCloseTimeout:    30 * time.Second,
+	ScheduleToCloseTimeout: 24 * time.Hour,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    10 * time.Minute,
+	},
+}
+
+// localOptions are for pure local activities (schedule computation).
+var localOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 10 * time.Second,
+	RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
+}

@@ -50,6 +50,16 @@ const (
 // Alert kinds.
 const (
 	AlertSessionMissed = "session_missed"
+	AlertTaskOverdue   = "task_overdue"
+)
+
+// Task statuses.
+const (
+	TaskAssigned   = "assigned"
+	TaskInProgress = "in_progress"
+	TaskSubmitted  = "submitted"
+	TaskDone       = "done"
+	TaskCancelled  = "cancelled"
 )
 
 // Location is the time zone every local date of the service is read in.
@@ -74,16 +84,75 @@ type Policy struct {
 	// SessionGrace is how long after the session date the planner has to
 	// record the session before an alert is raised.
 	SessionGrace time.Duration `json:"session_grace"`
+	// SupervisionWithin is how long after the session the dialogue waits
+	// for its tasks to settle before its supervision report is due anyway.
+	SupervisionWithin time.Duration `json:"supervision_within"`
+	// ReminderWorkingDays are the reminders before a task's deadline, in
+	// working days (sent at the start of that working day).
+	ReminderWorkingDays []int `json:"reminder_working_days"`
+	// ReminderOffsets, when set, replace ReminderWorkingDays with exact
+	// spans before the deadline (tests use seconds).
+	ReminderOffsets []time.Duration `json:"reminder_offsets"`
+	// Escalation is the ladder an overdue task climbs, in order.
+	Escalation []EscalationStep `json:"escalation"`
+}
+
+// Escalation recipients.
+const (
+	RecipientAssignee             = "assignee"               // the officer/agency the task is assigned to
+	RecipientMonitor              = "monitor"                // the standing-committee member in charge of the area
+	RecipientMTTQ                 = "mttq"                   // MTTQ of the task's unit
+	RecipientParentMTTQ           = "parent_mttq"            // MTTQ of the parent unit
+	RecipientParentPartyCommittee = "parent_party_committee" // party committee of the parent unit
+)
+
+// Roles for alerts that go to the party committee (cấp ủy).
+const RolePartyCommittee = "party_committee"
+
+// EscalationStep is one rung of the ladder: when it fires (after the
+// deadline, in working days or an exact span) and whom it alerts.
+type EscalationStep struct {
+	// AfterWorkingDays counts working days after the deadline's date; 0
+	// means at the deadline itself.
+	AfterWorkingDays int `json:"after_working_days"`
+	// After, when non-zero, is an exact span after the deadline instead.
+	After      time.Duration `json:"after"`
+	Recipients []string      `json:"recipients"`
+}
+
+// ValidRecipient reports whether r names an escalation recipient.
+func ValidRecipient(r string) bool {
+	switch r {
+	case RecipientAssignee, RecipientMonitor, RecipientMTTQ, RecipientParentMTTQ, RecipientParentPartyCommittee:
+		return true
+	}
+	return false
+}
+
+// DefaultEscalation is the ladder of DOMAIN.md: at the deadline the
+// assignee and the monitor; three working days later MTTQ of the unit; ten
+// working days later MTTQ and the party committee of the parent unit.
+func DefaultEscalation() []EscalationStep {
+	return []EscalationStep{
+		{AfterWorkingDays: 0, Recipients: []string{RecipientAssignee, RecipientMonitor}},
+		{AfterWorkingDays: 3, Recipients: []string{RecipientMTTQ}},
+		{AfterWorkingDays: 10, Recipients: []string{RecipientParentMTTQ, RecipientParentPartyCommittee}},
+	}
 }
 
 // DefaultPolicy is used for every field a plan leaves out: the survey opens
-// two weeks before the session and closes three days before it, and a
-// session not recorded within two days of its date is flagged.
+// two weeks before the session and closes three days before it, a session
+// not recorded within two days of its date is flagged, tasks are reminded
+// 3 and 1 working days before their deadline and climb DefaultEscalation
+// when overdue, and the dialogue waits up to 90 days for its tasks.
 func DefaultPolicy() Policy {
 	return Policy{
-		SurveyLead:   14 * 24 * time.Hour,
-		SurveyClose:  3 * 24 * time.Hour,
-		SessionGrace: 2 * 24 * time.Hour,
+		SurveyLead:          14 * 24 * time.Hour,
+		SurveyClose:         3 * 24 * time.Hour,
+		SessionGrace:        2 * 24 * time.Hour,
+		SupervisionWithin:   90 * 24 * time.Hour,
+		ReminderWorkingDays: []int{3, 1},
+		Escalation:          DefaultEscalation(),
 	}
 }
 
@@ -140,11 +209,34 @@ type Opinion struct {
 	Answer         string `json:"answer,omitempty"`
 }
 
-// Conclusion is one of the chair's conclusions.
+// Conclusion is one of the chair's conclusions, with the follow-up tasks
+// it becomes.
 type Conclusion struct {
-	ID      string `json:"id"`
-	Seq     int    `json:"seq"`
-	Content string `json:"content"`
+	ID      string     `json:"id"`
+	Seq     int        `json:"seq"`
+	Content string     `json:"content"`
+	Tasks   []TaskSpec `json:"tasks,omitempty"`
+}
+
+// Assignee is who must carry out a task: an agency and optionally an
+// officer, in a unit (the dialogue's unit or one below it).
+type Assignee struct {
+	Agency  string `json:"agency"`
+	Officer string `json:"officer,omitempty"`
+	UnitID  string `json:"unit_id"`
+}
+
+// TaskSpec is a follow-up task as assigned: its deadline is either an
+// instant (DueAt) or a number of working days from assignment.
+type TaskSpec struct {
+	ID               string     `json:"id"`
+	ConclusionID     string     `json:"conclusion_id"`
+	Title            string     `json:"title"`
+	Description      string     `json:"description,omitempty"`
+	Assignee         Assignee   `json:"assignee"`
+	Monitor          string     `json:"monitor,omitempty"`
+	DueAt            *time.Time `json:"due_at,omitempty"`
+	DueInWorkingDays int        `json:"due_in_working_days,omitempty"`
 }
 
 // Session is what the planner records after a dialogue has been held.

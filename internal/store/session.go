@@ -53,6 +53,10 @@ type SessionRecord struct {
 	Session     SessionRow      `json:"session"`
 	Opinions    []OpinionRow    `json:"opinions"`
 	Conclusions []ConclusionRow `json:"conclusions"`
+	// Tasks are the follow-up tasks created with the session (not part of
+	// the JSON view; tasks are listed on their own).
+	Tasks      []Task  `json:"-"`
+	TaskEvents []Event `json:"-"`
 }
 
 // SaveSession writes a dialogue's session, opinions and conclusions and moves
@@ -75,6 +79,11 @@ func (s *Store) SaveSession(ctx context.Context, rec SessionRecord, ev Event) er
 		if len(rec.Conclusions) > 0 {
 			if _, err := tx.NewInsert().Model(&rec.Conclusions).Exec(ctx); err != nil {
 				return fmt.Errorf("save conclusions: %w", err)
+			}
+		}
+		if len(rec.Tasks) > 0 {
+			if err := insertTasks(ctx, tx, rec.Tasks, rec.TaskEvents); err != nil {
+				return err
 			}
 		}
 		_, err = tx.NewUpdate().Model((*Dialogue)(nil)).

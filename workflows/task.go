@@ -1,0 +1,537 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+// Task workflow names.
+const (
+	// TaskWorkflowName is the registered name of Task.
+	TaskWorkflowName = "Task"
+
+	// UpdateSubmitResult reports a task's result.
+	UpdateSubmitResult = "task.submit_result"
+	// UpdateReview accepts or returns a submitted result.
+	UpdateReview = "task.review"
+	// UpdateRequestExtension asks for a later deadline.
+	UpdateRequestExtension = "task.request_extension"
+	// UpdateDecideExtension approves or denies a pending extension.
+	UpdateDecideExtension = "task.decide_extension"
+	// UpdateReassign gives the task to another agency or officer.
+	UpdateReassign = "task.reassign"
+	// UpdateCancelTask cancels the task.
+	UpdateCancelTask = "task.cancel"
+)
+
+// TaskWorkflowID is the workflow ID of a task.
+func TaskWorkflowID(taskID string) string { return "task/" + taskID }
+
+// TaskInput starts a task workflow: its state as first saved and its
+// timetable.
+type TaskInput struct {
+	State    activities.TaskState    `json:"state"`
+	Schedule activities.TaskSchedule `json:"schedule"`
+	Policy   domain.Policy           `json:"policy"`
+}
+
+// TaskResult is how a task ended.
+type TaskResult struct {
+	TaskID string `json:"task_id"`
+	Status string `json:"status"`
+	Late   bool   `json:"late"`
+}
+
+// TaskView is the live state of a task workflow (QueryState and every
+// Update answer).
+type TaskView struct {
+	State    activities.TaskState    `json:"state"`
+	Schedule activities.TaskSchedule `json:"schedule"`
+	// RemindersSent and StepsRaised count what has gone out for the
+	// current deadline.
+	RemindersSent int        `json:"reminders_sent"`
+	StepsRaised   int        `json:"steps_raised"`
+	NextEvent     string     `json:"next_event,omitempty"`
+	NextEventAt   *time.Time `json:"next_event_at,omitempty"`
+}
+
+// SubmitResultRequest is the argument of UpdateSubmitResult.
+type SubmitResultRequest struct {
+	Text  string       `json:"text"`
+	Links []string     `json:"links,omitempty"`
+	Actor domain.Actor `json:"actor"`
+}
+
+// ReviewRequest is the argument of UpdateReview.
+type ReviewRequest struct {
+	// Decision is "accept" or "return".
+	Decision string       `json:"decision"`
+	Reason   string       `json:"reason,omitempty"`
+	Actor    domain.Actor `json:"actor"`
+}
+
+// ExtensionRequest is the argument of UpdateRequestExtension.
+type ExtensionRequest struct {
+	Reason        string       `json:"reason"`
+	ProposedDueAt time.Time    `json:"proposed_due_at"`
+	Actor         domain.Actor `json:"actor"`
+}
+
+// ExtensionDecision is the argument of UpdateDecideExtension.
+type ExtensionDecision struct {
+	Approve bool `json:"approve"`
+	// DueAt overrides the proposed deadline when approving.
+	DueAt *time.Time   `json:"due_at,omitempty"`
+	Note  string       `json:"note,omitempty"`
+	Actor domain.Actor `json:"actor"`
+}
+
+// ReassignRequest is the argument of UpdateReassign.
+type ReassignRequest struct {
+	Assignee domain.Assignee `json:"assignee"`
+	Reason   string          `json:"reason,omitempty"`
+	Actor    domain.Actor    `json:"actor"`
+}
+
+// CancelTaskRequest is the argument of UpdateCancelTask.
+type CancelTaskRequest struct {
+	Reason string       `json:"reason"`
+	Actor  domain.Actor `json:"actor"`
+}
+
+type task struct {
+	st       activities.TaskState
+	sched    activities.TaskSchedule
+	policy   domain.Policy
+	reminded []bool // per reminder of the current schedule
+	raised   int    // ladder steps raised for the current schedule
+	changed  int    // bumped by every command, to re-plan the timers
+	next     string
+	nextAt   time.Time
+}
+
+var systemActor = domain.Actor{ID: "system"}
+
+// Task runs one follow-up task: reminders before its deadline, then the
+// escalation ladder while it stays overdue, until its result is accepted or
+// it is cancelled. Commands arrive as Updates with validators.
+func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
+	if in.State.TaskID == "" || in.Schedule.DueAt.IsZero() {
+		return TaskResult{}, invalid("task input needs an id and a deadline")
+	}
+	t := &task{st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders))}
+	if err := t.setup(ctx); err != nil {
+		return TaskResult{}, err
+	}
+	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned", t.st.TaskID),
+		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
+		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\", hạn hoàn thành %s.", t.st.Title, viTime(t.st.DueAt)),
+		fmt.Sprintf("You have been assigned \"%s\", due %s.", t.st.Title, enTime(t.st.DueAt)))
+	if t.st.Status == domain.TaskAssigned {
+		next := t.st
+		next.Status = domain.TaskInProgress
+		next.Version++
+		if err := t.save(ctx, backgroundActivity(ctx), next, "task.in_progress", systemActor, nil); err != nil {
+			return TaskResult{}, err
+		}
+	}
+	t.run(ctx)
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return TaskResult{}, err
+	}
+	return TaskResult{TaskID: t.st.TaskID, Status: t.st.Status, Late: t.st.Late}, nil
+}
+
+func (t *task) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (TaskView, error) { return t.view(), nil }); err != nil {
+		return fmt.Errorf("register query: %w", err)
+	}
+	handlers := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateSubmitResult, t.submitResult, t.validateSubmit},
+		{UpdateReview, t.review, t.validateReview},
+		{UpdateRequestExtension, t.requestExtension, t.validateRequestExtension},
+		{UpdateDecideExtension, t.decideExtension, t.validateDecideExtension},
+		{UpdateReassign, t.reassign, t.validateReassign},
+		{UpdateCancelTask, t.cancel, t.validateCancel},
+	}
+	for _, h := range handlers {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+			return fmt.Errorf("register %s: %w", h.name, err)
+		}
+	}
+	return nil
+}
+
+func (t *task) view() TaskView {
+	v := TaskView{State: t.st, Schedule: t.sched, StepsRaised: t.raised, NextEvent: t.next}
+	for _, r := range t.reminded {
+		if r {
+			v.RemindersSent++
+		}
+	}
+	if !t.nextAt.IsZero() {
+		at := t.nextAt
+		v.NextEventAt = &at
+	}
+	return v
+}
+
+// ladderPaused is true while a result handed in on time waits for review:
+// the assignee has done their part, so the ladder waits for the decision.
+func (t *task) ladderPaused() bool {
+	return t.st.Status == domain.TaskSubmitted && !t.st.Late
+}
+
+// nextTimer picks what fires next: a reminder still due before the
+// deadline, or the next rung of the ladder.
+func (t *task) nextTimer(now time.Time) (kind string, idx int, at time.Time) {
+	if t.st.Status == domain.TaskAssigned || t.st.Status == domain.TaskInProgress {
+		for i, r := range t.sched.Reminders {
+			if t.reminded[i] {
+				continue
+			}
+			if !r.At.Before(t.st.DueAt) || now.After(t.st.DueAt) {
+				t.reminded[i] = true // past its use
+				continue
+			}
+			return "reminder", i, r.At
+		}
+	}
+	if t.raised < len(t.sched.Steps) && !t.ladderPaused() {
+		return "step", t.raised, t.sched.Steps[t.raised].At
+	}
+	return "", 0, time.Time{}
+}
+
+// run is the timer loop: wait for the next reminder or rung (re-planned
+// after every command) until the task settles.
+func (t *task) run(ctx workflow.Context) {
+	for !t.st.Settled() {
+		now := workflow.Now(ctx)
+		kind, idx, at := t.nextTimer(now)
+		seen := t.changed
+		if kind == "" {
+			t.next, t.nextAt = "", time.Time{}
+			if err := workflow.Await(ctx, func() bool { return t.changed != seen || t.st.Settled() }); err != nil {
+				return
+			}
+			continue
+		}
+		t.next, t.nextAt = kind, at
+		if wait := at.Sub(now); wait > 0 {
+			changed, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return t.changed != seen || t.st.Settled() })
+			if err != nil {
+				return
+			}
+			if changed {
+				continue
+			}
+		}
+		switch kind {
+		case "reminder":
+			t.remind(ctx, idx)
+		case "step":
+			t.escalate(ctx, idx)
+		}
+	}
+	t.next, t.nextAt = "", time.Time{}
+}
+
+func (t *task) remind(ctx workflow.Context, idx int) {
+	r := t.sched.Reminders[idx]
+	t.reminded[idx] = true
+	t.notify(ctx, "reminder", fmt.Sprintf("task/%s/g%d/reminder/%d", t.st.TaskID, t.st.Generation, idx),
+		fmt.Sprintf("Nhắc việc (%s): %s", r.Label, t.st.Title), fmt.Sprintf("Reminder (%s): %s", r.LabelEN, t.st.Title),
+		fmt.Sprintf("Nhiệm vụ \"%s\" đến hạn lúc %s (%s). Đề nghị báo cáo kết quả đúng hạn.", t.st.Title, viTime(t.st.DueAt), r.Label),
+		fmt.Sprintf("Task \"%s\" is due %s (%s). Please report the result on time.", t.st.Title, enTime(t.st.DueAt), r.LabelEN))
+}
+
+// escalate raises the alerts of rung idx, marks the task overdue, and
+// delivers the alerts in the background.
+func (t *task) escalate(ctx workflow.Context, idx int) {
+	step := t.sched.Steps[idx]
+	var acts *activities.Activities
+	var res activities.TaskAlertResult
+	in := activities.TaskAlertInput{State: t.st, Level: step.Level, Recipients: step.Recipients, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.RaiseTaskAlerts, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("raise task alerts failed", "level", step.Level, "error", err)
+		return
+	}
+	t.raised = idx + 1
+	next := t.st
+	next.Overdue, next.EscalationLevel = true, step.Level
+	next.Version++
+	if err := t.save(ctx, backgroundActivity(ctx), next, "task.escalated", systemActor, map[string]any{"level": step.Level, "recipients": step.Recipients}); err != nil {
+		workflow.GetLogger(ctx).Error("save escalation failed", "error", err)
+	}
+	for _, id := range res.AlertIDs {
+		t.deliver(ctx, "alert", id)
+	}
+}
+
+// deliver sends an alert or notice to its unit's webhook and e-mail
+// contacts without holding up the ladder; Temporal retries failures.
+func (t *task) deliver(ctx workflow.Context, kind, id string) {
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		var acts *activities.Activities
+		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
+		var res activities.DeliverResult
+		if err := workflow.ExecuteActivity(actx, acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res); err != nil {
+			workflow.GetLogger(gctx).Error("delivery gave up", "kind", kind, "id", id, "error", err)
+		}
+	})
+}
+
+func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, bodyEN string) {
+	var acts *activities.Activities
+	var res activities.TaskNoticeResult
+	in := activities.TaskNoticeInput{State: t.st, Kind: kind, Key: key, SubjectVI: subjVI, SubjectEN: subjEN, BodyVI: bodyVI, BodyEN: bodyEN}
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.SendTaskNotice, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("task notice failed", "kind", kind, "error", err)
+		return
+	}
+	t.deliver(ctx, "notification", res.ID)
+}
+
+// save writes next as the task's state; only on success does it become the
+// workflow's state, so a failed command leaves nothing changed.
+func (t *task) save(ctx, actx workflow.Context, next activities.TaskState, action string, actor domain.Actor, data map[string]any) error {
+	var acts *activities.Activities
+	in := activities.TaskStateInput{State: next, Action: action, Actor: actor, Data: data}
+	if err := workflow.ExecuteActivity(actx, acts.SaveTaskState, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("save task: %w", err)
+	}
+	t.st = next
+	t.changed++
+	return nil
+}
+
+func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error {
+	switch t.st.Status {
+	case domain.TaskAssigned, domain.TaskInProgress:
+	default:
+		return conflict(fmt.Sprintf("a result cannot be submitted while the task is %s", t.st.Status))
+	}
+	if strings.TrimSpace(r.Text) == "" {
+		return invalid("the result text is required")
+	}
+	return nil
+}
+
+func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskView, error) {
+	now := workflow.Now(ctx)
+	next := t.st
+	next.Status = domain.TaskSubmitted
+	next.SubmittedAt = &now
+	next.Late = now.After(t.st.DueAt)
+	next.Result = &activities.TaskResultState{Text: r.Text, Links: r.Links, SubmittedBy: r.Actor.ID, SubmittedAt: now}
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, "task.result_submitted", r.Actor, map[string]any{"late": next.Late, "links": len(r.Links)}); err != nil {
+		return TaskView{}, err
+	}
+	return t.view(), nil
+}
+
+func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
+	if t.st.Status != domain.TaskSubmitted {
+		return conflict(fmt.Sprintf("there is no result waiting for review (the task is %s)", t.st.Status))
+	}
+	switch r.Decision {
+	case "accept":
+	case "return":
+		if strings.TrimSpace(r.Reason) == "" {
+			return invalid("a returned result needs a reason")
+		}
+	default:
+		return invalid("decision must be accept or return")
+	}
+	return nil
+}
+
+func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
+	now := workflow.Now(ctx)
+	next := t.st
+	res := *t.st.Result
+	next.Result = &res
+	action := "task.accepted"
+	if r.Decision == "accept" {
+		next.Status = domain.TaskDone
+		next.CompletedAt = &now
+	} else {
+		action = "task.returned"
+		next.Status = domain.TaskInProgress
+		next.ReturnedCount++
+		next.Result.ReturnReason = r.Reason
+	}
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, action, r.Actor, map[string]any{"reason": r.Reason, "late": next.Late}); err != nil {
+		return TaskView{}, err
+	}
+	if r.Decision == "return" {
+		t.notify(ctx, "returned", fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount),
+			"Kết quả bị trả lại: "+t.st.Title, "Result returned: "+t.st.Title,
+			fmt.Sprintf("Kết quả nhiệm vụ \"%s\" bị trả lại. Lý do: %s. Hạn vẫn là %s.", t.st.Title, r.Reason, viTime(t.st.DueAt)),
+			fmt.Sprintf("The result of \"%s\" was returned. Reason: %s. The deadline stays %s.", t.st.Title, r.Reason, enTime(t.st.DueAt)))
+	}
+	return t.view(), nil
+}
+
+func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest) error {
+	switch {
+	case t.st.Status != domain.TaskAssigned && t.st.Status != domain.TaskInProgress:
+		return conflict(fmt.Sprintf("an extension cannot be requested while the task is %s", t.st.Status))
+	case t.st.Extension != nil && t.st.Extension.Status == "pending":
+		return conflict("an extension request is already pending")
+	case strings.TrimSpace(r.Reason) == "":
+		return invalid("a reason is required")
+	case !r.ProposedDueAt.After(workflow.Now(ctx)):
+		return invalid("the proposed deadline is in the past")
+	case !r.ProposedDueAt.After(t.st.DueAt):
+		return invalid("the proposed deadline is not later than the current one")
+	}
+	return nil
+}
+
+func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskView, error) {
+	next := t.st
+	next.Extension = &activities.TaskExtensionState{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, "task.extension_requested", r.Actor, map[string]any{"proposed_due_at": r.ProposedDueAt, "reason": r.Reason}); err != nil {
+		return TaskView{}, err
+	}
+	return t.view(), nil
+}
+
+func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision) error {
+	if t.st.Extension == nil || t.st.Extension.Status != "pending" {
+		return conflict("there is no pending extension request")
+	}
+	if t.st.Settled() {
+		return conflict(fmt.Sprintf("the task is %s", t.st.Status))
+	}
+	if r.Approve {
+		due := t.st.Extension.ProposedDueAt
+		if r.DueAt != nil {
+			due = *r.DueAt
+		}
+		if !due.After(workflow.Now(ctx)) {
+			return invalid("the new deadline is in the past")
+		}
+	}
+	return nil
+}
+
+// decideExtension approves (new deadline: reminders and the ladder re-armed
+// from it) or denies a pending extension.
+func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskView, error) {
+	now := workflow.Now(ctx)
+	next := t.st
+	ext := *t.st.Extension
+	next.Extension = &ext
+	ext.DecidedBy, ext.DecidedAt, ext.DecisionNote = r.Actor.ID, &now, r.Note
+	sched := t.sched
+	action := "task.extension_denied"
+	if r.Approve {
+		action = "task.extension_approved"
+		due := ext.ProposedDueAt
+		if r.DueAt != nil {
+			due = *r.DueAt
+		}
+		ext.Status, ext.NewDueAt = "approved", &due
+		var out []activities.TaskSchedule
+		lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
+		in := []activities.ScheduleInput{{AssignedAt: now, DueAt: &due, Policy: t.policy}}
+		if err := workflow.ExecuteLocalActivity(lctx, activities.ComputeTaskSchedulesName, in).Get(ctx, &out); err != nil {
+			return TaskView{}, fmt.Errorf("compute new schedule: %w", err)
+		}
+		sched = out[0]
+		next.DueAt, next.Overdue, next.EscalationLevel = due, false, 0
+		next.Generation++
+	} else {
+		ext.Status = "denied"
+	}
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, action, r.Actor, map[string]any{"new_due_at": ext.NewDueAt, "note": r.Note}); err != nil {
+		return TaskView{}, err
+	}
+	if r.Approve {
+		t.sched, t.reminded, t.raised = sched, make([]bool, len(sched.Reminders)), 0
+		t.changed++
+	}
+	decisionVI, decisionEN := "không được chấp thuận", "denied"
+	if r.Approve {
+		decisionVI, decisionEN = "được chấp thuận, hạn mới "+viTime(next.DueAt), "approved, new deadline "+enTime(next.DueAt)
+	}
+	t.notify(ctx, "extension", fmt.Sprintf("task/%s/extension/v%d", t.st.TaskID, next.Version),
+		"Kết quả đề nghị gia hạn: "+t.st.Title, "Extension decision: "+t.st.Title,
+		fmt.Sprintf("Đề nghị gia hạn nhiệm vụ \"%s\" %s.", t.st.Title, decisionVI),
+		fmt.Sprintf("The extension request for \"%s\" was %s.", t.st.Title, decisionEN))
+	return t.view(), nil
+}
+
+func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
+	if t.st.Settled() {
+		return conflict(fmt.Sprintf("the task is %s", t.st.Status))
+	}
+	if strings.TrimSpace(r.Assignee.Agency) == "" {
+		return invalid("the new assignee's agency is required")
+	}
+	if r.Assignee == t.st.Assignee {
+		return invalid("the task is already assigned to them")
+	}
+	return nil
+}
+
+// reassign gives the task to someone else; the deadline and the ladder go
+// on, and later alerts name the new assignee.
+func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, error) {
+	next := t.st
+	prev := t.st.Assignee
+	next.Assignee = r.Assignee
+	if next.Assignee.UnitID == "" {
+		next.Assignee.UnitID = prev.UnitID
+	}
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, "task.reassigned", r.Actor, map[string]any{"from": prev, "to": next.Assignee, "reason": r.Reason}); err != nil {
+		return TaskView{}, err
+	}
+	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version),
+		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
+		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\" (chuyển từ %s), hạn hoàn thành %s.", t.st.Title, prev.Agency, viTime(t.st.DueAt)),
+		fmt.Sprintf("You have been assigned \"%s\" (moved from %s), due %s.", t.st.Title, prev.Agency, enTime(t.st.DueAt)))
+	return t.view(), nil
+}
+
+func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
+	if t.st.Settled() {
+		return conflict(fmt.Sprintf("the task is already %s", t.st.Status))
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return invalid("a reason is required")
+	}
+	return nil
+}
+
+func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, error) {
+	now := workflow.Now(ctx)
+	next := t.st
+	next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, r.Reason, &now
+	next.Version++
+	if err := t.save(ctx, commandActivity(ctx), next, "task.cancelled", r.Actor, map[string]any{"reason": r.Reason}); err != nil {
+		return TaskView{}, err
+	}
+	return t.view(), nil
+}
+
+func viTime(t time.Time) string { return t.In(domain.Location).Format("15:04 02/01/2006") }
+func enTime(t time.Time) string { return t.In(domain.Location).Format("2006-01-02 15:04") }
