@@ -13,7 +13,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -22,6 +24,13 @@ import (
 type Activities struct {
 	Store  *store.Store
 	Logger *zap.Logger
+	// Calendar counts working days for deadlines, reminders and the
+	// escalation ladder (nil: the default Vietnamese calendar).
+	Calendar *calendar.Calendar
+	// Webhook posts alerts and notices to units' webhooks (nil: channel off).
+	Webhook *notify.Webhook
+	// Mailer e-mails alerts and notices to units' contacts (nil: channel off).
+	Mailer *notify.Mailer
 }
 
 // idNamespace derives stable row IDs from dedup keys, so a retried insert
@@ -162,9 +171,10 @@ func (a *Activities) SaveSession(ctx context.Context, in SaveSessionInput) error
 	for _, c := range s.Conclusions {
 		rec.Conclusions = append(rec.Conclusions, store.ConclusionRow{ID: c.ID, DialogueID: in.DialogueID, Seq: c.Seq, Content: c.Content})
 	}
+	rec.Tasks, rec.TaskEvents = TaskRows(in.Tasks, in.Actor)
 	ev := store.NewEvent("dialogue/"+in.DialogueID+"/session", in.Actor.ID, in.Actor.Role, "dialogue.session_recorded", "dialogue", in.DialogueID, in.UnitID, in.Actor.RequestID,
-		map[string]any{"opinions": len(s.Opinions), "conclusions": len(s.Conclusions), "attendance": s.Attendance.Total})
-	return a.Store.SaveSession(ctx, rec, ev)
+		map[string]any{"opinions": len(s.Opinions), "conclusions": len(s.Conclusions), "attendance": s.Attendance.Total, "tasks": len(in.Tasks)})
+	return nonRetryableIfConflict(a.Store.SaveSession(ctx, rec, ev))
 }
 
 // RaiseSessionMissed stores the alerts for a session not recorded in time:

@@ -38,7 +38,7 @@ func TestComputeSchedule(t *testing.T) {
 			name: "over the 30/4 – 1/5 holidays of 2026",
 			in:   ScheduleInput{AssignedAt: at(2026, 4, 27, 9, 0), DueInWorkingDays: 3, Policy: pol},
 			// 27 Apr +3 working days: 28, 29, then 30/4 and 1/5 off, 4 May.
-			due:       at(2026, 5, 4, 17, 0),
+			due: at(2026, 5, 4, 17, 0),
 			// 3 working days before is 27 Apr 08:00, before the assignment: dropped.
 			reminders: []time.Time{at(2026, 4, 29, 8, 0)},
 			steps:     nil,

@@ -216,9 +216,11 @@ type OpinionRequest struct {
 	Answer         string `json:"answer"`
 }
 
-// ConclusionRequest is one of the chair's conclusions.
+// ConclusionRequest is one of the chair's conclusions, with the follow-up
+// tasks it becomes.
 type ConclusionRequest struct {
-	Content string `json:"content"`
+	Content string        `json:"content"`
+	Tasks   []TaskRequest `json:"tasks"`
 }
 
 // SessionRequest is the body of POST /dialogues/{id}/session.
@@ -287,7 +289,17 @@ func (s *Server) recordSession(c *gin.Context) {
 	for i, k := range req.Conclusions {
 		checkText(&errs, fmt.Sprintf("conclusions[%d].content", i), k.Content, true, 4000)
 		id := uuid.NewSHA1(conclusionNamespace, []byte(fmt.Sprintf("%s|%d", d.ID, i+1))).String()
-		sess.Conclusions = append(sess.Conclusions, domain.Conclusion{ID: id, Seq: i + 1, Content: strings.TrimSpace(k.Content)})
+		tasks, err := s.readTasks(c.Request.Context(), fmt.Sprintf("conclusions[%d].tasks", i), k.Tasks, d, func(j int) string {
+			return uuid.NewSHA1(taskNamespace, []byte(fmt.Sprintf("%s|%d|%d", d.ID, i+1, j+1))).String()
+		}, &errs)
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		for j := range tasks {
+			tasks[j].ConclusionID = id
+		}
+		sess.Conclusions = append(sess.Conclusions, domain.Conclusion{ID: id, Seq: i + 1, Content: strings.TrimSpace(k.Content), Tasks: tasks})
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))

@@ -24,9 +24,22 @@ import (
 // PolicyRequest is a plan policy as sent by clients: ISO 8601 durations,
 // every field optional (defaults apply).
 type PolicyRequest struct {
-	SurveyLead   Duration `json:"survey_lead"`
-	SurveyClose  Duration `json:"survey_close"`
-	SessionGrace Duration `json:"session_grace"`
+	SurveyLead          Duration            `json:"survey_lead"`
+	SurveyClose         Duration            `json:"survey_close"`
+	SessionGrace        Duration            `json:"session_grace"`
+	SupervisionWithin   Duration            `json:"supervision_within"`
+	ReminderWorkingDays []int               `json:"reminder_working_days"`
+	ReminderOffsets     []Duration          `json:"reminder_offsets"`
+	Escalation          []EscalationRequest `json:"escalation"`
+}
+
+// EscalationRequest is one rung of a plan's escalation ladder: after the
+// deadline by a number of working days (0 = at the deadline) or by an
+// exact ISO 8601 span, alerting the recipients.
+type EscalationRequest struct {
+	AfterWorkingDays *int     `json:"after_working_days"`
+	After            Duration `json:"after"`
+	Recipients       []string `json:"recipients"`
 }
 
 // HostRequest is a host of a dialogue.
@@ -229,6 +242,56 @@ func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
 	read("policy.survey_lead", p.SurveyLead, &pol.SurveyLead)
 	read("policy.survey_close", p.SurveyClose, &pol.SurveyClose)
 	read("policy.session_grace", p.SessionGrace, &pol.SessionGrace)
+	read("policy.supervision_within", p.SupervisionWithin, &pol.SupervisionWithin)
+	if p.ReminderWorkingDays != nil {
+		if len(p.ReminderWorkingDays) > 10 {
+			*errs = append(*errs, fieldError("policy.reminder_working_days", "too_many"))
+		}
+		for i, n := range p.ReminderWorkingDays {
+			if n < 1 || n > 60 {
+				*errs = append(*errs, fieldErrorMsg(fmt.Sprintf("policy.reminder_working_days[%d]", i), "out_of_range", "Số ngày làm việc phải từ 1 đến 60.", "Must be between 1 and 60 working days."))
+			}
+		}
+		pol.ReminderWorkingDays = p.ReminderWorkingDays
+	}
+	if p.ReminderOffsets != nil {
+		pol.ReminderOffsets = nil
+		for i, d := range p.ReminderOffsets {
+			var v time.Duration
+			read(fmt.Sprintf("policy.reminder_offsets[%d]", i), d, &v)
+			if v > 0 {
+				pol.ReminderOffsets = append(pol.ReminderOffsets, v)
+			}
+		}
+	}
+	if p.Escalation != nil {
+		if len(p.Escalation) > 10 {
+			*errs = append(*errs, fieldError("policy.escalation", "too_many"))
+		}
+		pol.Escalation = nil
+		for i, st := range p.Escalation {
+			pf := fmt.Sprintf("policy.escalation[%d]", i)
+			step := domain.EscalationStep{Recipients: st.Recipients}
+			if st.AfterWorkingDays != nil {
+				if *st.AfterWorkingDays < 0 || *st.AfterWorkingDays > 120 {
+					*errs = append(*errs, fieldError(pf+".after_working_days", "out_of_range"))
+				}
+				step.AfterWorkingDays = *st.AfterWorkingDays
+			}
+			read(pf+".after", st.After, &step.After)
+			if len(st.Recipients) == 0 {
+				*errs = append(*errs, fieldError(pf+".recipients", "required"))
+			}
+			for j, r := range st.Recipients {
+				if !domain.ValidRecipient(r) {
+					*errs = append(*errs, fieldErrorMsg(fmt.Sprintf("%s.recipients[%d]", pf, j), "invalid_enum",
+						"Người nhận phải là assignee, monitor, mttq, parent_mttq hoặc parent_party_committee.",
+						"Recipients are assignee, monitor, mttq, parent_mttq or parent_party_committee."))
+				}
+			}
+			pol.Escalation = append(pol.Escalation, step)
+		}
+	}
 	if pol.SurveyClose >= pol.SurveyLead {
 		*errs = append(*errs, fieldError("policy.survey_close", "survey_window_empty"))
 	}

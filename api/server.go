@@ -95,6 +95,8 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/units", idem, s.createUnit)
 	v1.GET("/units", s.listUnits)
 	v1.GET("/units/:id", s.getUnit)
+	v1.GET("/units/:id/channels", s.getChannels)
+	v1.PUT("/units/:id/channels", s.putChannels)
 
 	v1.POST("/plans", idem, s.createPlan)
 	v1.GET("/plans", s.listPlans)
@@ -109,6 +111,16 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/dialogues/:id/survey/responses", s.listSurveyResponses)
 	v1.GET("/dialogues/:id/survey/summary", s.getSurveySummary)
 	v1.GET("/dialogues/:id/events", s.listDialogueEvents)
+	v1.POST("/dialogues/:id/tasks", idem, s.addTasks)
+
+	v1.GET("/tasks", s.listTasks)
+	v1.GET("/tasks/:id", s.getTask)
+	v1.POST("/tasks/:id/result", idem, s.submitTaskResult)
+	v1.POST("/tasks/:id/review", idem, s.reviewTask)
+	v1.POST("/tasks/:id/extension", idem, s.requestExtension)
+	v1.POST("/tasks/:id/extension/decision", idem, s.decideExtension)
+	v1.POST("/tasks/:id/reassign", idem, s.reassignTask)
+	v1.POST("/tasks/:id/cancel", idem, s.cancelTask)
 
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)

@@ -288,10 +288,7 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 	}
 	due := d.heldAt.Add(d.in.Policy.SupervisionWithin)
 	for {
-		for d.started < len(d.tasks) {
-			d.startTask(ctx, d.tasks[d.started])
-			d.started++
-		}
+		d.startTasks(ctx)
 		if d.openTasks == 0 {
 			d.nextEvent, d.nextEventAt = "", time.Time{}
 			break
@@ -313,26 +310,39 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 // report is the seam where the dialogue's supervision report is produced.
 func (d *dialogue) report(ctx workflow.Context) {}
 
-func (d *dialogue) startTask(ctx workflow.Context, in TaskInput) {
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: TaskWorkflowID(in.State.TaskID),
-		// A task outlives its dialogue's supervision date.
-		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	})
-	fut := workflow.ExecuteChildWorkflow(cctx, TaskWorkflowName, in)
-	if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Error("start task workflow", "task_id", in.State.TaskID, "error", err)
-		return
+// startTasks starts a workflow for every task not started yet — all the
+// starts go out in one batch — and counts each open until it ends.
+func (d *dialogue) startTasks(ctx workflow.Context) {
+	type started struct {
+		id  string
+		fut workflow.ChildWorkflowFuture
 	}
-	d.openTasks++
-	workflow.Go(ctx, func(gctx workflow.Context) {
-		var res TaskResult
-		if err := fut.Get(gctx, &res); err != nil {
-			workflow.GetLogger(gctx).Error("task workflow failed", "task_id", in.State.TaskID, "error", err)
+	var batch []started
+	for ; d.started < len(d.tasks); d.started++ {
+		in := d.tasks[d.started]
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID: TaskWorkflowID(in.State.TaskID),
+			// A task outlives its dialogue's supervision date.
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		})
+		batch = append(batch, started{in.State.TaskID, workflow.ExecuteChildWorkflow(cctx, TaskWorkflowName, in)})
+	}
+	for _, b := range batch {
+		if err := b.fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("start task workflow", "task_id", b.id, "error", err)
+			continue
 		}
-		d.openTasks--
-	})
+		d.openTasks++
+		fut, id := b.fut, b.id
+		workflow.Go(ctx, func(gctx workflow.Context) {
+			var res TaskResult
+			if err := fut.Get(gctx, &res); err != nil {
+				workflow.GetLogger(gctx).Error("task workflow failed", "task_id", id, "error", err)
+			}
+			d.openTasks--
+		})
+	}
 }
 
 // planTasks turns task specs into first task states with their timetables

@@ -23,7 +23,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/devserver"
@@ -151,7 +150,11 @@ func run() error {
 	}
 	defer tc.Close()
 
-	w := worker.New(tc, &activities.Activities{Store: st, Logger: log}, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
+	acts, err := worker.NewActivities(cfg, st, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, acts, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -161,7 +164,13 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (use --http to pick another address): %w", f.httpAddr, err)
 	}
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes}
+	feed := api.NewFeed(st, nil, log)
+	go func() {
+		if err := feed.Run(ctx); err != nil {
+			log.Error("alert feed stopped", zap.Error(err))
+		}
+	}()
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed}
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- api.Serve(ctx, ln, srv.Handler(), log) }()

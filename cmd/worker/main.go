@@ -12,7 +12,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/store"
@@ -59,7 +58,11 @@ func run() error {
 		return err
 	}
 	defer tc.Close()
-	w := worker.New(tc, &activities.Activities{Store: st, Logger: log}, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
+	acts, err := worker.NewActivities(cfg, st, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, acts, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
 	log.Info("worker running", zap.String("task_queue", cfg.TaskQueue), zap.String("temporal", cfg.TemporalAddress))
 	return worker.Run(ctx, w)
 }

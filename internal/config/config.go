@@ -32,6 +32,22 @@ type Config struct {
 	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"2000"`
 	// MaxBodyBytes caps request bodies (survey batches are the largest).
 	MaxBodyBytes int64 `env:"HTTP_MAX_BODY_BYTES" envDefault:"8388608"`
+
+	// SMTPAddr is host:port of the mail server; empty turns e-mail off.
+	SMTPAddr string `env:"SMTP_ADDR"`
+	// SMTPFrom is the sender address of alert and reminder mail.
+	SMTPFrom string `env:"SMTP_FROM" envDefault:"doithoai@localhost"`
+	// SMTPUsername and SMTPPassword authenticate (AUTH PLAIN) when set.
+	SMTPUsername string `env:"SMTP_USERNAME"`
+	SMTPPassword string `env:"SMTP_PASSWORD"`
+	// SMTPTLS is none, starttls or tls.
+	SMTPTLS string `env:"SMTP_TLS" envDefault:"none"`
+	// HolidaysFile is a JSON file of the government's yearly changes to days
+	// off (see internal/calendar); empty uses the statutory holidays only.
+	HolidaysFile string `env:"HOLIDAYS_FILE"`
+	// CloseOfDay is when a working day ends and deadlines in working days
+	// fall, HH:MM in Vietnam time.
+	CloseOfDay string `env:"CLOSE_OF_DAY" envDefault:"17:00"`
 }
 
 // Load reads the configuration from the process environment.

@@ -27,6 +27,7 @@ import (
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/internal/devserver"
 	"github.com/doithoai/doithoai/internal/logging"
+	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/worker"
 )
@@ -45,6 +46,7 @@ type Env struct {
 	Client   client.Client
 	Worker   sdkworker.Worker
 	API      *api.Server
+	Feed     *api.Feed
 	BaseURL  string
 	Logger   *zap.Logger
 
@@ -120,6 +122,8 @@ func redact(dsn string) string {
 type Options struct {
 	// Quiet sends logs nowhere instead of the test log.
 	Quiet bool
+	// SMTPAddr turns e-mail delivery on, to this server.
+	SMTPAddr string
 }
 
 // Start brings up database, Temporal, worker and API, and tears them down
@@ -158,11 +162,19 @@ func Start(tb testing.TB, opts Options) *Env {
 	}
 	tb.Cleanup(e.Client.Close)
 
-	e.acts = &activities.Activities{Store: e.Store, Logger: log}
+	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}}
+	if opts.SMTPAddr != "" {
+		e.acts.Mailer = &notify.Mailer{Addr: opts.SMTPAddr, From: "doithoai@localhost"}
+	}
 	e.StartWorker(tb)
 	tb.Cleanup(e.StopWorker)
 
-	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log}
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	e.Feed = api.NewFeed(e.Store, nil, log)
+	feedDone := make(chan struct{})
+	go func() { defer close(feedDone); _ = e.Feed.Run(feedCtx) }()
+	tb.Cleanup(func() { stopFeed(); <-feedDone })
+	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("listen: %v", err)

@@ -1,0 +1,617 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// AssigneeRequest names who carries out a task.
+type AssigneeRequest struct {
+	Agency  string `json:"agency"`
+	Officer string `json:"officer"`
+	UnitID  string `json:"unit_id"`
+}
+
+// TaskRequest is a follow-up task in a session's conclusions or in
+// POST /dialogues/{id}/tasks. Give due_at or due_in_working_days.
+type TaskRequest struct {
+	Title            string           `json:"title"`
+	Description      string           `json:"description"`
+	Assignee         *AssigneeRequest `json:"assignee"`
+	Monitor          string           `json:"monitor"`
+	DueAt            Timestamp        `json:"due_at"`
+	DueInWorkingDays *int             `json:"due_in_working_days"`
+}
+
+// AddTasksRequest is the body of POST /dialogues/{id}/tasks.
+type AddTasksRequest struct {
+	ConclusionID string        `json:"conclusion_id"`
+	Tasks        []TaskRequest `json:"tasks"`
+}
+
+// TaskView is GET /tasks/{id}: the task, its timeline and live state.
+type TaskView struct {
+	store.Task
+	Timeline  []store.TimelineEntry `json:"timeline"`
+	Live      *workflows.TaskView   `json:"live,omitempty"`
+	LiveError string                `json:"live_error,omitempty"`
+}
+
+// TaskPage is a page of tasks with the overdue count of the whole filter.
+type TaskPage struct {
+	Page[store.Task]
+	Overdue int `json:"overdue"`
+}
+
+var taskNamespace = uuid.MustParse("2c4b7e61-5d3f-4a8e-b1c9-7f0e2d6a9b34")
+
+// readTasks validates task requests of a dialogue and builds their specs.
+// The assignee's unit must be the dialogue's unit or one below it.
+func (s *Server) readTasks(ctx context.Context, prefix string, reqs []TaskRequest, d *store.Dialogue, idFor func(i int) string, errs *[]FieldError) ([]domain.TaskSpec, error) {
+	if len(reqs) > 200 {
+		*errs = append(*errs, fieldError(prefix, "too_many"))
+		return nil, nil
+	}
+	var specs []domain.TaskSpec
+	for i, r := range reqs {
+		p := fmt.Sprintf("%s[%d]", prefix, i)
+		spec := domain.TaskSpec{ID: idFor(i), Title: strings.TrimSpace(r.Title), Description: strings.TrimSpace(r.Description), Monitor: strings.TrimSpace(r.Monitor)}
+		checkText(errs, p+".title", spec.Title, true, 500)
+		checkText(errs, p+".description", spec.Description, false, 4000)
+		checkText(errs, p+".monitor", spec.Monitor, false, 200)
+		if r.Assignee == nil {
+			*errs = append(*errs, fieldError(p+".assignee", "required"))
+		} else {
+			a := domain.Assignee{Agency: strings.TrimSpace(r.Assignee.Agency), Officer: strings.TrimSpace(r.Assignee.Officer), UnitID: d.UnitID}
+			checkText(errs, p+".assignee.agency", a.Agency, true, 300)
+			checkText(errs, p+".assignee.officer", a.Officer, false, 200)
+			if r.Assignee.UnitID != "" {
+				uid, err := uuid.Parse(r.Assignee.UnitID)
+				if err != nil {
+					*errs = append(*errs, fieldError(p+".assignee.unit_id", "invalid_id"))
+				} else {
+					within, err := s.unitWithin(ctx, uid.String(), d.UnitID)
+					if err != nil {
+						return nil, err
+					}
+					if !within {
+						*errs = append(*errs, fieldErrorMsg(p+".assignee.unit_id", "unit_outside_scope",
+							"Đơn vị được giao phải là đơn vị tổ chức hội nghị hoặc đơn vị cấp dưới.",
+							"The assignee's unit must be the dialogue's unit or one below it."))
+					}
+					a.UnitID = uid.String()
+				}
+			}
+			spec.Assignee = a
+		}
+		hasDue := r.DueAt.check(p+".due_at", false, errs)
+		switch {
+		case r.DueAt.Set && r.DueInWorkingDays != nil:
+			*errs = append(*errs, fieldErrorMsg(p+".due_at", "deadline_ambiguous", "Chỉ ghi hạn theo ngày giờ hoặc theo số ngày làm việc, không ghi cả hai.", "Give due_at or due_in_working_days, not both."))
+		case hasDue:
+			if !r.DueAt.Time.After(s.now()) {
+				*errs = append(*errs, fieldError(p+".due_at", "in_past"))
+			}
+			t := r.DueAt.Time
+			spec.DueAt = &t
+		case r.DueInWorkingDays != nil:
+			if n := *r.DueInWorkingDays; n < 1 || n > 365 {
+				*errs = append(*errs, fieldErrorMsg(p+".due_in_working_days", "out_of_range", "Số ngày làm việc phải từ 1 đến 365.", "Working days must be between 1 and 365."))
+			} else {
+				spec.DueInWorkingDays = n
+			}
+		case !r.DueAt.Set:
+			*errs = append(*errs, fieldErrorMsg(p+".due_at", "deadline_required", "Cần hạn hoàn thành: due_at hoặc due_in_working_days.", "A deadline is required: due_at or due_in_working_days."))
+		}
+		specs = append(specs, spec)
+	}
+	return specs, nil
+}
+
+// unitWithin reports whether unit is root or below it.
+func (s *Server) unitWithin(ctx context.Context, unit, root string) (bool, error) {
+	u, err := s.Store.GetUnit(ctx, unit)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	r, err := s.Store.GetUnit(ctx, root)
+	if err != nil {
+		return false, err
+	}
+	return strings.HasPrefix(u.Path, r.Path), nil
+}
+
+func (s *Server) addTasks(c *gin.Context) {
+	d, ok := s.loadDialogue(c)
+	if !ok {
+		return
+	}
+	var req AddTasksRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	if _, err := uuid.Parse(req.ConclusionID); err != nil {
+		errs = append(errs, fieldError("conclusion_id", "invalid_id"))
+	}
+	if len(req.Tasks) == 0 {
+		errs = append(errs, fieldError("tasks", "empty"))
+	}
+	specs, err := s.readTasks(c.Request.Context(), "tasks", req.Tasks, d, func(int) string { return uuid.NewString() }, &errs)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	for i := range specs {
+		specs[i].ConclusionID = req.ConclusionID
+	}
+	var res workflows.AddTasksResult
+	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateAddTasks, workflows.AddTasksRequest{Tasks: specs, Actor: actor(c)}, &res); err != nil {
+		abort(c, err)
+		return
+	}
+	tasks := make([]store.Task, 0, len(res.TaskIDs))
+	for _, id := range res.TaskIDs {
+		t, err := s.Store.GetTask(c.Request.Context(), id)
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		tasks = append(tasks, *t)
+	}
+	c.JSON(http.StatusCreated, gin.H{"items": tasks})
+}
+
+var taskStatuses = map[string]bool{
+	domain.TaskAssigned: true, domain.TaskInProgress: true, domain.TaskSubmitted: true,
+	domain.TaskDone: true, domain.TaskCancelled: true, "overdue": true, "open": true,
+}
+
+func (s *Server) listTasks(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	f := store.TaskFilter{Limit: limit, Offset: offset}
+	f.UnitID = uuidQuery(c, "unit_id", &errs)
+	f.Subtree = subtreeParam(c, &errs)
+	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
+	f.Assignee = strings.TrimSpace(c.Query("assignee"))
+	f.Monitor = strings.TrimSpace(c.Query("monitor"))
+	if v := c.Query("status"); v != "" {
+		if !taskStatuses[v] {
+			errs = append(errs, fieldErrorMsg("status", "invalid_enum", "Trạng thái không hợp lệ (assigned, in_progress, submitted, done, cancelled, overdue, open).", "status must be assigned, in_progress, submitted, done, cancelled, overdue or open."))
+		}
+		f.Status = v
+	}
+	for name, dst := range map[string]**time.Time{"due_before": &f.DueBefore, "due_after": &f.DueAfter} {
+		if v := c.Query(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				errs = append(errs, fieldError(name, "invalid_datetime"))
+				continue
+			}
+			*dst = &t
+		}
+	}
+	if len(errs) > 0 {
+		sortFieldErrors(errs)
+		abort(c, validationError(errs...))
+		return
+	}
+	ctx := c.Request.Context()
+	ts, total, err := s.Store.ListTasks(ctx, f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	overdue, err := s.Store.CountOverdue(ctx, f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, TaskPage{Page: Page[store.Task]{Items: ts, Total: total, Limit: limit, Offset: offset}, Overdue: overdue})
+}
+
+func sortFieldErrors(es []FieldError) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].Field < es[j-1].Field; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+func (s *Server) loadTask(c *gin.Context) (*store.Task, bool) {
+	id, err := uuidParam(c, "id", "nhiệm vụ", "Task")
+	if err != nil {
+		abort(c, err)
+		return nil, false
+	}
+	t, err := s.Store.GetTask(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("nhiệm vụ", "Task")
+		}
+		abort(c, err)
+		return nil, false
+	}
+	return t, true
+}
+
+func (s *Server) getTask(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	s.respondTask(c, t.ID, http.StatusOK)
+}
+
+func (s *Server) respondTask(c *gin.Context, id string, status int) {
+	ctx := c.Request.Context()
+	t, err := s.Store.GetTask(ctx, id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	tl, err := s.Store.TaskTimeline(ctx, id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	view := TaskView{Task: *t, Timeline: tl}
+	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var live workflows.TaskView
+	if err := s.query(qctx, workflows.TaskWorkflowID(id), &live); err != nil {
+		view.LiveError = liveError(err)
+		s.Logger.Debug("task live state unavailable", zap.String("task_id", id), zap.Error(err))
+	} else {
+		view.Live = &live
+	}
+	c.JSON(status, view)
+}
+
+// taskCommand runs one task Update and answers with the task.
+func (s *Server) taskCommand(c *gin.Context, t *store.Task, name string, arg any) {
+	var v workflows.TaskView
+	if err := s.update(c.Request.Context(), workflows.TaskWorkflowID(t.ID), name, arg, &v); err != nil {
+		abort(c, err)
+		return
+	}
+	s.respondTask(c, t.ID, http.StatusOK)
+}
+
+// SubmitResultRequest is the body of POST /tasks/{id}/result.
+type SubmitResultRequest struct {
+	Text  string   `json:"text"`
+	Links []string `json:"links"`
+}
+
+func (s *Server) submitTaskResult(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req SubmitResultRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	checkText(&errs, "text", strings.TrimSpace(req.Text), true, 20000)
+	if len(req.Links) > 20 {
+		errs = append(errs, fieldError("links", "too_many"))
+	}
+	for i, l := range req.Links {
+		u, err := url.Parse(l)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(l) > 2000 {
+			errs = append(errs, fieldErrorMsg(fmt.Sprintf("links[%d]", i), "invalid_url", "Đường dẫn phải là địa chỉ http(s) đầy đủ.", "Links must be absolute http(s) URLs."))
+		}
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateSubmitResult, workflows.SubmitResultRequest{Text: strings.TrimSpace(req.Text), Links: req.Links, Actor: actor(c)})
+}
+
+// ReviewRequest is the body of POST /tasks/{id}/review.
+type ReviewRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (s *Server) reviewTask(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req ReviewRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	switch req.Decision {
+	case "accept":
+	case "return":
+		checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
+	case "":
+		errs = append(errs, fieldError("decision", "required"))
+	default:
+		errs = append(errs, fieldErrorMsg("decision", "invalid_enum", "Quyết định phải là accept (nghiệm thu) hoặc return (trả lại).", "decision must be accept or return."))
+	}
+	checkText(&errs, "reason", req.Reason, false, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateReview, workflows.ReviewRequest{Decision: req.Decision, Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
+}
+
+// ExtensionRequest is the body of POST /tasks/{id}/extension.
+type ExtensionRequest struct {
+	Reason        string    `json:"reason"`
+	ProposedDueAt Timestamp `json:"proposed_due_at"`
+}
+
+func (s *Server) requestExtension(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req ExtensionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
+	if req.ProposedDueAt.check("proposed_due_at", true, &errs) {
+		switch {
+		case !req.ProposedDueAt.Time.After(s.now()):
+			errs = append(errs, fieldError("proposed_due_at", "in_past"))
+		case !req.ProposedDueAt.Time.After(t.DueAt):
+			errs = append(errs, fieldErrorMsg("proposed_due_at", "not_later", "Hạn đề nghị phải sau hạn hiện tại.", "The proposed deadline must be later than the current one."))
+		}
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Reason: strings.TrimSpace(req.Reason), ProposedDueAt: req.ProposedDueAt.Time, Actor: actor(c)})
+}
+
+// ExtensionDecisionRequest is the body of POST /tasks/{id}/extension/decision.
+type ExtensionDecisionRequest struct {
+	Approve *bool     `json:"approve"`
+	DueAt   Timestamp `json:"due_at"`
+	Note    string    `json:"note"`
+}
+
+func (s *Server) decideExtension(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req ExtensionDecisionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	if req.Approve == nil {
+		errs = append(errs, fieldError("approve", "required"))
+	}
+	var due *time.Time
+	if req.DueAt.check("due_at", false, &errs) {
+		if !req.DueAt.Time.After(s.now()) {
+			errs = append(errs, fieldError("due_at", "in_past"))
+		}
+		d := req.DueAt.Time
+		due = &d
+	}
+	checkText(&errs, "note", req.Note, false, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Approve: *req.Approve, DueAt: due, Note: strings.TrimSpace(req.Note), Actor: actor(c)})
+}
+
+// ReassignRequest is the body of POST /tasks/{id}/reassign.
+type ReassignRequest struct {
+	Assignee *AssigneeRequest `json:"assignee"`
+	Reason   string           `json:"reason"`
+}
+
+func (s *Server) reassignTask(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req ReassignRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	a := domain.Assignee{UnitID: t.AssigneeUnitID}
+	if req.Assignee == nil {
+		errs = append(errs, fieldError("assignee", "required"))
+	} else {
+		a.Agency, a.Officer = strings.TrimSpace(req.Assignee.Agency), strings.TrimSpace(req.Assignee.Officer)
+		checkText(&errs, "assignee.agency", a.Agency, true, 300)
+		checkText(&errs, "assignee.officer", a.Officer, false, 200)
+		if req.Assignee.UnitID != "" {
+			uid, err := uuid.Parse(req.Assignee.UnitID)
+			if err != nil {
+				errs = append(errs, fieldError("assignee.unit_id", "invalid_id"))
+			} else if within, err := s.unitWithin(c.Request.Context(), uid.String(), t.UnitID); err != nil {
+				abort(c, err)
+				return
+			} else if !within {
+				errs = append(errs, fieldErrorMsg("assignee.unit_id", "unit_outside_scope",
+					"Đơn vị được giao phải là đơn vị của nhiệm vụ hoặc đơn vị cấp dưới.", "The assignee's unit must be the task's unit or one below it."))
+			} else {
+				a.UnitID = uid.String()
+			}
+		}
+	}
+	checkText(&errs, "reason", req.Reason, false, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateReassign, workflows.ReassignRequest{Assignee: a, Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
+}
+
+// CancelTaskRequest is the body of POST /tasks/{id}/cancel.
+type CancelTaskRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) cancelTask(c *gin.Context) {
+	t, ok := s.loadTask(c)
+	if !ok {
+		return
+	}
+	var req CancelTaskRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	s.taskCommand(c, t, workflows.UpdateCancelTask, workflows.CancelTaskRequest{Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
+}
+
+// ChannelsRequest is the body of PUT /units/{id}/channels.
+type ChannelsRequest struct {
+	WebhookURL    *string          `json:"webhook_url"`
+	WebhookSecret *string          `json:"webhook_secret"`
+	Contacts      []ContactRequest `json:"contacts"`
+}
+
+// ContactRequest is an e-mail contact of a unit for a role.
+type ContactRequest struct {
+	Role  string `json:"role"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// ChannelsView answers the channels endpoints; the secret is never shown.
+type ChannelsView struct {
+	store.Channels
+	WebhookSecretSet bool `json:"webhook_secret_set"`
+}
+
+var contactRoles = map[string]bool{
+	domain.RolePlanner: true, domain.RoleHost: true, domain.RoleOfficer: true, domain.RoleMonitor: true,
+	domain.RoleMTTQ: true, domain.RolePartyCommittee: true, domain.RoleAdmin: true,
+}
+
+func (s *Server) putChannels(c *gin.Context) {
+	id, err := uuidParam(c, "id", "đơn vị", "Unit")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var req ChannelsRequest
+	if err := decodeJSON(c, &req); err != nil {
+		abort(c, err)
+		return
+	}
+	ch := store.Channels{UnitID: id, Contacts: []store.Contact{}}
+	var errs []FieldError
+	if req.WebhookURL != nil && *req.WebhookURL != "" {
+		u, err := url.Parse(*req.WebhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*req.WebhookURL) > 2000 {
+			errs = append(errs, fieldErrorMsg("webhook_url", "invalid_url", "Webhook phải là địa chỉ http(s) đầy đủ.", "webhook_url must be an absolute http(s) URL."))
+		}
+		ch.WebhookURL = *req.WebhookURL
+		if req.WebhookSecret == nil || len(*req.WebhookSecret) < 16 {
+			errs = append(errs, fieldErrorMsg("webhook_secret", "too_short", "Khóa ký webhook cần ít nhất 16 ký tự.", "webhook_secret needs at least 16 characters."))
+		}
+	}
+	if req.WebhookSecret != nil {
+		ch.WebhookSecret = *req.WebhookSecret
+	}
+	if len(req.Contacts) > 100 {
+		errs = append(errs, fieldError("contacts", "too_many"))
+	}
+	for i, ct := range req.Contacts {
+		p := fmt.Sprintf("contacts[%d]", i)
+		if !contactRoles[ct.Role] {
+			errs = append(errs, fieldError(p+".role", "invalid_enum"))
+		}
+		e := strings.TrimSpace(ct.Email)
+		if at := strings.LastIndex(e, "@"); at < 1 || at == len(e)-1 || strings.ContainsAny(e, " \r\n<>,") || len(e) > 254 {
+			errs = append(errs, fieldErrorMsg(p+".email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Invalid e-mail address."))
+		}
+		checkText(&errs, p+".name", ct.Name, false, 200)
+		ch.Contacts = append(ch.Contacts, store.Contact{Role: ct.Role, Email: e, Name: strings.TrimSpace(ct.Name)})
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	act := actor(c)
+	ev := store.NewEvent("", act.ID, act.Role, "unit.channels_set", "unit", id, id, act.RequestID, map[string]any{"webhook": ch.WebhookURL != "", "contacts": len(ch.Contacts)})
+	if err := s.Store.SetChannels(c.Request.Context(), ch, ev); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("đơn vị", "Unit")
+		}
+		abort(c, err)
+		return
+	}
+	s.respondChannels(c, id)
+}
+
+func (s *Server) getChannels(c *gin.Context) {
+	id, err := uuidParam(c, "id", "đơn vị", "Unit")
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	s.respondChannels(c, id)
+}
+
+func (s *Server) respondChannels(c *gin.Context, id string) {
+	ch, err := s.Store.GetChannels(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError("đơn vị", "Unit")
+		}
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ChannelsView{Channels: *ch, WebhookSecretSet: ch.WebhookSecret != ""})
+}
