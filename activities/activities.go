@@ -109,50 +109,44 @@ func (a *Activities) RescheduleDialogue(ctx context.Context, in RescheduleInput)
 }
 
 // CloseSurvey stops accepting answers (the phase update waits for batches
-// in flight), stores the summary by field and sends the hosts a notice.
+// in flight), stores the summary by field and sends the hosts a notice —
+// all in one transaction, so readers see them together.
 func (a *Activities) CloseSurvey(ctx context.Context, in CloseSurveyInput) (CloseSurveyResult, error) {
 	ev := store.NewEvent("dialogue/"+in.DialogueID+"/phase/"+domain.PhaseAwaitingSession, "system", "", "dialogue.survey_closed", "dialogue", in.DialogueID, in.UnitID, "", nil)
-	if err := a.Store.SetDialoguePhase(ctx, store.PhaseChange{DialogueID: in.DialogueID, Phase: domain.PhaseAwaitingSession, At: in.At}, ev); err != nil {
-		return CloseSurveyResult{}, err
+	when := in.SessionAt.In(domain.Location)
+	build := func(sum *store.SurveySummary) []store.Notification {
+		fieldsVI, fieldsEN := "", ""
+		for i, fc := range sum.ByField {
+			if i < 5 {
+				fieldsVI += fmt.Sprintf("\n- %s: %d ý kiến", fc.Field, fc.Count)
+				fieldsEN += fmt.Sprintf("\n- %s: %d opinions", fc.Field, fc.Count)
+			}
+		}
+		var ns []store.Notification
+		for i, h := range in.Hosts {
+			key := fmt.Sprintf("dialogue/%s/survey-summary/host/%d", in.DialogueID, i)
+			dlg := in.DialogueID
+			ns = append(ns, store.Notification{
+				ID: StableID(key), DedupKey: key, UnitID: in.UnitID, DialogueID: &dlg, Recipient: h.Name, Channel: "inbox", Kind: "notice",
+				SubjectVI: fmt.Sprintf("Tổng hợp phiếu xin ý kiến: %s", in.Title),
+				SubjectEN: fmt.Sprintf("Pre-meeting survey summary: %s", in.Title),
+				BodyVI: fmt.Sprintf("Kính gửi đồng chí %s,\nPhiếu xin ý kiến cho hội nghị ngày %s đã đóng với %d ý kiến. Các lĩnh vực nhiều ý kiến nhất:%s",
+					h.Name, when.Format("15:04 02/01/2006"), sum.Total, fieldsVI),
+				BodyEN: fmt.Sprintf("Dear %s,\nThe pre-meeting survey for the session on %s has closed with %d answers. Top fields:%s",
+					h.Name, when.Format("2006-01-02 15:04"), sum.Total, fieldsEN),
+			})
+		}
+		return ns
 	}
-	sum, err := a.Store.ComputeSurveySummary(ctx, in.DialogueID, in.At)
+	sum, created, err := a.Store.CloseSurvey(ctx, in.DialogueID, in.At, ev, build)
 	if err != nil {
 		return CloseSurveyResult{}, err
 	}
-	if err := a.Store.SaveSurveySummary(ctx, sum); err != nil {
-		return CloseSurveyResult{}, err
-	}
-	res := CloseSurveyResult{Total: sum.Total, ByField: map[string]int{}}
-	fieldsVI, fieldsEN := "", ""
-	for i, fc := range sum.ByField {
+	res := CloseSurveyResult{Total: sum.Total, ByField: map[string]int{}, Notified: created}
+	for _, fc := range sum.ByField {
 		res.ByField[fc.Field] = fc.Count
-		if i < 5 {
-			fieldsVI += fmt.Sprintf("\n- %s: %d ý kiến", fc.Field, fc.Count)
-			fieldsEN += fmt.Sprintf("\n- %s: %d opinions", fc.Field, fc.Count)
-		}
 	}
-	when := in.SessionAt.In(domain.Location)
-	for i, h := range in.Hosts {
-		key := fmt.Sprintf("dialogue/%s/survey-summary/host/%d", in.DialogueID, i)
-		dlg := in.DialogueID
-		n := &store.Notification{
-			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, DialogueID: &dlg, Recipient: h.Name, Channel: "inbox",
-			SubjectVI: fmt.Sprintf("Tổng hợp phiếu xin ý kiến: %s", in.Title),
-			SubjectEN: fmt.Sprintf("Pre-meeting survey summary: %s", in.Title),
-			BodyVI: fmt.Sprintf("Kính gửi đồng chí %s,\nPhiếu xin ý kiến cho hội nghị ngày %s đã đóng với %d ý kiến. Các lĩnh vực nhiều ý kiến nhất:%s",
-				h.Name, when.Format("15:04 02/01/2006"), sum.Total, fieldsVI),
-			BodyEN: fmt.Sprintf("Dear %s,\nThe pre-meeting survey for the session on %s has closed with %d answers. Top fields:%s",
-				h.Name, when.Format("2006-01-02 15:04"), sum.Total, fieldsEN),
-		}
-		created, err := a.Store.SaveNotification(ctx, n)
-		if err != nil {
-			return CloseSurveyResult{}, err
-		}
-		if created {
-			res.Notified++
-			a.log(ctx).Info("host notified of survey summary", zap.String("dialogue_id", in.DialogueID), zap.String("host", h.Name))
-		}
-	}
+	a.log(ctx).Info("survey closed", zap.String("dialogue_id", in.DialogueID), zap.Int("answers", sum.Total), zap.Int("hosts_notified", created))
 	return res, nil
 }
 

@@ -12,7 +12,7 @@ import (
 
 var recipientRoles = map[string]bool{
 	domain.RolePlanner: true, domain.RoleHost: true, domain.RoleOfficer: true,
-	domain.RoleMonitor: true, domain.RoleMTTQ: true, domain.RoleAdmin: true,
+	domain.RoleMonitor: true, domain.RoleMTTQ: true, domain.RoleAdmin: true, domain.RolePartyCommittee: true,
 }
 
 func (s *Server) listAlerts(c *gin.Context) {

@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
@@ -176,6 +177,31 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 			"opinions":[{"field":"Đất đai","content":"...","source":"floor","answered_on_spot":true,"answer":"..."}],"conclusions":[{"content":"Giao ..."}]}`},
 		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"Giao thông","content":"Sửa đường"}`},
 		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"responses":[{"id":"` + id + `","field":"Đất đai","content":"..."},{"field":"Y tế","content":"...","respondent_group":"Hội Phụ nữ"}]}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"77-KH/QU","issuing_body":"x",
+			"policy":{"survey_lead":"PT3S","survey_close":"PT1S","session_grace":"PT1H","supervision_within":"P1D","reminder_working_days":[5,2],
+			"reminder_offsets":["PT3S",null],"escalation":[{"after_working_days":0,"recipients":["assignee","monitor"]},{"after":"PT3S","recipients":["mttq"]},
+			{"after_working_days":null,"after":null,"recipients":["parent_mttq","parent_party_committee"]}]},"dialogues":[]}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"1","issuing_body":"x",
+			"policy":{"supervision_within":null,"reminder_working_days":null,"reminder_offsets":null,"escalation":null}}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"1","issuing_body":"x","policy":{"reminder_working_days":[],"escalation":[]}}`},
+		{"POST", "/api/v1/dialogues/" + id + "/session", `{"held_at":"2026-06-18T08:00:00+07:00","attendance":{"total":80},
+			"conclusions":[{"content":"Giao ...","tasks":[{"title":"Thu gom rác","monitor":"Đ/c Hoàng","assignee":{"agency":"UBND phường","officer":"Đức","unit_id":"` + id + `"},"due_at":"2026-07-01T17:00:00+07:00"},
+			{"title":"Báo cáo","description":null,"monitor":null,"assignee":{"agency":"Phòng TN-MT","officer":null,"unit_id":null},"due_at":null,"due_in_working_days":15}]},
+			{"content":"Không giao việc","tasks":null},{"content":"Không giao việc","tasks":[]}]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/tasks", `{"conclusion_id":"` + id + `","tasks":[{"title":"x","assignee":{"agency":"y"},"due_in_working_days":3}]}`},
+		{"POST", "/api/v1/tasks/" + id + "/result", `{"text":"Đã xong","links":["https://example.vn/a.pdf"]}`},
+		{"POST", "/api/v1/tasks/" + id + "/result", `{"text":"Đã xong","links":null}`},
+		{"POST", "/api/v1/tasks/" + id + "/review", `{"decision":"accept"}`},
+		{"POST", "/api/v1/tasks/" + id + "/review", `{"decision":"return","reason":"thiếu số liệu"}`},
+		{"POST", "/api/v1/tasks/" + id + "/extension", `{"reason":"chờ kết quả","proposed_due_at":"2026-08-28T17:00:00+07:00"}`},
+		{"POST", "/api/v1/tasks/" + id + "/extension/decision", `{"approve":true,"due_at":"2026-08-30T17:00:00+07:00","note":"đồng ý"}`},
+		{"POST", "/api/v1/tasks/" + id + "/extension/decision", `{"approve":false,"due_at":null,"note":null}`},
+		{"POST", "/api/v1/tasks/" + id + "/reassign", `{"assignee":{"agency":"Phòng KT-HT","unit_id":"` + id + `"},"reason":"thẩm quyền"}`},
+		{"POST", "/api/v1/tasks/" + id + "/cancel", `{"reason":"trùng nhiệm vụ"}`},
+		{"PUT", "/api/v1/units/" + id + "/channels", `{"webhook_url":"https://ioc.example.vn/hook","webhook_secret":"0123456789abcdef",
+			"contacts":[{"role":"mttq","email":"mttq@example.vn","name":"MTTQ"},{"role":"party_committee","email":"thanhuy@example.vn","name":null}]}`},
+		{"PUT", "/api/v1/units/" + id + "/channels", `{}`},
+		{"PUT", "/api/v1/units/" + id + "/channels", `{"webhook_url":null,"webhook_secret":null,"contacts":null}`},
 	}
 	for _, c := range valid {
 		if err := validate(c.method, c.path, c.body); err != nil {
@@ -187,6 +213,15 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"a","content":"b","responses":[]}`},
 		{"POST", "/api/v1/dialogues/" + id + "/survey/responses", `{"field":"a"}`},
 		{"POST", "/api/v1/dialogues/" + id + "/session", `{"held_at":"2026-06-18T08:00:00+07:00","attendance":{"total":1,"x":2}}`},
+		{"POST", "/api/v1/dialogues/" + id + "/session", `{"held_at":"2026-06-18T08:00:00+07:00","attendance":{"total":1},"conclusions":[{"content":"x","tasks":[{"title":"y","assignee":{"agency":"z"},"deadline":"P3D"}]}]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/tasks", `{"conclusion_id":"` + id + `","tasks":[]}`},
+		{"POST", "/api/v1/dialogues/" + id + "/tasks", `{"conclusion_id":"` + id + `","tasks":[{"title":"x","due_in_working_days":3}]}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"1","issuing_body":"x","policy":{"escalation":[{"after":"P1D","recipients":["boss"]}]}}`},
+		{"POST", "/api/v1/plans", `{"unit_id":"` + id + `","year":2026,"reference_no":"1","issuing_body":"x","policy":{"reminder_working_days":["P1D"]}}`},
+		{"POST", "/api/v1/tasks/" + id + "/review", `{"decision":"maybe"}`},
+		{"POST", "/api/v1/tasks/" + id + "/extension/decision", `{"note":"x"}`},
+		{"PUT", "/api/v1/units/" + id + "/channels", `{"webhook_url":"https://x.example.vn","secret":"0123456789abcdef"}`},
+		{"PUT", "/api/v1/units/" + id + "/channels", `{"contacts":[{"role":"boss","email":"a@b.vn"}]}`},
 	}
 	for _, c := range invalid {
 		if err := validate(c.method, c.path, c.body); err == nil {
@@ -202,6 +237,7 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 	_, router := loadOpenAPI(t)
 	h := (&Server{}).Handler()
 	ctx := context.Background()
+	const uuidA = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 	cases := []struct {
 		method, path, ct, body string
 		headers                map[string]string
@@ -229,6 +265,24 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
 		{method: "GET", path: "/api/v1/healthz", headers: map[string]string{HeaderRequestID: "req-123"}, want: 200, validRequest: true},
+		{method: "GET", path: "/api/v1/units/not-a-uuid/channels", want: 404, validRequest: true},
+		{method: "PUT", path: "/api/v1/units/not-a-uuid/channels", ct: "application/json", body: `{"contacts":[]}`, want: 404, validRequest: true},
+		{method: "PUT", path: "/api/v1/units/" + uuidA + "/channels", ct: "text/plain", body: "x", want: 415},
+		{method: "PUT", path: "/api/v1/units/" + uuidA + "/channels", ct: "application/json", body: `{"contacts":`, want: 400},
+		{method: "PUT", path: "/api/v1/units/" + uuidA + "/channels", ct: "application/json",
+			body: `{"webhook_url":"ftp://x","contacts":[{"role":"boss","email":"không-phải-email","name":"` + strings.Repeat("n", 201) + `"}]}`, want: 422},
+		{method: "PUT", path: "/api/v1/units/" + uuidA + "/channels", ct: "application/json", body: `{"webhook_url":"https://x.example.vn/h","webhook_secret":"short"}`, want: 422},
+		{method: "POST", path: "/api/v1/dialogues/not-a-uuid/tasks", ct: "application/json",
+			body: `{"conclusion_id":"` + uuidA + `","tasks":[{"title":"x","assignee":{"agency":"y"},"due_in_working_days":3}]}`, want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/tasks?limit=501", want: 422},
+		{method: "GET", path: "/api/v1/tasks?status=late&due_before=yesterday&unit_id=x", want: 422},
+		{method: "GET", path: "/api/v1/tasks/not-a-uuid", want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/result", ct: "application/json", body: `{"text":"x"}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/review", ct: "application/json", body: `{"decision":"accept"}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/extension", ct: "application/json", body: `{"reason":"x","proposed_due_at":"2026-08-28T17:00:00+07:00"}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/extension/decision", ct: "application/json", body: `{"approve":true}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/reassign", ct: "application/json", body: `{"assignee":{"agency":"x"}}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/tasks/not-a-uuid/cancel", ct: "application/json", body: `{"reason":"x"}`, want: 404, validRequest: true},
 	}
 	for _, c := range cases {
 		name := c.method + " " + c.path
@@ -314,6 +368,11 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"DialogueView":  gin.H{"notifications": nil},
 		"Error":         gin.H{"code": "x", "message": "m"},
 		"SurveySummary": gin.H{"dialogue_id": "x", "total": 1, "by_field": nil, "main_issues": nil, "computed_at": "yesterday", "final": true},
+		"Task":          gin.H{"id": "x", "status": "late"},
+		"TaskView":      gin.H{"timeline": nil},
+		"TaskPage":      gin.H{"items": []any{}, "total": 0, "limit": 50, "offset": 0},
+		"ChannelsView":  gin.H{"unit_id": "x", "webhook_url": "", "contacts": nil, "webhook_secret_set": false},
+		"Policy":        gin.H{"survey_lead": "P14D", "survey_close": "P3D", "session_grace": "P2D", "reminder_working_days": nil, "escalation": []any{}},
 	} {
 		b, _ := json.Marshal(bad)
 		var decoded any
@@ -430,6 +489,106 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	pe := newError(http.StatusConflict, CodePlanExists, "vi", "en")
 	pe.Details = map[string]any{"plan_id": id1}
 	check("Error", pe)
+	// Units with a webhook, plans with a full task policy.
+	hooked := province
+	hooked.WebhookURL = "https://ioc.example.vn/hook"
+	hooked.WebhookSecret = "never shown"
+	check("Unit", hooked)
+	check("UnitPage", Page[store.Unit]{Items: []store.Unit{hooked, ward}, Total: 2, Limit: 50})
+	taskPlan := plan
+	taskPlan.Policy = domain.Policy{SurveyLead: 3 * time.Second, SurveyClose: time.Second, SessionGrace: time.Hour, SupervisionWithin: 24 * time.Hour,
+		ReminderWorkingDays: []int{5, 2}, ReminderOffsets: []time.Duration{3 * time.Second},
+		Escalation: []domain.EscalationStep{{Recipients: []string{"assignee", "monitor"}}, {After: 3 * time.Second, Recipients: []string{"mttq"}},
+			{AfterWorkingDays: 10, Recipients: []string{"parent_mttq", "parent_party_committee"}}}}
+	check("Plan", taskPlan)
+	check("PlanView", PlanView{Plan: taskPlan, Dialogues: summaries})
+
+	// Alerts and notices of the live feed.
+	taskAlert := ackedAlert
+	taskAlert.Kind, taskAlert.RecipientRole, taskAlert.Recipient, taskAlert.Seq = domain.AlertTaskOverdue, domain.RolePartyCommittee, "Phạm Văn Đức (UBND phường)", 42
+	check("Alert", taskAlert)
+	reminder := store.Notification{ID: id1, UnitID: id2, DialogueID: str(id1), TaskID: str(id2), Recipient: "Đức", Channel: "inbox",
+		SubjectVI: "s", SubjectEN: "s", BodyVI: "b", BodyEN: "b", CreatedAt: now, Seq: 43, Kind: "reminder"}
+	check("Notification", reminder)
+	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: fullRec, Notifications: []store.Notification{reminder, notes[0]}, Live: liveFull})
+
+	// Tasks: a fresh one, and one through every command.
+	fresh := store.Task{ID: id1, DialogueID: id2, PlanID: id1, UnitID: id2, AssigneeUnitID: id2, Title: "Thu gom rác", AssigneeAgency: "UBND phường",
+		Status: domain.TaskInProgress, AssignedAt: now, DueAt: later, OriginalDueAt: later, DeadlineSpec: json.RawMessage(`{"due_in_working_days":15}`),
+		Version: 2, CreatedAt: now, UpdatedAt: now}
+	decided, newDue := later.Add(time.Hour), later.Add(72*time.Hour)
+	settled := fresh
+	settled.ConclusionID, settled.Description, settled.AssigneeOfficer, settled.Monitor = str(id1), "mô tả", "Phạm Văn Đức", "Đ/c Hoàng"
+	settled.Status, settled.Overdue, settled.EscalationLevel, settled.Late, settled.ReturnedCount = domain.TaskDone, true, 3, true, 1
+	settled.DueAt, settled.DeadlineSpec = newDue, json.RawMessage(`{"due_at":"2026-06-20T08:00:00+07:00"}`)
+	settled.Extension = &store.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "approved",
+		DecidedBy: "mttq", DecidedAt: &decided, NewDueAt: &newDue, DecisionNote: "đồng ý"}
+	settled.Result = &store.TaskResult{Text: "Đã xong", Links: []string{"https://example.vn/a.pdf"}, SubmittedBy: "duc", SubmittedAt: decided, ReturnReason: "thiếu"}
+	settled.SubmittedAt, settled.CompletedAt, settled.Version = &decided, &newDue, 9
+	noLinks := fresh
+	noLinks.Status = domain.TaskSubmitted
+	noLinks.Result = &store.TaskResult{Text: "Đã xong", SubmittedBy: "anonymous", SubmittedAt: now}
+	noLinks.Extension = &store.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "pending"}
+	cancelled := fresh
+	cancelled.Status, cancelled.CancelReason, cancelled.CompletedAt = domain.TaskCancelled, "trùng", &decided
+	for _, task := range []store.Task{fresh, settled, noLinks, cancelled} {
+		check("Task", task)
+	}
+	check("TaskList", gin.H{"items": []store.Task{fresh, settled}})
+	check("TaskPage", TaskPage{Page: Page[store.Task]{Items: []store.Task{fresh, settled, noLinks, cancelled}, Total: 4, Limit: 50}, Overdue: 1})
+	check("TaskPage", TaskPage{Page: Page[store.Task]{Items: []store.Task{}, Limit: 50, Offset: 100}})
+
+	timeline := []store.TimelineEntry{
+		{At: now, Type: "event", Action: "task.assigned", Actor: "planner.dongda", Data: json.RawMessage(`{"due_at":"2026-06-20T08:00:00+07:00"}`)},
+		{At: now, Type: "event", Action: "task.in_progress", Actor: "system", Data: store.NewEvent("", "", "", "x", "task", id1, "", "", nil).Data},
+		{At: now, Type: "notice", Action: "notice", Text: "Giao nhiệm vụ", TextEN: "Task assigned", Ref: id1},
+		{At: later, Type: "reminder", Action: "reminder", Text: "Sắp đến hạn", TextEN: "Due soon", Ref: id2},
+		{At: later, Type: "alert", Action: domain.AlertTaskOverdue, Text: "Quá hạn", TextEN: "Overdue", Ref: id1,
+			Data: json.RawMessage(`{"level":1,"recipient":"","recipient_role":"officer","status":"open","unit_id":"` + id2 + `"}`)},
+		{At: decided, Type: "alert", Action: "alert.acknowledged", Actor: "mttq", Ref: id1},
+	}
+	// The live state as the API gets it: through the workflow's JSON.
+	roundTrip := func(v workflows.TaskView) *workflows.TaskView {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out workflows.TaskView
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatal(err)
+		}
+		return &out
+	}
+	dueAt := later
+	state := activities.TaskState{TaskID: id1, DialogueID: id2, PlanID: id1, UnitID: id2, Title: "Thu gom rác",
+		Assignee: domain.Assignee{Agency: "UBND phường", UnitID: id2}, Status: domain.TaskInProgress, AssignedAt: now, DueAt: later, OriginalDueAt: later,
+		DeadlineSpec: map[string]any{"due_at": dueAt}, Version: 2}
+	sched := activities.TaskSchedule{DueAt: later, Reminders: []activities.ScheduledReminder{{At: now.Add(time.Hour), Label: "còn 1 ngày làm việc", LabelEN: "1 working days left"}},
+		Steps: []activities.ScheduledStep{{Level: 1, At: later, Recipients: []string{"assignee", "monitor"}}, {Level: 2, At: newDue, Recipients: []string{"mttq"}}}}
+	liveTask := roundTrip(workflows.TaskView{State: state, Schedule: sched, RemindersSent: 1, NextEvent: "step", NextEventAt: &dueAt})
+	fullState := state
+	fullState.ConclusionID, fullState.Description, fullState.Monitor, fullState.CancelReason = id1, "mô tả", "Đ/c Hoàng", "x"
+	fullState.Assignee.Officer = "Đức"
+	fullState.DeadlineSpec = map[string]any{"due_in_working_days": 15}
+	fullState.Extension, fullState.Result = settled.Extension, noLinks.Result
+	fullState.SubmittedAt, fullState.CompletedAt, fullState.Status, fullState.Late, fullState.Generation = &decided, &newDue, domain.TaskDone, true, 1
+	liveDone := roundTrip(workflows.TaskView{State: fullState, Schedule: activities.TaskSchedule{DueAt: newDue, Reminders: []activities.ScheduledReminder{}, Steps: []activities.ScheduledStep{}},
+		RemindersSent: 2, StepsRaised: 3})
+	check("TaskView", TaskView{Task: fresh, Timeline: []store.TimelineEntry{}})
+	check("TaskView", TaskView{Task: fresh, Timeline: timeline[:2], Live: liveTask})
+	check("TaskView", TaskView{Task: settled, Timeline: timeline, Live: liveDone})
+	check("TaskView", TaskView{Task: noLinks, Timeline: timeline, LiveError: CodeTemporalDown})
+	check("TaskLiveState", liveTask)
+
+	check("ChannelsView", ChannelsView{Channels: store.Channels{UnitID: id1, Contacts: []store.Contact{}}})
+	check("ChannelsView", ChannelsView{Channels: store.Channels{UnitID: id1, WebhookURL: "https://ioc.example.vn/hook", WebhookSecret: "0123456789abcdef",
+		Contacts: []store.Contact{{UnitID: id1, Role: domain.RoleMTTQ, Email: "mttq@example.vn", Name: "MTTQ"}, {Role: domain.RolePartyCommittee, Email: "tu@example.vn"}}},
+		WebhookSecretSet: true})
+	b, _ := json.Marshal(ChannelsView{Channels: store.Channels{UnitID: id1, WebhookSecret: "0123456789abcdef", Contacts: []store.Contact{}}, WebhookSecretSet: true})
+	if bytes.Contains(b, []byte("0123456789abcdef")) {
+		t.Errorf("ChannelsView shows the secret: %s", b)
+	}
+
 	check("Health", gin.H{"status": "ok"})
 	check("Readiness", gin.H{"status": "unavailable", "checks": gin.H{"database": "ok", "temporal": "unavailable: no client"}})
 }

@@ -255,6 +255,9 @@ func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
 		pol.ReminderWorkingDays = p.ReminderWorkingDays
 	}
 	if p.ReminderOffsets != nil {
+		if len(p.ReminderOffsets) > 10 {
+			*errs = append(*errs, fieldError("policy.reminder_offsets", "too_many"))
+		}
 		pol.ReminderOffsets = nil
 		for i, d := range p.ReminderOffsets {
 			var v time.Duration
@@ -279,6 +282,9 @@ func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
 				step.AfterWorkingDays = *st.AfterWorkingDays
 			}
 			read(pf+".after", st.After, &step.After)
+			if st.AfterWorkingDays != nil && st.After.Set {
+				*errs = append(*errs, fieldErrorMsg(pf+".after", "ambiguous", "Chỉ ghi after_working_days hoặc after, không ghi cả hai.", "Give after_working_days or after, not both."))
+			}
 			if len(st.Recipients) == 0 {
 				*errs = append(*errs, fieldError(pf+".recipients", "required"))
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/domain"
@@ -148,7 +149,9 @@ func (s *Server) addTasks(c *gin.Context) {
 		return
 	}
 	var errs []FieldError
-	if _, err := uuid.Parse(req.ConclusionID); err != nil {
+	if req.ConclusionID == "" {
+		errs = append(errs, fieldError("conclusion_id", "required"))
+	} else if _, err := uuid.Parse(req.ConclusionID); err != nil {
 		errs = append(errs, fieldError("conclusion_id", "invalid_id"))
 	}
 	if len(req.Tasks) == 0 {
@@ -182,6 +185,8 @@ func (s *Server) addTasks(c *gin.Context) {
 	}
 	c.JSON(http.StatusCreated, gin.H{"items": tasks})
 }
+
+var taskStatusVI = map[string]string{domain.TaskDone: "đã hoàn thành", domain.TaskCancelled: "đã hủy"}
 
 var taskStatuses = map[string]bool{
 	domain.TaskAssigned: true, domain.TaskInProgress: true, domain.TaskSubmitted: true,
@@ -298,6 +303,12 @@ func (s *Server) respondTask(c *gin.Context, id string, status int) {
 func (s *Server) taskCommand(c *gin.Context, t *store.Task, name string, arg any) {
 	var v workflows.TaskView
 	if err := s.update(c.Request.Context(), workflows.TaskWorkflowID(t.ID), name, arg, &v); err != nil {
+		var nf *serviceerror.NotFound
+		if errors.As(err, &nf) && (t.Status == domain.TaskDone || t.Status == domain.TaskCancelled) {
+			err = newError(http.StatusConflict, CodeConflict,
+				fmt.Sprintf("Nhiệm vụ đã kết thúc (%s), không thể thực hiện thao tác này.", taskStatusVI[t.Status]),
+				fmt.Sprintf("The task is %s; no further commands are taken.", t.Status))
+		}
 		abort(c, err)
 		return
 	}
@@ -364,7 +375,9 @@ func (s *Server) reviewTask(c *gin.Context) {
 	default:
 		errs = append(errs, fieldErrorMsg("decision", "invalid_enum", "Quyết định phải là accept (nghiệm thu) hoặc return (trả lại).", "decision must be accept or return."))
 	}
-	checkText(&errs, "reason", req.Reason, false, 2000)
+	if req.Decision != "return" {
+		checkText(&errs, "reason", req.Reason, false, 2000)
+	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
 		return
@@ -427,9 +440,12 @@ func (s *Server) decideExtension(c *gin.Context) {
 		errs = append(errs, fieldError("approve", "required"))
 	}
 	var due *time.Time
-	if req.DueAt.check("due_at", false, &errs) {
-		if !req.DueAt.Time.After(s.now()) {
+	if req.DueAt.check("due_at", false, &errs) && req.Approve != nil && *req.Approve {
+		switch {
+		case !req.DueAt.Time.After(s.now()):
 			errs = append(errs, fieldError("due_at", "in_past"))
+		case !req.DueAt.Time.After(t.DueAt):
+			errs = append(errs, fieldErrorMsg("due_at", "not_later", "Hạn mới phải sau hạn hiện tại.", "The new deadline must be later than the current one."))
 		}
 		d := req.DueAt.Time
 		due = &d
@@ -557,12 +573,16 @@ func (s *Server) putChannels(c *gin.Context) {
 			errs = append(errs, fieldErrorMsg("webhook_url", "invalid_url", "Webhook phải là địa chỉ http(s) đầy đủ.", "webhook_url must be an absolute http(s) URL."))
 		}
 		ch.WebhookURL = *req.WebhookURL
-		if req.WebhookSecret == nil || len(*req.WebhookSecret) < 16 {
+	}
+	keepSecret := ch.WebhookURL != "" && req.WebhookSecret == nil
+	if req.WebhookSecret != nil {
+		if len(*req.WebhookSecret) < 16 {
 			errs = append(errs, fieldErrorMsg("webhook_secret", "too_short", "Khóa ký webhook cần ít nhất 16 ký tự.", "webhook_secret needs at least 16 characters."))
 		}
-	}
-	if req.WebhookSecret != nil {
 		ch.WebhookSecret = *req.WebhookSecret
+		if ch.WebhookURL == "" {
+			errs = append(errs, fieldErrorMsg("webhook_url", "required", "Khóa ký chỉ dùng cùng địa chỉ webhook.", "A webhook_secret goes with a webhook_url."))
+		}
 	}
 	if len(req.Contacts) > 100 {
 		errs = append(errs, fieldError("contacts", "too_many"))
@@ -578,6 +598,17 @@ func (s *Server) putChannels(c *gin.Context) {
 		}
 		checkText(&errs, p+".name", ct.Name, false, 200)
 		ch.Contacts = append(ch.Contacts, store.Contact{Role: ct.Role, Email: e, Name: strings.TrimSpace(ct.Name)})
+	}
+	if len(errs) == 0 && keepSecret {
+		// A new URL without a secret keeps the stored secret, if there is one.
+		cur, err := s.Store.GetChannels(c.Request.Context(), id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			abort(c, err)
+			return
+		}
+		if cur == nil || cur.WebhookSecret == "" {
+			errs = append(errs, fieldErrorMsg("webhook_secret", "required", "Cần khóa ký webhook (ít nhất 16 ký tự).", "A webhook_secret (at least 16 characters) is required."))
+		}
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))

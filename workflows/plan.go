@@ -94,12 +94,16 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 	if err := p.save(ctx); err != nil {
 		return PlanResult{}, err
 	}
-	for _, spec := range in.Dialogues {
-		if err := p.startDialogue(ctx, spec); err != nil {
-			return PlanResult{}, err
-		}
-	}
 	p.phase = PlanPhaseActive
+	if workflow.GetVersion(ctx, versionBatchStarts, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		for _, spec := range in.Dialogues {
+			if err := p.startDialogue(ctx, spec); err != nil {
+				return PlanResult{}, err
+			}
+		}
+	} else if err := p.startDialogues(ctx, in.Dialogues); err != nil {
+		return PlanResult{}, err
+	}
 	p.runYear(ctx)
 	p.phase = PlanPhaseClosing
 	if err := workflow.Await(ctx, func() bool { return p.open == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -192,20 +196,49 @@ func (p *plan) save(ctx workflow.Context) error {
 	return nil
 }
 
-// startDialogue starts a dialogue workflow as a child and waits until it
-// runs; a goroutine of the workflow then counts it closed when it ends.
-func (p *plan) startDialogue(ctx workflow.Context, spec domain.DialogueSpec) error {
+// versionBatchStarts guards starting a plan's dialogues in one batch
+// instead of one after another.
+const versionBatchStarts = "batch-dialogue-starts"
+
+// startDialogues starts the dialogue workflows of a plan: all the starts
+// go out in one batch, then each is awaited.
+func (p *plan) startDialogues(ctx workflow.Context, specs []domain.DialogueSpec) error {
+	futs := make([]workflow.ChildWorkflowFuture, len(specs))
+	for i, spec := range specs {
+		futs[i] = p.launch(ctx, spec)
+	}
+	for i, spec := range specs {
+		if err := p.track(ctx, spec, futs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// launch starts a dialogue workflow as a child, without waiting.
+func (p *plan) launch(ctx workflow.Context, spec domain.DialogueSpec) workflow.ChildWorkflowFuture {
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: DialogueWorkflowID(spec.ID),
 		// Dialogues outlive a plan that is terminated by an operator.
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	})
-	fut := workflow.ExecuteChildWorkflow(cctx, DialogueWorkflowName, DialogueInput{
-		DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: p.in.UnitID, PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy,
-	})
 	p.dialogues = append(p.dialogues, spec.ID)
 	p.known[spec.ID] = true
+	return workflow.ExecuteChildWorkflow(cctx, DialogueWorkflowName, DialogueInput{
+		DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: p.in.UnitID, PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy,
+	})
+}
+
+// startDialogue starts a dialogue workflow as a child and waits until it
+// runs; a goroutine of the workflow then counts it closed when it ends.
+func (p *plan) startDialogue(ctx workflow.Context, spec domain.DialogueSpec) error {
+	return p.track(ctx, spec, p.launch(ctx, spec))
+}
+
+// track waits until a launched dialogue runs and counts it open until it
+// ends.
+func (p *plan) track(ctx workflow.Context, spec domain.DialogueSpec, fut workflow.ChildWorkflowFuture) error {
 	if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var already *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if errors.As(err, &already) {

@@ -126,13 +126,17 @@ const mainIssuesLimit = 10
 // ComputeSurveySummary aggregates a dialogue's answers in SQL: counts by field
 // (largest first) and the most frequent answers (normalised text).
 func (s *Store) ComputeSurveySummary(ctx context.Context, dialogueID string, at time.Time) (*SurveySummary, error) {
+	return computeSurveySummary(ctx, s.DB, dialogueID, at)
+}
+
+func computeSurveySummary(ctx context.Context, db bun.IDB, dialogueID string, at time.Time) (*SurveySummary, error) {
 	sum := &SurveySummary{DialogueID: dialogueID, ComputedAt: at, ByField: []FieldCount{}, MainIssues: []Issue{}}
-	err := s.DB.NewSelect().TableExpr("survey_responses").ColumnExpr("field, count(*) AS count").
+	err := db.NewSelect().TableExpr("survey_responses").ColumnExpr("field, count(*) AS count").
 		Where("dialogue_id = ?", dialogueID).GroupExpr("field").OrderExpr("count DESC, field").Scan(ctx, &sum.ByField)
 	if err != nil {
 		return nil, fmt.Errorf("summarise survey by field: %w", err)
 	}
-	err = s.DB.NewSelect().TableExpr("survey_responses").
+	err = db.NewSelect().TableExpr("survey_responses").
 		ColumnExpr("field, min(content) AS content, count(*) AS count").
 		Where("dialogue_id = ?", dialogueID).
 		GroupExpr("field, lower(btrim(content))").
@@ -171,4 +175,52 @@ func (s *Store) GetSurveySummary(ctx context.Context, dialogueID string) (*Surve
 	}
 	sum.Final = true
 	return sum, nil
+}
+
+// CloseSurvey closes a dialogue's survey in one transaction: the phase
+// moves to awaiting_session (the UPDATE waits for answer batches in
+// flight, and none is accepted after it), the summary is computed and
+// stored, and the notices that build returns for it are saved (exactly once
+// per dedup key). Readers see the phase, the summary and the notices
+// together. Running it again recomputes the same summary and adds nothing.
+func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time, ev Event, build func(*SurveySummary) []Notification) (*SurveySummary, int, error) {
+	var sum *SurveySummary
+	created := 0
+	err := s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		created = 0
+		res, err := tx.NewUpdate().Model((*Dialogue)(nil)).Set("phase = 'awaiting_session'").Set("updated_at = now()").
+			Where("id = ? AND phase IN ('scheduled', 'survey_open')", dialogueID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("close survey: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			if err := appendEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		if sum, err = computeSurveySummary(ctx, tx, dialogueID, at); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(sum).On("CONFLICT (dialogue_id) DO UPDATE").
+			Set("total = EXCLUDED.total, by_field = EXCLUDED.by_field, main_issues = EXCLUDED.main_issues, computed_at = EXCLUDED.computed_at").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("save survey summary: %w", err)
+		}
+		for _, n := range build(sum) {
+			n := n
+			r, err := tx.NewInsert().Model(&n).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("save notice: %w", err)
+			}
+			if k, _ := r.RowsAffected(); k > 0 {
+				created++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	sum.Final = true
+	return sum, created, nil
 }

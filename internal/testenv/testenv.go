@@ -173,7 +173,6 @@ func Start(tb testing.TB, opts Options) *Env {
 	e.Feed = api.NewFeed(e.Store, nil, log)
 	feedDone := make(chan struct{})
 	go func() { defer close(feedDone); _ = e.Feed.Run(feedCtx) }()
-	tb.Cleanup(func() { stopFeed(); <-feedDone })
 	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -185,6 +184,9 @@ func Start(tb testing.TB, opts Options) *Env {
 	go func() { done <- api.Serve(apiCtx, ln, e.API.Handler(), log) }()
 	e.stopAP = func() { stopAPI(); <-done }
 	tb.Cleanup(e.stopAP)
+	// Cleanups run last-first: the feed stops before the API drains, so
+	// open streams end at once.
+	tb.Cleanup(func() { stopFeed(); <-feedDone })
 	return e
 }
 

@@ -1,0 +1,191 @@
+// Package report holds the supervision report (báo cáo giám sát) of the
+// service: its content model, shared by the SQL that computes it (package
+// store) and the exports that render it (JSON, CSV, XLSX, printable HTML).
+package report
+
+import "time"
+
+// Report kinds.
+const (
+	KindDialogue = "dialogue" // one dialogue, when its tasks settle
+	KindPlan     = "plan"     // one annual plan, after the year ends
+	KindRollup   = "rollup"   // any unit subtree and period, on demand
+)
+
+// Report statuses.
+const (
+	StatusDraft = "draft" // recomputed on demand, assessment editable
+	StatusFinal = "final" // immutable
+)
+
+// Scope says what a report covers.
+type Scope struct {
+	Kind       string `json:"kind"`
+	UnitID     string `json:"unit_id"`
+	UnitName   string `json:"unit_name"`
+	UnitLevel  string `json:"unit_level"`
+	PlanID     string `json:"plan_id,omitempty"`
+	DialogueID string `json:"dialogue_id,omitempty"`
+	// From and To bound the period (dialogue dates, inclusive From,
+	// exclusive To), in Vietnam time.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Level, when set, keeps only dialogues of units at that level.
+	Level string `json:"level,omitempty"`
+	// Title is a human title, e.g. "Báo cáo giám sát năm 2026 — Huyện Vũ Thư".
+	Title string `json:"title"`
+}
+
+// Data is the whole content of a supervision report. Every figure is
+// computed in PostgreSQL.
+type Data struct {
+	Scope Scope `json:"scope"`
+	// DataTime is when the figures were computed.
+	DataTime     time.Time    `json:"data_time"`
+	Dialogues    Dialogues    `json:"dialogues"`
+	Participants Participants `json:"participants"`
+	Survey       Survey       `json:"survey"`
+	Opinions     Opinions     `json:"opinions"`
+	Tasks        Tasks        `json:"tasks"`
+	Escalations  Escalations  `json:"escalations"`
+}
+
+// Dialogues counts dialogues by outcome, level and kind.
+type Dialogues struct {
+	// Planned counts dialogues scheduled by plans (not ad hoc), including
+	// those later cancelled; AdHoc counts ad hoc ones.
+	Planned     int `json:"planned"`
+	AdHoc       int `json:"adhoc"`
+	Held        int `json:"held"` // session recorded
+	Rescheduled int `json:"rescheduled"`
+	Cancelled   int `json:"cancelled"`
+	// Pending are neither held nor cancelled yet.
+	Pending int          `json:"pending"`
+	ByLevel []LevelCount `json:"by_level"`
+	ByKind  []KindCount  `json:"by_kind"`
+}
+
+// LevelCount is the dialogue figures of one administrative level, with the
+// completion ratio in the form provinces publish: UnitsHeld/UnitsTotal
+// ("25/30 xã, thị trấn").
+type LevelCount struct {
+	Level      string `json:"level"`
+	LevelName  string `json:"level_name"` // "xã, phường, thị trấn"
+	Planned    int    `json:"planned"`
+	Held       int    `json:"held"`
+	Cancelled  int    `json:"cancelled"`
+	UnitsTotal int    `json:"units_total"` // units of that level in scope
+	UnitsHeld  int    `json:"units_held"`  // …that held at least one dialogue
+	Ratio      string `json:"ratio"`       // "25/30 xã, phường, thị trấn"
+}
+
+// KindCount is the dialogue figures of one kind.
+type KindCount struct {
+	Kind    string `json:"kind"`
+	Planned int    `json:"planned"`
+	Held    int    `json:"held"`
+}
+
+// Participants sums attendance of held sessions.
+type Participants struct {
+	Total   int          `json:"total"`
+	ByGroup []GroupCount `json:"by_group"`
+}
+
+// GroupCount is a count for a named group.
+type GroupCount struct {
+	Group string `json:"group"`
+	Count int    `json:"count"`
+}
+
+// Survey counts pre-meeting survey answers.
+type Survey struct {
+	Answers int          `json:"answers"`
+	ByField []FieldCount `json:"by_field"`
+}
+
+// FieldCount is a count in one field (lĩnh vực).
+type FieldCount struct {
+	Field string `json:"field"`
+	Count int    `json:"count"`
+}
+
+// Opinions counts opinions raised at sessions.
+type Opinions struct {
+	Total          int            `json:"total"`
+	FromSurvey     int            `json:"from_survey"`
+	FromFloor      int            `json:"from_floor"`
+	AnsweredOnSpot int            `json:"answered_on_spot"`
+	FollowedUp     int            `json:"followed_up"` // not answered on the spot
+	ByField        []OpinionField `json:"by_field"`
+}
+
+// OpinionField is the opinions of one field.
+type OpinionField struct {
+	Field          string `json:"field"`
+	Total          int    `json:"total"`
+	AnsweredOnSpot int    `json:"answered_on_spot"`
+}
+
+// Tasks counts follow-up tasks by outcome. Delays are in working days
+// (Vietnamese calendar) from the deadline to the result.
+type Tasks struct {
+	Total      int `json:"total"`
+	DoneOnTime int `json:"done_on_time"`
+	DoneLate   int `json:"done_late"`
+	// Overdue are open and past their deadline; Open are open and not.
+	Overdue   int `json:"overdue"`
+	Open      int `json:"open"`
+	Cancelled int `json:"cancelled"`
+	// ReturnedResults counts results sent back by reviewers (MTTQ or planner).
+	ReturnedResults int `json:"returned_results"`
+	// AvgDelayWorkingDays and MaxDelayWorkingDays are over tasks done late
+	// (submitted after the deadline) and tasks still overdue (up to the
+	// data time).
+	AvgDelayWorkingDays float64 `json:"avg_delay_working_days"`
+	MaxDelayWorkingDays int     `json:"max_delay_working_days"`
+}
+
+// Escalations counts alerts of the ladder.
+type Escalations struct {
+	Total   int               `json:"total"`
+	ByLevel []EscalationLevel `json:"by_level"`
+}
+
+// EscalationLevel is the alerts of one rung.
+type EscalationLevel struct {
+	Level        int `json:"level"`
+	Alerts       int `json:"alerts"`
+	Acknowledged int `json:"acknowledged"`
+	// AvgAckSeconds is the mean time from alert to acknowledgement.
+	AvgAckSeconds float64 `json:"avg_ack_seconds"`
+}
+
+// Report is a stored snapshot: the computed data, MTTQ's assessment, and
+// its version and status.
+type Report struct {
+	ID       string `json:"id"`
+	ScopeKey string `json:"scope_key"`
+	Kind     string `json:"kind"`
+	Version  int    `json:"version"`
+	Status   string `json:"status"`
+	// Assessment is MTTQ's written assessment (đánh giá của MTTQ).
+	Assessment  string     `json:"assessment"`
+	Data        Data       `json:"data"`
+	ComputedAt  time.Time  `json:"computed_at"`
+	FinalisedAt *time.Time `json:"finalised_at,omitempty"`
+	FinalisedBy string     `json:"finalised_by,omitempty"`
+}
+
+// LevelName is the Vietnamese name of a level's units in report ratios.
+func LevelName(level string) string {
+	switch level {
+	case "province":
+		return "tỉnh, thành phố"
+	case "district":
+		return "quận, huyện, thị xã"
+	case "commune":
+		return "xã, phường, thị trấn"
+	}
+	return level
+}
