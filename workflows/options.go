@@ -60,3 +60,26 @@ var localOptions = workflow.LocalActivityOptions{
 	StartToCloseTimeout: 10 * time.Second,
 	RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
 }
+
+// localWriteOptions are for short background database writes run as local
+// activities: retried until they succeed.
+var localWriteOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 15 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    500 * time.Millisecond,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
+// localCommandOptions are for database writes inside an Update handler run
+// as local activities: a caller waits, so they give up after a few tries.
+var localCommandOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 10 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    200 * time.Millisecond,
+		BackoffCoefficient: 2,
+		MaximumInterval:    2 * time.Second,
+		MaximumAttempts:    4,
+	},
+}

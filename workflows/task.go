@@ -114,6 +114,8 @@ type task struct {
 	changed  int    // bumped by every command, to re-plan the timers
 	next     string
 	nextAt   time.Time
+	// localWrites is true for runs started since versionLocalWrites.
+	localWrites bool
 }
 
 var systemActor = domain.Actor{ID: "system"}
@@ -129,6 +131,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	if err := t.setup(ctx); err != nil {
 		return TaskResult{}, err
 	}
+	t.localWrites = workflow.GetVersion(ctx, versionLocalWrites, workflow.DefaultVersion, 1) >= 1
 	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned", t.st.TaskID),
 		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
 		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\", hạn hoàn thành %s.", t.st.Title, viTime(t.st.DueAt)),
@@ -137,7 +140,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 		next := t.st
 		next.Status = domain.TaskInProgress
 		next.Version++
-		if err := t.save(ctx, backgroundActivity(ctx), next, "task.in_progress", systemActor, nil); err != nil {
+		if err := t.save(ctx, false, next, "task.in_progress", systemActor, nil); err != nil {
 			return TaskResult{}, err
 		}
 	}
@@ -260,10 +263,9 @@ func (t *task) remind(ctx workflow.Context, idx int) {
 // delivers the alerts in the background.
 func (t *task) escalate(ctx workflow.Context, idx int) {
 	step := t.sched.Steps[idx]
-	var acts *activities.Activities
 	var res activities.TaskAlertResult
 	in := activities.TaskAlertInput{State: t.st, Level: step.Level, Recipients: step.Recipients, At: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.RaiseTaskAlerts, in).Get(ctx, &res); err != nil {
+	if err := t.write(ctx, false, "RaiseTaskAlerts", in, &res); err != nil {
 		workflow.GetLogger(ctx).Error("raise task alerts failed", "level", step.Level, "error", err)
 		return
 	}
@@ -271,7 +273,7 @@ func (t *task) escalate(ctx workflow.Context, idx int) {
 	next := t.st
 	next.Overdue, next.EscalationLevel = true, step.Level
 	next.Version++
-	if err := t.save(ctx, backgroundActivity(ctx), next, "task.escalated", systemActor, map[string]any{"level": step.Level, "recipients": step.Recipients}); err != nil {
+	if err := t.save(ctx, false, next, "task.escalated", systemActor, map[string]any{"level": step.Level, "recipients": step.Recipients}); err != nil {
 		workflow.GetLogger(ctx).Error("save escalation failed", "error", err)
 	}
 	for _, id := range res.AlertIDs {
@@ -293,22 +295,43 @@ func (t *task) deliver(ctx workflow.Context, kind, id string) {
 }
 
 func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, bodyEN string) {
-	var acts *activities.Activities
 	var res activities.TaskNoticeResult
 	in := activities.TaskNoticeInput{State: t.st, Kind: kind, Key: key, SubjectVI: subjVI, SubjectEN: subjEN, BodyVI: bodyVI, BodyEN: bodyEN}
-	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.SendTaskNotice, in).Get(ctx, &res); err != nil {
+	if err := t.write(ctx, false, "SendTaskNotice", in, &res); err != nil {
 		workflow.GetLogger(ctx).Error("task notice failed", "kind", kind, "error", err)
 		return
 	}
 	t.deliver(ctx, "notification", res.ID)
 }
 
+// versionLocalWrites guards running the task's short database writes as
+// local activities (no round trip through the server) instead of regular
+// ones.
+const versionLocalWrites = "task-local-writes"
+
+// write runs a short, idempotent database write: a local activity since
+// versionLocalWrites, a regular one before. Commands (a caller waits) give
+// up after a few attempts; background writes retry until they succeed.
+func (t *task) write(ctx workflow.Context, command bool, name string, arg, result any) error {
+	if t.localWrites {
+		opts := localWriteOptions
+		if command {
+			opts = localCommandOptions
+		}
+		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), name, arg).Get(ctx, result)
+	}
+	actx := backgroundActivity(ctx)
+	if command {
+		actx = commandActivity(ctx)
+	}
+	return workflow.ExecuteActivity(actx, name, arg).Get(ctx, result)
+}
+
 // save writes next as the task's state; only on success does it become the
 // workflow's state, so a failed command leaves nothing changed.
-func (t *task) save(ctx, actx workflow.Context, next activities.TaskState, action string, actor domain.Actor, data map[string]any) error {
-	var acts *activities.Activities
+func (t *task) save(ctx workflow.Context, command bool, next activities.TaskState, action string, actor domain.Actor, data map[string]any) error {
 	in := activities.TaskStateInput{State: next, Action: action, Actor: actor, Data: data}
-	if err := workflow.ExecuteActivity(actx, acts.SaveTaskState, in).Get(ctx, nil); err != nil {
+	if err := t.write(ctx, command, "SaveTaskState", in, nil); err != nil {
 		return fmt.Errorf("save task: %w", err)
 	}
 	t.st = next
@@ -336,7 +359,7 @@ func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskVi
 	next.Late = now.After(t.st.DueAt)
 	next.Result = &activities.TaskResultState{Text: r.Text, Links: r.Links, SubmittedBy: r.Actor.ID, SubmittedAt: now}
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, "task.result_submitted", r.Actor, map[string]any{"late": next.Late, "links": len(r.Links)}); err != nil {
+	if err := t.save(ctx, true, next, "task.result_submitted", r.Actor, map[string]any{"late": next.Late, "links": len(r.Links)}); err != nil {
 		return TaskView{}, err
 	}
 	return t.view(), nil
@@ -374,7 +397,7 @@ func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
 		next.Result.ReturnReason = r.Reason
 	}
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, action, r.Actor, map[string]any{"reason": r.Reason, "late": next.Late}); err != nil {
+	if err := t.save(ctx, true, next, action, r.Actor, map[string]any{"reason": r.Reason, "late": next.Late}); err != nil {
 		return TaskView{}, err
 	}
 	if r.Decision == "return" {
@@ -406,7 +429,7 @@ func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskV
 	next := t.st
 	next.Extension = &activities.TaskExtensionState{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, "task.extension_requested", r.Actor, map[string]any{"proposed_due_at": r.ProposedDueAt, "reason": r.Reason}); err != nil {
+	if err := t.save(ctx, true, next, "task.extension_requested", r.Actor, map[string]any{"proposed_due_at": r.ProposedDueAt, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
 	}
 	return t.view(), nil
@@ -461,7 +484,7 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		ext.Status = "denied"
 	}
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, action, r.Actor, map[string]any{"new_due_at": ext.NewDueAt, "note": r.Note}); err != nil {
+	if err := t.save(ctx, true, next, action, r.Actor, map[string]any{"new_due_at": ext.NewDueAt, "note": r.Note}); err != nil {
 		return TaskView{}, err
 	}
 	if r.Approve {
@@ -502,7 +525,7 @@ func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, erro
 		next.Assignee.UnitID = prev.UnitID
 	}
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, "task.reassigned", r.Actor, map[string]any{"from": prev, "to": next.Assignee, "reason": r.Reason}); err != nil {
+	if err := t.save(ctx, true, next, "task.reassigned", r.Actor, map[string]any{"from": prev, "to": next.Assignee, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
 	}
 	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version),
@@ -527,7 +550,7 @@ func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, erro
 	next := t.st
 	next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, r.Reason, &now
 	next.Version++
-	if err := t.save(ctx, commandActivity(ctx), next, "task.cancelled", r.Actor, map[string]any{"reason": r.Reason}); err != nil {
+	if err := t.save(ctx, true, next, "task.cancelled", r.Actor, map[string]any{"reason": r.Reason}); err != nil {
 		return TaskView{}, err
 	}
 	return t.view(), nil

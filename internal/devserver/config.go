@@ -49,6 +49,11 @@ func defaultDynamicConfig() map[dynamicconfig.Key]any {
 		dynamicconfig.HistoryPersistenceMaxQPS.Key():  45000,
 		// Visibility (list/count) calls from the UI and tests.
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
+		// One partition per task queue: with the few pollers of a dev worker,
+		// tasks written to an unpolled partition wait to be forwarded, which
+		// adds latency to every workflow and activity task.
+		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  1,
+		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): 1,
 		// A smaller host-level mutable state cache than production's default.
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): 8096,
 		// The worker service starts SDK workers for these system jobs and never
