@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -202,6 +206,16 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 			"contacts":[{"role":"mttq","email":"mttq@example.vn","name":"MTTQ"},{"role":"party_committee","email":"thanhuy@example.vn","name":null}]}`},
 		{"PUT", "/api/v1/units/" + id + "/channels", `{}`},
 		{"PUT", "/api/v1/units/" + id + "/channels", `{"webhook_url":null,"webhook_secret":null,"contacts":null}`},
+		// Reports: the assessment body, finalise without a body, and the
+		// query parameters of the report GETs as the server accepts them.
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":"Năm 2026, cấp ủy, chính quyền các cấp đã tổ chức đối thoại đúng kế hoạch.\nĐề nghị …"}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":""}`},
+		{"POST", "/api/v1/reports/" + id + "/finalise", ``},
+		{"GET", "/api/v1/reports?unit_id=" + id + "&from=2026-01-01&to=2027-01-01", ``},
+		{"GET", "/api/v1/reports?unit_id=" + id + "&from=2026-07-01&to=2026-10-01&level=commune&format=xlsx&lang=en&version=2&refresh=true", ``},
+		{"GET", "/api/v1/dialogues/" + id + "/report?format=HTML&lang=vi&refresh=1", ``},
+		{"GET", "/api/v1/plans/" + id + "/report?format=csv&version=1&refresh=false", ``},
+		{"GET", "/api/v1/reports/" + id + "?format=json&lang=en", ``},
 	}
 	for _, c := range valid {
 		if err := validate(c.method, c.path, c.body); err != nil {
@@ -222,6 +236,16 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 		{"POST", "/api/v1/tasks/" + id + "/extension/decision", `{"note":"x"}`},
 		{"PUT", "/api/v1/units/" + id + "/channels", `{"webhook_url":"https://x.example.vn","secret":"0123456789abcdef"}`},
 		{"PUT", "/api/v1/units/" + id + "/channels", `{"contacts":[{"role":"boss","email":"a@b.vn"}]}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":"x","status":"final"}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":null}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":["x"]}`},
+		{"PUT", "/api/v1/reports/" + id + "/assessment", `{"assessment":"` + strings.Repeat("đ", 50001) + `"}`},
+		{"GET", "/api/v1/reports?from=2026-01-01&to=2027-01-01", ``},
+		{"GET", "/api/v1/reports?unit_id=" + id + "&from=2026-01-01&to=2027-01-01&level=hamlet", ``},
+		{"GET", "/api/v1/plans/" + id + "/report?lang=fr", ``},
+		{"GET", "/api/v1/plans/" + id + "/report?version=0", ``},
+		{"GET", "/api/v1/dialogues/" + id + "/report?refresh=maybe", ``},
 	}
 	for _, c := range invalid {
 		if err := validate(c.method, c.path, c.body); err == nil {
@@ -283,6 +307,16 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		{method: "POST", path: "/api/v1/tasks/not-a-uuid/extension/decision", ct: "application/json", body: `{"approve":true}`, want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/tasks/not-a-uuid/reassign", ct: "application/json", body: `{"assignee":{"agency":"x"}}`, want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/tasks/not-a-uuid/cancel", ct: "application/json", body: `{"reason":"x"}`, want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/dialogues/not-a-uuid/report", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/plans/not-a-uuid/report?format=csv", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/reports/not-a-uuid?format=html&lang=en", want: 404, validRequest: true},
+		{method: "GET", path: "/api/v1/reports", want: 422},
+		{method: "GET", path: "/api/v1/reports?unit_id=x&from=2026-13-01&to=yesterday&level=hamlet", want: 422},
+		{method: "GET", path: "/api/v1/reports?unit_id=" + uuidA + "&from=2027-01-01&to=2026-01-01", want: 422},
+		{method: "GET", path: "/api/v1/reports?unit_id=" + uuidA + "&from=2020-01-01&to=2026-01-01", want: 422},
+		{method: "PUT", path: "/api/v1/reports/not-a-uuid/assessment", ct: "application/json", body: `{"assessment":"x"}`, want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
 	}
 	for _, c := range cases {
 		name := c.method + " " + c.path
@@ -591,4 +625,324 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 
 	check("Health", gin.H{"status": "ok"})
 	check("Readiness", gin.H{"status": "unavailable", "checks": gin.H{"database": "ok", "temporal": "unavailable: no client"}})
+
+	// Supervision reports: full drafts and finals, and one whose sections
+	// are all empty (lists are [] as the report SQL builds them).
+	draft, final, empty := reportSamples()
+	check("Report", draft)
+	check("Report", final)
+	check("Report", empty)
+	check("ReportData", draft.Data)
+	check("ReportData", empty.Data)
+	unassessed := final
+	unassessed.Assessment, unassessed.Data.Scope.PlanID = "", ""
+	unassessed.Kind, unassessed.Data.Scope.Kind = report.KindRollup, report.KindRollup
+	check("Report", unassessed)
+	check("Error", errReportFinal)
+	// The check must be able to fail on the report too: a null list, an
+	// unknown status, a missing section.
+	nullList := draft
+	nullList.Data.Opinions.ByField = nil
+	archived := final
+	archived.Status = "archived"
+	for _, bad := range []any{nullList, archived, gin.H{"id": draft.ID, "scope_key": draft.ScopeKey, "kind": "plan", "version": 1,
+		"status": "draft", "assessment": "", "computed_at": "2026-06-18T08:00:00+07:00"}} {
+		b, _ := json.Marshal(bad)
+		var decoded any
+		_ = json.Unmarshal(b, &decoded)
+		if err := doc.Components.Schemas["Report"].Value.VisitJSON(decoded, openapi3.VisitAsResponse()); err == nil {
+			t.Errorf("Report accepts %s", b)
+		}
+	}
+	// The assessment body as a client would send it.
+	for body, valid := range map[*AssessmentRequest]bool{
+		{Assessment: str("Đánh giá của MTTQ")}: true,
+		{Assessment: str("")}:                  true,
+		{}:                                     false, // null: the server answers 422 required
+	} {
+		b, _ := json.Marshal(body)
+		var decoded any
+		_ = json.Unmarshal(b, &decoded)
+		err := doc.Components.Schemas["AssessmentRequest"].Value.VisitJSON(decoded, openapi3.VisitAsRequest())
+		if (err == nil) != valid {
+			t.Errorf("AssessmentRequest %s: valid = %v, want %v (%v)", b, err == nil, valid, err)
+		}
+	}
+}
+
+// reportSamples returns supervision reports as the store hands them to the
+// handlers: a draft dialogue report and a final plan report with every
+// section filled, and a draft roll-up of one level whose sections are all
+// empty (the report SQL gives [] for every list, never null).
+func reportSamples() (draft, final, empty report.Report) {
+	const (
+		reportID   = "8e3f5a1c-2b4d-4c6e-9f70-1a2b3c4d5e6f"
+		finalID    = "2d7e9b1a-4c3f-4e8d-a6b5-7c8d9e0f1a2b"
+		emptyID    = "1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b"
+		unitID     = "3f2a9c1e-6b7d-4e2f-8a90-1c2d3e4f5a6b"
+		communeID  = "4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+		planID     = "5c4b3a29-1807-4f6e-8d7c-6b5a4f3e2d1c"
+		dialogueID = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+	)
+	loc := domain.Location
+	at := time.Date(2027, 1, 5, 9, 12, 30, 123456000, loc)
+	full := report.Data{
+		Scope: report.Scope{Kind: report.KindPlan, UnitID: unitID, UnitName: "Huyện Vũ Thư", UnitLevel: domain.LevelDistrict, PlanID: planID,
+			From: time.Date(2026, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2027, 1, 1, 0, 0, 0, 0, loc), Title: "Báo cáo giám sát năm 2026 — Huyện Vũ Thư"},
+		DataTime: at,
+		Dialogues: report.Dialogues{Planned: 33, AdHoc: 2, Held: 30, Rescheduled: 4, Cancelled: 2, Pending: 3,
+			ByLevel: []report.LevelCount{
+				{Level: domain.LevelDistrict, LevelName: report.LevelName(domain.LevelDistrict), Planned: 3, Held: 3, UnitsTotal: 1, UnitsHeld: 1, Ratio: "1/1 quận, huyện, thị xã"},
+				{Level: domain.LevelCommune, LevelName: report.LevelName(domain.LevelCommune), Planned: 30, Held: 27, Cancelled: 2, UnitsTotal: 30, UnitsHeld: 25, Ratio: "25/30 xã, phường, thị trấn"},
+			},
+			ByKind: []report.KindCount{{Kind: domain.KindPeriodic, Planned: 28, Held: 25}, {Kind: domain.KindThematic, Planned: 5, Held: 3}, {Kind: domain.KindAdhoc, Planned: 2, Held: 2}},
+		},
+		Participants: report.Participants{Total: 4860, ByGroup: []report.GroupCount{{Group: "nhan_dan", Count: 3120}, {Group: "mttq", Count: 1740}}},
+		Survey:       report.Survey{Answers: 1284, ByField: []report.FieldCount{{Field: "Đất đai", Count: 802}, {Field: "Môi trường", Count: 482}}},
+		Opinions: report.Opinions{Total: 926, FromSurvey: 611, FromFloor: 315, AnsweredOnSpot: 598, FollowedUp: 328,
+			ByField: []report.OpinionField{{Field: "Đất đai", Total: 600, AnsweredOnSpot: 400}, {Field: "Môi trường", Total: 326, AnsweredOnSpot: 198}}},
+		Tasks: report.Tasks{Total: 214, DoneOnTime: 131, DoneLate: 38, Overdue: 17, Open: 24, Cancelled: 4, ReturnedResults: 12,
+			AvgDelayWorkingDays: 6.42, MaxDelayWorkingDays: 27},
+		Escalations: report.Escalations{Total: 41, ByLevel: []report.EscalationLevel{
+			{Level: 1, Alerts: 17, Acknowledged: 17, AvgAckSeconds: 18720.5}, {Level: 2, Alerts: 24, Acknowledged: 20, AvgAckSeconds: 72000}}},
+	}
+	dialogueData := full
+	dialogueData.Scope = report.Scope{Kind: report.KindDialogue, UnitID: communeID, UnitName: "Xã Minh Lãng", UnitLevel: domain.LevelCommune,
+		PlanID: planID, DialogueID: dialogueID, From: time.Date(2026, 6, 18, 0, 0, 0, 0, loc), To: time.Date(2026, 6, 19, 0, 0, 0, 0, loc),
+		Title: "Báo cáo giám sát hội nghị tiếp xúc, đối thoại ngày 18/06/2026 — Xã Minh Lãng"}
+	draft = report.Report{ID: reportID, ScopeKey: "dialogue/" + dialogueID, Kind: report.KindDialogue, Version: 2, Status: report.StatusDraft,
+		Assessment: "Hội nghị được tổ chức đúng kế hoạch.\n- Hạn chế: 17 nhiệm vụ quá hạn.", Data: dialogueData, ComputedAt: at.UTC()}
+	finalisedAt := at.Add(72 * time.Hour).UTC()
+	final = report.Report{ID: finalID, ScopeKey: "plan/" + planID, Kind: report.KindPlan, Version: 1, Status: report.StatusFinal,
+		Assessment: draft.Assessment, Data: full, ComputedAt: at.UTC(), FinalisedAt: &finalisedAt, FinalisedBy: "mttq.vuthu"}
+	empty = report.Report{ID: emptyID, ScopeKey: "rollup/" + communeID + "/2026-07-01/2026-10-01/commune", Kind: report.KindRollup,
+		Version: 1, Status: report.StatusDraft, ComputedAt: at.UTC(),
+		Data: report.Data{
+			Scope: report.Scope{Kind: report.KindRollup, UnitID: communeID, UnitName: "Xã Minh Lãng", UnitLevel: domain.LevelCommune,
+				From: time.Date(2026, 7, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 10, 1, 0, 0, 0, 0, loc), Level: domain.LevelCommune,
+				Title: "Báo cáo tổng hợp tiếp xúc, đối thoại từ 01/07/2026 đến 30/09/2026 — Xã Minh Lãng (xã, phường, thị trấn)"},
+			DataTime:     at,
+			Dialogues:    report.Dialogues{ByLevel: []report.LevelCount{}, ByKind: []report.KindCount{}},
+			Participants: report.Participants{ByGroup: []report.GroupCount{}},
+			Survey:       report.Survey{ByField: []report.FieldCount{}},
+			Opinions:     report.Opinions{ByField: []report.OpinionField{}},
+			Escalations:  report.Escalations{ByLevel: []report.EscalationLevel{}},
+		}}
+	return draft, final, empty
+}
+
+// TestOpenAPIReportResponses renders reports through the handlers' own
+// query reading and writer (readReportQuery, writeReport) in every format
+// and content negotiation, on every report route, and validates each
+// request the server accepts and each response against the spec: the
+// Report schema, the CSV, XLSX and HTML bodies, and the X-Report-* and
+// Content-Disposition headers. It also checks the JSON bodies of the
+// assessment and finalise answers and their 409.
+func TestOpenAPIReportResponses(t *testing.T) {
+	_, router := loadOpenAPI(t)
+	ctx := context.Background()
+	draft, final, empty := reportSamples()
+	const id = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
+
+	s := &Server{Logger: zap.NewNop()}
+	gin.SetMode(gin.ReleaseMode)
+	engine := gin.New()
+	engine.Use(s.requestContext(), s.recovery(), bodyLimit(8<<20))
+	var current *report.Report
+	serve := func(c *gin.Context) {
+		q, err := readReportQuery(c)
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		s.writeReport(c, current, q)
+	}
+	engine.GET("/api/v1/dialogues/:id/report", serve)
+	engine.GET("/api/v1/plans/:id/report", serve)
+	engine.GET("/api/v1/reports", serve)
+	engine.GET("/api/v1/reports/:id", serve)
+	// The commands as their handlers answer once the report is loaded.
+	engine.PUT("/api/v1/reports/:id/assessment", func(c *gin.Context) {
+		var req AssessmentRequest
+		if err := decodeJSON(c, &req); err != nil {
+			abort(c, err)
+			return
+		}
+		var errs []FieldError
+		if req.Assessment == nil {
+			errs = append(errs, fieldError("assessment", "required"))
+		} else {
+			checkText(&errs, "assessment", *req.Assessment, false, 50000)
+		}
+		if len(errs) > 0 {
+			abort(c, validationError(errs...))
+			return
+		}
+		if current.Status == report.StatusFinal {
+			abort(c, errReportFinal)
+			return
+		}
+		out := *current
+		out.Assessment = *req.Assessment
+		c.JSON(http.StatusOK, &out)
+	})
+	engine.POST("/api/v1/reports/:id/finalise", func(c *gin.Context) {
+		if current.Status == report.StatusFinal {
+			abort(c, errReportFinal)
+			return
+		}
+		out := *current
+		at := time.Now()
+		out.Status, out.FinalisedAt, out.FinalisedBy = report.StatusFinal, &at, actor(c).ID
+		c.JSON(http.StatusOK, &out)
+	})
+
+	do := func(method, target, accept, body string) *httptest.ResponseRecorder {
+		t.Helper()
+		build := func() *http.Request {
+			req := httptest.NewRequest(method, target, strings.NewReader(body))
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			if accept != "" {
+				req.Header.Set("Accept", accept)
+			}
+			return req
+		}
+		rec := httptest.NewRecorder()
+		engine.ServeHTTP(rec, build())
+		vreq := build()
+		route, params, err := router.FindRoute(vreq)
+		if err != nil {
+			t.Fatalf("%s %s: not in the spec: %v", method, target, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if rec.Code < 300 {
+			if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+				t.Errorf("%s %s: accepted by the server but not by the spec: %v", method, target, err)
+			}
+		}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
+			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
+		out.SetBodyBytes(rec.Body.Bytes())
+		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+			t.Errorf("%s %s (Accept %q): response %d does not validate: %v\n%.600s", method, target, accept, rec.Code, err, rec.Body.String())
+		}
+		return rec
+	}
+
+	targets := []string{
+		"/api/v1/dialogues/" + id + "/report",
+		"/api/v1/plans/" + id + "/report",
+		"/api/v1/reports?unit_id=" + id + "&from=2026-07-01&to=2026-10-01&level=commune",
+		"/api/v1/reports/" + id,
+	}
+	variants := []struct {
+		query, accept, format string // format "" means a 422
+	}{
+		{"", "", "json"},
+		{"format=json", "", "json"},
+		{"format=csv", "", "csv"},
+		{"format=XLSX", "", "xlsx"},
+		{"format=html", "", "html"},
+		{"format=html&lang=en", "", "html"},
+		{"format=csv&lang=en", "text/html", "csv"},
+		{"", "application/json", "json"},
+		{"", "*/*", "json"},
+		{"", "text/csv", "csv"},
+		{"", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+		{"", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"},
+		{"format=pdf", "", ""},
+		{"", "application/pdf", "json"},
+		{"format=docx", "", ""},
+		{"lang=fr&version=0&refresh=maybe", "", ""},
+	}
+	withQuery := func(target, q string) string {
+		if q == "" {
+			return target
+		}
+		if strings.Contains(target, "?") {
+			return target + "&" + q
+		}
+		return target + "?" + q
+	}
+	for _, r := range []report.Report{draft, final, empty} {
+		current = &r
+		for _, target := range targets {
+			vs := variants
+			if !strings.HasPrefix(target, "/api/v1/reports/") {
+				// Scope routes also take a version and refresh.
+				vs = append(vs, struct{ query, accept, format string }{"version=1&refresh=true&format=csv", "", "csv"},
+					struct{ query, accept, format string }{"refresh=0&lang=vi", "text/html", "html"})
+			}
+			for _, v := range vs {
+				u := withQuery(target, v.query)
+				rec := do("GET", u, v.accept, "")
+				name := fmt.Sprintf("GET %s (Accept %q, %s v%d)", u, v.accept, r.Status, r.Version)
+				if v.format == "" {
+					if rec.Code != http.StatusUnprocessableEntity {
+						t.Errorf("%s: status %d, want 422", name, rec.Code)
+					}
+					continue
+				}
+				if rec.Code != http.StatusOK {
+					t.Errorf("%s: status %d, want 200: %s", name, rec.Code, rec.Body.String())
+					continue
+				}
+				h := rec.Header()
+				ct := h.Get("Content-Type")
+				if v.format == "json" {
+					if !strings.HasPrefix(ct, "application/json") {
+						t.Errorf("%s: Content-Type %q, want JSON", name, ct)
+					}
+					var got report.Report
+					if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.ID != r.ID {
+						t.Errorf("%s: body is not the report: %v", name, err)
+					}
+					continue
+				}
+				if want := reportFormats[v.format].contentType; ct != want {
+					t.Errorf("%s: Content-Type %q, want %q", name, ct, want)
+				}
+				if h.Get("X-Report-Id") != r.ID || h.Get("X-Report-Version") != strconv.Itoa(r.Version) || h.Get("X-Report-Status") != r.Status {
+					t.Errorf("%s: X-Report-Id/Version/Status = %q/%q/%q", name, h.Get("X-Report-Id"), h.Get("X-Report-Version"), h.Get("X-Report-Status"))
+				}
+				if cd := h.Get("Content-Disposition"); (cd != "") != (v.format != "html") {
+					t.Errorf("%s: Content-Disposition %q", name, cd)
+				}
+				if rec.Body.Len() == 0 {
+					t.Errorf("%s: empty body", name)
+				}
+			}
+		}
+	}
+
+	// PUT assessment and POST finalise answer the report as JSON, or 409
+	// once it is final.
+	for _, r := range []report.Report{draft, empty} {
+		current = &r
+		if rec := do("PUT", "/api/v1/reports/"+r.ID+"/assessment", "", `{"assessment":"Đánh giá mới"}`); rec.Code != http.StatusOK {
+			t.Errorf("PUT assessment on a draft: status %d: %s", rec.Code, rec.Body.String())
+		}
+		if rec := do("PUT", "/api/v1/reports/"+r.ID+"/assessment", "", `{"assessment":null}`); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("PUT assessment null: status %d, want 422", rec.Code)
+		}
+		if rec := do("PUT", "/api/v1/reports/"+r.ID+"/assessment", "", `{"assessment":"x","extra":true}`); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("PUT assessment with an unknown field: status %d, want 422", rec.Code)
+		}
+		if rec := do("PUT", "/api/v1/reports/"+r.ID+"/assessment", "", `{"assessment":`); rec.Code != http.StatusBadRequest {
+			t.Errorf("PUT assessment truncated: status %d, want 400", rec.Code)
+		}
+		if rec := do("POST", "/api/v1/reports/"+r.ID+"/finalise", "", ""); rec.Code != http.StatusOK {
+			t.Errorf("POST finalise on a draft: status %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+	current = &final
+	if rec := do("PUT", "/api/v1/reports/"+final.ID+"/assessment", "", `{"assessment":"x"}`); rec.Code != http.StatusConflict {
+		t.Errorf("PUT assessment on a final: status %d, want 409", rec.Code)
+	}
+	if rec := do("POST", "/api/v1/reports/"+final.ID+"/finalise", "", ""); rec.Code != http.StatusConflict {
+		t.Errorf("POST finalise on a final: status %d, want 409", rec.Code)
+	}
 }

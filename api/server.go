@@ -122,6 +122,13 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/tasks/:id/reassign", idem, s.reassignTask)
 	v1.POST("/tasks/:id/cancel", idem, s.cancelTask)
 
+	v1.GET("/dialogues/:id/report", s.getDialogueReport)
+	v1.GET("/plans/:id/report", s.getPlanReport)
+	v1.GET("/reports", s.getRollup)
+	v1.GET("/reports/:id", s.getReport)
+	v1.PUT("/reports/:id/assessment", s.putAssessment)
+	v1.POST("/reports/:id/finalise", idem, s.finaliseReport)
+
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)
 	v1.POST("/alerts/:id/ack", idem, s.ackAlert)

@@ -307,8 +307,24 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 	d.report(ctx)
 }
 
-// report is the seam where the dialogue's supervision report is produced.
-func (d *dialogue) report(ctx workflow.Context) {}
+// versionReport guards producing the dialogue's supervision report when
+// its follow-up ends.
+const versionReport = "dialogue-report"
+
+// report drafts the dialogue's supervision report once its tasks settle
+// (or its supervision date comes); MTTQ then adds the assessment and
+// finalises it through the API.
+func (d *dialogue) report(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, versionReport, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	var acts *activities.Activities
+	var res activities.ReportResult
+	in := activities.ReportInput{Kind: "dialogue", ID: d.in.DialogueID}
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.GenerateReport, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("dialogue report failed", "error", err)
+	}
+}
 
 // startTasks starts a workflow for every task not started yet — all the
 // starts go out in one batch — and counts each open until it ends.

@@ -18,15 +18,16 @@ import (
 
 // recorder collects the activity calls of a test run with the test clock.
 type recorder struct {
-	mu     sync.Mutex
-	env    *testsuite.TestWorkflowEnvironment
-	phases []phaseCall
-	alerts []activities.SessionMissedInput
-	closes []time.Time
-	saved  []activities.SaveSessionInput
-	resch  []activities.RescheduleInput
-	plans  int
-	added  []string
+	mu      sync.Mutex
+	env     *testsuite.TestWorkflowEnvironment
+	phases  []phaseCall
+	alerts  []activities.SessionMissedInput
+	closes  []time.Time
+	saved   []activities.SaveSessionInput
+	resch   []activities.RescheduleInput
+	plans   int
+	added   []string
+	reports []string
 }
 
 type phaseCall struct {
@@ -93,6 +94,12 @@ func mockActivities(env *testsuite.TestWorkflowEnvironment) *recorder {
 		return nil
 	}).Maybe()
 	env.OnActivity(a.ClosePlan, mock.Anything, mock.Anything).Return(nil).Maybe()
+	env.OnActivity(a.GenerateReport, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ReportInput) (activities.ReportResult, error) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.reports = append(r.reports, in.Kind+"/"+in.ID)
+		return activities.ReportResult{ScopeKey: in.Kind + "/" + in.ID, Version: 1}, nil
+	}).Maybe()
 	return r
 }
 

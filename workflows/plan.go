@@ -110,6 +110,13 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 		return PlanResult{}, err
 	}
 	var acts *activities.Activities
+	if workflow.GetVersion(ctx, versionPlanReport, workflow.DefaultVersion, 1) >= 1 {
+		var rep activities.ReportResult
+		in := activities.ReportInput{Kind: "plan", ID: in.PlanID}
+		if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.GenerateReport, in).Get(ctx, &rep); err != nil {
+			workflow.GetLogger(ctx).Error("plan report failed", "error", err)
+		}
+	}
 	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.ClosePlan,
 		activities.ClosePlanInput{PlanID: in.PlanID, UnitID: in.UnitID, At: workflow.Now(ctx)}).Get(ctx, nil); err != nil {
 		return PlanResult{}, fmt.Errorf("close plan: %w", err)
@@ -195,6 +202,10 @@ func (p *plan) save(ctx workflow.Context) error {
 	p.saved = true
 	return nil
 }
+
+// versionPlanReport guards drafting the plan's supervision report after
+// the year ends, before the plan closes.
+const versionPlanReport = "plan-report"
 
 // versionBatchStarts guards starting a plan's dialogues in one batch
 // instead of one after another.

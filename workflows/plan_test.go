@@ -94,6 +94,9 @@ func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
 	if now := env.Now(); now.Before(time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Location)) {
 		t.Errorf("plan ended at %v, before the year was over", now)
 	}
+	if n := len(rec.reports); n != 1 || rec.reports[0] != "plan/p1" {
+		t.Errorf("reports drafted %v, want the plan's once (its dialogues were cancelled)", rec.reports)
+	}
 }
 
 func TestPlanWaitsForOpenDialoguesAfterYearEnd(t *testing.T) {

@@ -24,6 +24,7 @@ type taskRecorder struct {
 	noticeAt  []time.Time
 	states    []activities.TaskStateInput
 	delivered int
+	reports   []string
 }
 
 func (r *taskRecorder) levels() []string {
@@ -95,6 +96,12 @@ func newTaskEnv(t *testing.T, start time.Time) (*testsuite.TestWorkflowEnvironme
 		env.OnActivity(m, mock.Anything, mock.Anything).Return(nil).Maybe()
 	}
 	env.OnActivity(a.CloseSurvey, mock.Anything, mock.Anything).Return(activities.CloseSurveyResult{}, nil).Maybe()
+	env.OnActivity(a.GenerateReport, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ReportInput) (activities.ReportResult, error) {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		rec.reports = append(rec.reports, in.Kind+"/"+in.ID)
+		return activities.ReportResult{}, nil
+	}).Maybe()
 	env.OnActivity(a.RaiseSessionMissed, mock.Anything, mock.Anything).Return(activities.SessionMissedResult{}, nil).Maybe()
 	return env, rec
 }
@@ -358,7 +365,7 @@ func TestTaskCommandsRefusedInWrongState(t *testing.T) {
 
 // The dialogue closes only once every task of its conclusions settles.
 func TestDialogueClosesWhenAllTasksSettle(t *testing.T) {
-	env, _ := newTaskEnv(t, t0)
+	env, trec := newTaskEnv(t, t0)
 	at := t0.Add(20 * 24 * time.Hour)
 	due1 := at.Add(5 * 24 * time.Hour)
 	due2 := at.Add(10 * 24 * time.Hour)
@@ -391,5 +398,8 @@ func TestDialogueClosesWhenAllTasksSettle(t *testing.T) {
 	}
 	if env.Now().Before(settled2) {
 		t.Errorf("dialogue closed at %v, before its last task settled at %v", env.Now(), settled2)
+	}
+	if len(trec.reports) != 1 || trec.reports[0] != "dialogue/d1" {
+		t.Errorf("reports drafted: %v, want the dialogue's once", trec.reports)
 	}
 }

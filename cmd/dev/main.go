@@ -116,13 +116,15 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("PostgreSQL at %s does not answer: %w", redact(dbURL), err)
 	}
-	if f.migrate {
-		applied, err := st.Migrate(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("migrations", zap.Strings("applied", applied))
+	cal, err := cfg.Calendar()
+	if err != nil {
+		return err
 	}
+	applied, err := st.Prepare(ctx, f.migrate, cal)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", zap.Strings("migrations_applied", applied))
 
 	// Temporal: an in-process dev server on a SQLite file in the data folder.
 	ts, err := devserver.Start(ctx, devserver.Options{

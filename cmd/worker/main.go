@@ -46,13 +46,15 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	if *migrate {
-		applied, err := st.Migrate(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("migrations applied", zap.Strings("applied", applied))
+	cal, err := cfg.Calendar()
+	if err != nil {
+		return err
 	}
+	applied, err := st.Prepare(ctx, *migrate, cal)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", zap.Strings("migrations_applied", applied))
 	tc, err := temporalx.Dial(ctx, temporalx.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: log})
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"sync"
 	"testing"
@@ -26,22 +25,6 @@ func benchInt(name string, def int) int {
 		return v
 	}
 	return def
-}
-
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := append([]time.Duration{}, ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	i := int(p*float64(len(s))+0.5) - 1
-	if i < 0 {
-		i = 0
-	}
-	if i >= len(s) {
-		i = len(s) - 1
-	}
-	return s[i]
 }
 
 // floorTimer is the engine's floor: a bare workflow with one timer and one
@@ -120,7 +103,7 @@ func BenchmarkEscalation(b *testing.B) {
 		}
 
 		// Ours: one dialogue whose session assigns N tasks.
-		district := createUnitB(b, c, "Huyện Bench", "province", "")
+		district := createUnit(b, c, "Huyện Bench", "province", "")
 		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
 		r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
 			"unit_id": district, "year": at.In(domain.Location).Year(), "reference_no": "BENCH-" + uuid.NewString()[:8], "issuing_body": "Bench",
@@ -177,8 +160,8 @@ func BenchmarkEscalation(b *testing.B) {
 			}
 			return len(lags) == n
 		})
-		p50, p99 := percentile(lags, 0.50), percentile(lags, 0.99)
-		f50, f99 := percentile(floorLag, 0.50), percentile(floorLag, 0.99)
+		p50, p99 := testenv.Percentile(lags, 0.50), testenv.Percentile(lags, 0.99)
+		f50, f99 := testenv.Percentile(floorLag, 0.50), testenv.Percentile(floorLag, 0.99)
 		tps := float64(n) / openTook.Seconds()
 		b.ReportMetric(tps, "tasks/s")
 		b.ReportMetric(float64(p50.Milliseconds()), "lag-p50-ms")
@@ -228,20 +211,6 @@ func waitUntil(b testing.TB, within time.Duration, fn func() bool) {
 	b.Fatalf("timed out after %v", within)
 }
 
-func createUnitB(b testing.TB, c *testenv.Client, name, level, parent string) string {
-	body := map[string]any{"name": name, "level": level}
-	if parent != "" {
-		body["parent_id"] = parent
-	}
-	r := c.Do(http.MethodPost, "/api/v1/units", body)
-	if r.Status != http.StatusCreated {
-		b.Fatalf("unit: %d %s", r.Status, r.Body)
-	}
-	var u created
-	r.Decode(b, &u)
-	return u.ID
-}
-
 // BenchmarkSurveyBatch posts batches of 1,000 survey answers through the
 // HTTP API and, in the same run, inserts the same rows straight through
 // bun (the floor), reporting answers/s for both and their ratio.
@@ -251,7 +220,7 @@ func BenchmarkSurveyBatch(b *testing.B) {
 	env := testenv.Start(b, testenv.Options{Quiet: true})
 	c := testenv.NewClient(b, env.BaseURL)
 	ctx := context.Background()
-	unit := createUnitB(b, c, "Tỉnh Bench", "province", "")
+	unit := createUnit(b, c, "Tỉnh Bench", "province", "")
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
 	if at.In(domain.Location).Year() != time.Now().In(domain.Location).Year() {
 		at = time.Now().Add(10 * time.Minute)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -366,6 +367,19 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	if n != 5 {
 		t.Errorf("%d alerts stored for the task, want 5", n)
 	}
+	// The dialogue drafted its supervision report when its task settled.
+	checkDialogueReport(t, c, dlg)
+	// A roll-up over the city's year counts the district's dialogue.
+	y := at.In(domain.Location).Year()
+	r = c.Do(http.MethodGet, fmt.Sprintf("/api/v1/reports?unit_id=%s&from=%d-01-01&to=%d-01-01", city, y, y+1), nil)
+	mustStatus(t, r, 200, "roll-up")
+	var roll reportDoc
+	r.Decode(t, &roll)
+	if roll.Data.Dialogues.Held != 1 || roll.Data.Tasks.Total != 1 {
+		t.Errorf("roll-up: %s", r.Body)
+	}
+	expectError(t, c.Do(http.MethodGet, "/api/v1/reports?unit_id="+city+"&from=2026-12-31&to=2026-01-01", nil), 422, "validation_failed", "to", "out_of_range")
+
 	replayAndKeep(t, env, "task/"+taskID, "task-reminder-ladder-late-accepted")
 	replayAndKeep(t, env, "dialogue/"+dlg, "dialogue-with-task")
 }
@@ -378,4 +392,79 @@ func countAlerts(seen map[string]sseEvent) int {
 		}
 	}
 	return n
+}
+
+type reportDoc struct {
+	ID         string `json:"id"`
+	Version    int    `json:"version"`
+	Status     string `json:"status"`
+	Assessment string `json:"assessment"`
+	Data       struct {
+		Dialogues struct {
+			Planned, Held int
+		} `json:"dialogues"`
+		Opinions struct {
+			Total int `json:"total"`
+		} `json:"opinions"`
+		Tasks struct {
+			Total      int `json:"total"`
+			DoneLate   int `json:"done_late"`
+			DoneOnTime int `json:"done_on_time"`
+		} `json:"tasks"`
+		Escalations struct {
+			Total int `json:"total"`
+		} `json:"escalations"`
+	} `json:"data"`
+}
+
+// checkDialogueReport walks MTTQ's side of the report: the draft, the
+// assessment, the exports, finalisation, and immutability afterwards.
+func checkDialogueReport(t *testing.T, c *testenv.Client, dlg string) {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report", nil)
+	mustStatus(t, r, 200, "dialogue report")
+	var rep reportDoc
+	r.Decode(t, &rep)
+	d := rep.Data
+	if rep.Status != "draft" || rep.Version != 1 || d.Dialogues.Planned != 1 || d.Dialogues.Held != 1 || d.Opinions.Total != 1 ||
+		d.Tasks.Total != 1 || d.Tasks.DoneLate != 1 || d.Escalations.Total != 5 {
+		t.Errorf("dialogue report: %s", r.Body)
+	}
+	r = c.Do(http.MethodPut, "/api/v1/reports/"+rep.ID+"/assessment", map[string]any{"assessment": "Ủy ban MTTQ đánh giá: nhiệm vụ hoàn thành nhưng trễ hạn; đề nghị rút kinh nghiệm."}, "X-Actor", "mttq.dongda")
+	mustStatus(t, r, 200, "assessment")
+	for format, want := range map[string]string{"csv": "text/csv", "xlsx": "spreadsheetml", "html": "text/html"} {
+		r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?format="+format, nil)
+		mustStatus(t, r, 200, "export "+format)
+		if !strings.Contains(r.Header.Get("Content-Type"), want) || len(r.Body) < 200 {
+			t.Errorf("export %s: %s, %d bytes", format, r.Header.Get("Content-Type"), len(r.Body))
+		}
+	}
+	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?format=html&lang=vi", nil)
+	if !strings.Contains(string(r.Body), "BÁO CÁO GIÁM SÁT") || !strings.Contains(string(r.Body), "<svg") || !strings.Contains(string(r.Body), "trễ hạn") {
+		t.Errorf("printable report lacks its title, chart or assessment")
+	}
+	expectError(t, c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?format=pdf", nil), 422, "validation_failed", "format", "invalid_enum")
+	r = c.Do(http.MethodPost, "/api/v1/reports/"+rep.ID+"/finalise", nil, "X-Actor", "mttq.dongda")
+	mustStatus(t, r, 200, "finalise")
+	r.Decode(t, &rep)
+	if rep.Status != "final" || !strings.Contains(rep.Assessment, "trễ hạn") {
+		t.Errorf("finalised: %+v", rep)
+	}
+	expectError(t, c.Do(http.MethodPut, "/api/v1/reports/"+rep.ID+"/assessment", map[string]any{"assessment": "sửa"}), 409, "state_conflict", "", "")
+	expectError(t, c.Do(http.MethodPost, "/api/v1/reports/"+rep.ID+"/finalise", nil), 409, "state_conflict", "", "")
+	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report", nil)
+	r.Decode(t, &rep)
+	if rep.Status != "final" || rep.Version != 1 {
+		t.Errorf("after finalising, the report is %s v%d", rep.Status, rep.Version)
+	}
+	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?refresh=true", nil)
+	r.Decode(t, &rep)
+	if rep.Status != "draft" || rep.Version != 2 {
+		t.Errorf("refresh after a final: %s v%d, want a v2 draft", rep.Status, rep.Version)
+	}
+	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?version=1", nil)
+	r.Decode(t, &rep)
+	if rep.Status != "final" || rep.Version != 1 {
+		t.Errorf("version 1 is %s v%d", rep.Status, rep.Version)
+	}
 }

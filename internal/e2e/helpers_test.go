@@ -61,7 +61,7 @@ type errorDoc struct {
 	Details map[string]any `json:"details"`
 }
 
-func mustStatus(t *testing.T, r *testenv.Response, want int, what string) {
+func mustStatus(t testing.TB, r *testenv.Response, want int, what string) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, want, r.Body)
@@ -130,7 +130,7 @@ func waitPhase(t *testing.T, c *testenv.Client, id, phase string, within time.Du
 	return d
 }
 
-func createUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
+func createUnit(t testing.TB, c *testenv.Client, name, level, parent string) string {
 	t.Helper()
 	body := map[string]any{"name": name, "level": level}
 	if parent != "" {

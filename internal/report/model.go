@@ -60,14 +60,19 @@ type Dialogues struct {
 	Rescheduled int `json:"rescheduled"`
 	Cancelled   int `json:"cancelled"`
 	// Pending are neither held nor cancelled yet.
-	Pending int          `json:"pending"`
+	Pending int `json:"pending"`
+	// ByLevel has one entry per level that has units in the scope's
+	// subtree, top-down (province, district, commune).
 	ByLevel []LevelCount `json:"by_level"`
-	ByKind  []KindCount  `json:"by_kind"`
+	// ByKind has periodic, thematic and adhoc, in that order, zeros
+	// included.
+	ByKind []KindCount `json:"by_kind"`
 }
 
 // LevelCount is the dialogue figures of one administrative level, with the
 // completion ratio in the form provinces publish: UnitsHeld/UnitsTotal
-// ("25/30 xã, thị trấn").
+// ("25/30 xã, thị trấn"). Planned leaves ad hoc dialogues out, like
+// Dialogues.Planned; Held and Cancelled count every kind.
 type LevelCount struct {
 	Level      string `json:"level"`
 	LevelName  string `json:"level_name"` // "xã, phường, thị trấn"
@@ -79,7 +84,9 @@ type LevelCount struct {
 	Ratio      string `json:"ratio"`       // "25/30 xã, phường, thị trấn"
 }
 
-// KindCount is the dialogue figures of one kind.
+// KindCount is the dialogue figures of one kind: Planned counts every
+// dialogue of the kind in scope (cancelled ones included; for adhoc, the ad
+// hoc dialogues), Held those with a recorded session.
 type KindCount struct {
 	Kind    string `json:"kind"`
 	Planned int    `json:"planned"`
@@ -88,7 +95,8 @@ type KindCount struct {
 
 // Participants sums attendance of held sessions.
 type Participants struct {
-	Total   int          `json:"total"`
+	Total int `json:"total"`
+	// ByGroup is largest first, ties by name (byte order).
 	ByGroup []GroupCount `json:"by_group"`
 }
 
@@ -100,7 +108,8 @@ type GroupCount struct {
 
 // Survey counts pre-meeting survey answers.
 type Survey struct {
-	Answers int          `json:"answers"`
+	Answers int `json:"answers"`
+	// ByField is largest first, ties by field (byte order).
 	ByField []FieldCount `json:"by_field"`
 }
 
@@ -112,12 +121,13 @@ type FieldCount struct {
 
 // Opinions counts opinions raised at sessions.
 type Opinions struct {
-	Total          int            `json:"total"`
-	FromSurvey     int            `json:"from_survey"`
-	FromFloor      int            `json:"from_floor"`
-	AnsweredOnSpot int            `json:"answered_on_spot"`
-	FollowedUp     int            `json:"followed_up"` // not answered on the spot
-	ByField        []OpinionField `json:"by_field"`
+	Total          int `json:"total"`
+	FromSurvey     int `json:"from_survey"`
+	FromFloor      int `json:"from_floor"`
+	AnsweredOnSpot int `json:"answered_on_spot"`
+	FollowedUp     int `json:"followed_up"` // not answered on the spot
+	// ByField is largest Total first, ties by field (byte order).
+	ByField []OpinionField `json:"by_field"`
 }
 
 // OpinionField is the opinions of one field.
@@ -133,7 +143,9 @@ type Tasks struct {
 	Total      int `json:"total"`
 	DoneOnTime int `json:"done_on_time"`
 	DoneLate   int `json:"done_late"`
-	// Overdue are open and past their deadline; Open are open and not.
+	// Overdue are open (not done or cancelled, a result awaiting review
+	// included) and past their deadline at the data time; Open are open
+	// and not.
 	Overdue   int `json:"overdue"`
 	Open      int `json:"open"`
 	Cancelled int `json:"cancelled"`
@@ -141,12 +153,16 @@ type Tasks struct {
 	ReturnedResults int `json:"returned_results"`
 	// AvgDelayWorkingDays and MaxDelayWorkingDays are over tasks done late
 	// (submitted after the deadline) and tasks still overdue (up to the
-	// data time).
+	// data time). The delay of one task is the number of working days after
+	// the deadline's date up to and including the date of its (last)
+	// submission, or of the data time, in Vietnam time; the average is
+	// rounded to 2 decimals; both are 0 when there is no such task.
 	AvgDelayWorkingDays float64 `json:"avg_delay_working_days"`
 	MaxDelayWorkingDays int     `json:"max_delay_working_days"`
 }
 
-// Escalations counts alerts of the ladder.
+// Escalations counts alerts of the ladder (kind task_overdue) of the tasks
+// in scope; ByLevel is by rung, lowest first.
 type Escalations struct {
 	Total   int               `json:"total"`
 	ByLevel []EscalationLevel `json:"by_level"`
@@ -157,7 +173,8 @@ type EscalationLevel struct {
 	Level        int `json:"level"`
 	Alerts       int `json:"alerts"`
 	Acknowledged int `json:"acknowledged"`
-	// AvgAckSeconds is the mean time from alert to acknowledgement.
+	// AvgAckSeconds is the mean time from alert to acknowledgement over the
+	// acknowledged alerts, rounded to 2 decimals (0 when none is).
 	AvgAckSeconds float64 `json:"avg_ack_seconds"`
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sort"
 	"testing"
 	"time"
 
@@ -143,4 +144,16 @@ func (c *Client) validate(req *http.Request, reqBody []byte, r *Response) {
 		c.tb.Errorf("OpenAPI: response of %s %s (%d) does not match the spec: %v\nbody: %.2000s", req.Method, req.URL.Path, r.Status, err, r.Body)
 	}
 	c.Checked++
+}
+
+// Percentile returns the p-th percentile (0 < p ≤ 1, nearest rank) of ds.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration{}, ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p*float64(len(s))+0.5) - 1
+	i = max(0, min(i, len(s)-1))
+	return s[i]
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/devserver"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
@@ -104,6 +105,13 @@ func NewDatabase(tb testing.TB) (*store.Store, string) {
 	if _, err := st.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate test database: %v", err)
 	}
+	cal, err := calendar.New(calendar.Options{})
+	if err != nil {
+		tb.Fatalf("calendar: %v", err)
+	}
+	if err := st.EnsureCalendar(ctx, cal); err != nil {
+		tb.Fatalf("fill calendar_days: %v", err)
+	}
 	return st, dsn
 }
 
@@ -162,7 +170,11 @@ func Start(tb testing.TB, opts Options) *Env {
 	}
 	tb.Cleanup(e.Client.Close)
 
-	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}}
+	cal, err := calendar.New(calendar.Options{})
+	if err != nil {
+		tb.Fatalf("calendar: %v", err)
+	}
+	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}, Calendar: cal}
 	if opts.SMTPAddr != "" {
 		e.acts.Mailer = &notify.Mailer{Addr: opts.SMTPAddr, From: "doithoai@localhost"}
 	}
