@@ -138,11 +138,19 @@ func (a *Activities) CloseSurvey(ctx context.Context, in CloseSurveyInput) (Clos
 		}
 		return ns
 	}
-	sum, created, err := a.Store.CloseSurvey(ctx, in.DialogueID, in.At, ev, build)
+	var ids []string
+	sum, created, err := a.Store.CloseSurvey(ctx, in.DialogueID, in.At, ev, func(sum *store.SurveySummary) []store.Notification {
+		ns := build(sum)
+		ids = ids[:0]
+		for _, n := range ns {
+			ids = append(ids, n.ID)
+		}
+		return ns
+	})
 	if err != nil {
 		return CloseSurveyResult{}, err
 	}
-	res := CloseSurveyResult{Total: sum.Total, ByField: map[string]int{}, Notified: created}
+	res := CloseSurveyResult{Total: sum.Total, ByField: map[string]int{}, Notified: created, NoticeIDs: ids}
 	for _, fc := range sum.ByField {
 		res.ByField[fc.Field] = fc.Count
 	}
@@ -195,6 +203,7 @@ func (a *Activities) RaiseSessionMissed(ctx context.Context, in SessionMissedInp
 		if err != nil {
 			return res, err
 		}
+		res.AlertIDs = append(res.AlertIDs, al.ID)
 		if created {
 			res.Raised++
 			a.log(ctx).Warn("alert raised: session missed", zap.String("dialogue_id", in.DialogueID), zap.String("role", role))

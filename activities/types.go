@@ -74,6 +74,8 @@ type CloseSurveyResult struct {
 	ByField map[string]int `json:"by_field"`
 	// Notified is how many host notices were newly sent.
 	Notified int `json:"notified"`
+	// NoticeIDs are the host notices (new or stored before), to deliver.
+	NoticeIDs []string `json:"notice_ids,omitempty"`
 }
 
 // SaveSessionInput records a session, with the tasks its conclusions
@@ -102,4 +104,6 @@ type SessionMissedInput struct {
 // SessionMissedResult says how many alerts this call stored (0 on a retry).
 type SessionMissedResult struct {
 	Raised int `json:"raised"`
+	// AlertIDs are the alerts (new or stored before), to deliver.
+	AlertIDs []string `json:"alert_ids,omitempty"`
 }

@@ -86,7 +86,18 @@ type dialogue struct {
 	tasks        []TaskInput // every task, in the order assigned
 	started      int         // tasks[:started] have workflows
 	openTasks    int
+	followUpOver bool // no more tasks are taken
+
+	// mu serialises the commands (reschedule, cancel, session, tasks):
+	// each re-checks the state it sees once it holds the lock.
+	mu workflow.Mutex
+	// deliveries counts deliveries of alerts and notices still running.
+	deliveries int
 }
+
+// versionDeliveries guards delivering the dialogue's own alerts (missed
+// session) and notices (survey summary to the hosts) by webhook and e-mail.
+const versionDeliveries = "dialogue-deliveries"
 
 // versionFollowUp guards the change that made conclusions become task
 // workflows the dialogue waits for; histories from before it close the
@@ -99,7 +110,7 @@ func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
 	if err := validateDialogueInput(in); err != nil {
 		return DialogueResult{}, err
 	}
-	d := &dialogue{in: in, phase: domain.PhaseScheduled, scheduledAt: in.Spec.ScheduledAt, window: domain.WindowFor(in.Spec.ScheduledAt, in.Policy)}
+	d := &dialogue{in: in, phase: domain.PhaseScheduled, scheduledAt: in.Spec.ScheduledAt, window: domain.WindowFor(in.Spec.ScheduledAt, in.Policy), mu: workflow.NewMutex(ctx)}
 	if err := d.setup(ctx); err != nil {
 		return DialogueResult{}, err
 	}
@@ -107,8 +118,9 @@ func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
 		d.followUp(ctx)
 		d.close(ctx)
 	}
-	// Let Update handlers in flight finish before the workflow completes.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Let Update handlers and deliveries in flight finish before the
+	// workflow completes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && d.deliveries == 0 }); err != nil {
 		return DialogueResult{}, err
 	}
 	return DialogueResult{DialogueID: in.DialogueID, Phase: d.phase}, nil
@@ -165,6 +177,19 @@ func (d *dialogue) state() DialogueState {
 
 func (d *dialogue) terminal() bool {
 	return d.phase == domain.PhaseClosed || d.phase == domain.PhaseCancelled
+}
+
+// lock takes the dialogue's mutex for a command and checks the command
+// again against the state it now sees; on a refusal it releases the mutex.
+func (d *dialogue) lock(ctx workflow.Context, validate func() error) error {
+	if err := d.mu.Lock(ctx); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // sleepUntil waits until target() is reached, re-reading the target after
@@ -232,6 +257,9 @@ func (d *dialogue) closeSurvey(ctx workflow.Context) bool {
 	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.CloseSurvey, in).Get(ctx, &res); err != nil {
 		workflow.GetLogger(ctx).Error("close survey failed", "error", err)
 	}
+	for _, id := range res.NoticeIDs {
+		d.deliver(ctx, "notification", id)
+	}
 	if !d.cancelled {
 		d.phase = domain.PhaseAwaitingSession
 	}
@@ -277,6 +305,28 @@ func (d *dialogue) raiseSessionMissed(ctx workflow.Context) {
 		return
 	}
 	d.alertedGen = d.generation + 1
+	for _, id := range res.AlertIDs {
+		d.deliver(ctx, "alert", id)
+	}
+}
+
+// deliver sends an alert or notice to its unit's webhook and e-mail
+// contacts in the background (since versionDeliveries); Temporal retries
+// failures, and the dialogue waits for them before it completes.
+func (d *dialogue) deliver(ctx workflow.Context, kind, id string) {
+	if workflow.GetVersion(ctx, versionDeliveries, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	d.deliveries++
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { d.deliveries-- }()
+		var acts *activities.Activities
+		var res activities.DeliverResult
+		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
+		if err := workflow.ExecuteActivity(actx, acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res); err != nil {
+			workflow.GetLogger(gctx).Error("delivery gave up", "kind", kind, "id", id, "error", err)
+		}
+	})
 }
 
 // followUp starts a task workflow for every task of the conclusions (and
@@ -289,7 +339,7 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 	due := d.heldAt.Add(d.in.Policy.SupervisionWithin)
 	for {
 		d.startTasks(ctx)
-		if d.openTasks == 0 {
+		if d.openTasks == 0 && d.started == len(d.tasks) {
 			d.nextEvent, d.nextEventAt = "", time.Time{}
 			break
 		}
@@ -298,12 +348,14 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 		if wait <= 0 {
 			break
 		}
-		started := len(d.tasks)
-		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return d.openTasks == 0 || len(d.tasks) != started })
+		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return d.openTasks == 0 || len(d.tasks) != d.started })
 		if err != nil || !more {
 			break // supervision date reached with tasks still open: they go on on their own
 		}
 	}
+	// Tasks added from here on would never start: refuse them.
+	d.followUpOver = true
+	d.startTasks(ctx)
 	d.report(ctx)
 }
 
@@ -421,6 +473,8 @@ func (d *dialogue) validateAddTasks(ctx workflow.Context, r AddTasksRequest) err
 		return conflict("tasks come from conclusions: record the session first")
 	case !d.tasksEnabled:
 		return conflict("this dialogue was recorded before follow-up tasks existed")
+	case d.followUpOver:
+		return conflict("the follow-up of this dialogue is over: its report has been drafted")
 	case len(r.Tasks) == 0:
 		return invalid("no tasks given")
 	}
@@ -462,6 +516,10 @@ func validateTaskSpec(t domain.TaskSpec, now time.Time) error {
 }
 
 func (d *dialogue) addTasks(ctx workflow.Context, r AddTasksRequest) (AddTasksResult, error) {
+	if err := d.lock(ctx, func() error { return d.validateAddTasks(ctx, r) }); err != nil {
+		return AddTasksResult{}, err
+	}
+	defer d.mu.Unlock()
 	tasks, err := d.planTasks(ctx, r.Tasks)
 	if err != nil {
 		return AddTasksResult{}, err
@@ -519,6 +577,10 @@ func (d *dialogue) validateReschedule(ctx workflow.Context, r RescheduleRequest)
 }
 
 func (d *dialogue) reschedule(ctx workflow.Context, r RescheduleRequest) (DialogueState, error) {
+	if err := d.lock(ctx, func() error { return d.validateReschedule(ctx, r) }); err != nil {
+		return DialogueState{}, err
+	}
+	defer d.mu.Unlock()
 	gen := d.generation + 1
 	w := domain.WindowFor(r.ScheduledAt, d.in.Policy)
 	var acts *activities.Activities
@@ -544,6 +606,10 @@ func (d *dialogue) validateCancel(ctx workflow.Context, r CancelRequest) error {
 }
 
 func (d *dialogue) cancel(ctx workflow.Context, r CancelRequest) (DialogueState, error) {
+	if err := d.lock(ctx, func() error { return d.validateCancel(ctx, r) }); err != nil {
+		return DialogueState{}, err
+	}
+	defer d.mu.Unlock()
 	var acts *activities.Activities
 	in := activities.PhaseInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Phase: domain.PhaseCancelled, At: workflow.Now(ctx), Reason: r.Reason, Actor: r.Actor}
 	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SetDialoguePhase, in).Get(ctx, nil); err != nil {
@@ -612,6 +678,10 @@ func ValidateSession(s domain.Session, now time.Time) error {
 }
 
 func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (DialogueState, error) {
+	if err := d.lock(ctx, func() error { return d.validateRecordSession(ctx, r) }); err != nil {
+		return DialogueState{}, err
+	}
+	defer d.mu.Unlock()
 	var tasks []TaskInput
 	withTasks := workflow.GetVersion(ctx, versionFollowUp, workflow.DefaultVersion, 1) >= 1
 	if withTasks {

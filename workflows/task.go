@@ -116,6 +116,11 @@ type task struct {
 	nextAt   time.Time
 	// localWrites is true for runs started since versionLocalWrites.
 	localWrites bool
+	// mu serialises every change of st: commands run as concurrent
+	// handlers, and the ladder changes st too.
+	mu workflow.Mutex
+	// deliveries counts deliveries still running.
+	deliveries int
 }
 
 var systemActor = domain.Actor{ID: "system"}
@@ -127,7 +132,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	if in.State.TaskID == "" || in.Schedule.DueAt.IsZero() {
 		return TaskResult{}, invalid("task input needs an id and a deadline")
 	}
-	t := &task{st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders))}
+	t := &task{st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders)), mu: workflow.NewMutex(ctx)}
 	if err := t.setup(ctx); err != nil {
 		return TaskResult{}, err
 	}
@@ -145,7 +150,12 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 		}
 	}
 	t.run(ctx)
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Since versionAwaitDeliveries, deliveries still retrying finish before
+	// the task ends, so none is abandoned.
+	awaitDeliveries := workflow.GetVersion(ctx, versionAwaitDeliveries, workflow.DefaultVersion, 1) >= 1
+	if err := workflow.Await(ctx, func() bool {
+		return workflow.AllHandlersFinished(ctx) && (!awaitDeliveries || t.deliveries == 0)
+	}); err != nil {
 		return TaskResult{}, err
 	}
 	return TaskResult{TaskID: t.st.TaskID, Status: t.st.Status, Late: t.st.Late}, nil
@@ -262,6 +272,14 @@ func (t *task) remind(ctx workflow.Context, idx int) {
 // escalate raises the alerts of rung idx, marks the task overdue, and
 // delivers the alerts in the background.
 func (t *task) escalate(ctx workflow.Context, idx int) {
+	if err := t.mu.Lock(ctx); err != nil {
+		return
+	}
+	defer t.mu.Unlock()
+	// A command may have changed the task while the rung waited for the lock.
+	if t.st.Settled() || t.raised != idx || idx >= len(t.sched.Steps) || t.ladderPaused() {
+		return
+	}
 	step := t.sched.Steps[idx]
 	var res activities.TaskAlertResult
 	in := activities.TaskAlertInput{State: t.st, Level: step.Level, Recipients: step.Recipients, At: workflow.Now(ctx)}
@@ -284,7 +302,9 @@ func (t *task) escalate(ctx workflow.Context, idx int) {
 // deliver sends an alert or notice to its unit's webhook and e-mail
 // contacts without holding up the ladder; Temporal retries failures.
 func (t *task) deliver(ctx workflow.Context, kind, id string) {
+	t.deliveries++
 	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { t.deliveries-- }()
 		var acts *activities.Activities
 		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
 		var res activities.DeliverResult
@@ -303,6 +323,10 @@ func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, b
 	}
 	t.deliver(ctx, "notification", res.ID)
 }
+
+// versionAwaitDeliveries guards waiting for running deliveries before a
+// task workflow completes.
+const versionAwaitDeliveries = "task-await-deliveries"
 
 // versionLocalWrites guards running the task's short database writes as
 // local activities (no round trip through the server) instead of regular
@@ -325,6 +349,20 @@ func (t *task) write(ctx workflow.Context, command bool, name string, arg, resul
 		actx = commandActivity(ctx)
 	}
 	return workflow.ExecuteActivity(actx, name, arg).Get(ctx, result)
+}
+
+// lock takes the task's mutex for a command and checks the command again
+// against the state it now sees (the validator ran on an older one); on a
+// refusal the mutex is released again.
+func (t *task) lock(ctx workflow.Context, validate func() error) error {
+	if err := t.mu.Lock(ctx); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // save writes next as the task's state; only on success does it become the
@@ -352,6 +390,10 @@ func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error
 }
 
 func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateSubmit(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	next.Status = domain.TaskSubmitted
@@ -382,6 +424,10 @@ func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
 }
 
 func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateReview(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	res := *t.st.Result
@@ -426,6 +472,10 @@ func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest
 }
 
 func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateRequestExtension(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	next := t.st
 	next.Extension = &activities.TaskExtensionState{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
 	next.Version++
@@ -457,6 +507,10 @@ func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision
 // decideExtension approves (new deadline: reminders and the ladder re-armed
 // from it) or denies a pending extension.
 func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateDecideExtension(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	ext := *t.st.Extension
@@ -518,6 +572,10 @@ func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
 // reassign gives the task to someone else; the deadline and the ladder go
 // on, and later alerts name the new assignee.
 func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateReassign(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	next := t.st
 	prev := t.st.Assignee
 	next.Assignee = r.Assignee
@@ -546,6 +604,10 @@ func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
 }
 
 func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, error) {
+	if err := t.lock(ctx, func() error { return t.validateCancel(ctx, r) }); err != nil {
+		return TaskView{}, err
+	}
+	defer t.mu.Unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, r.Reason, &now
