@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -90,18 +91,42 @@ func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool)
 	return view, nil
 }
 
-// update sends an Update to a dialogue workflow and waits for its result.
-func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) error {
-	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
+// maxUpdateArgBytes caps the JSON of one Update's argument, well under
+// Temporal's 2 MB blob size limit (which also applies to the activity input
+// that carries the same data into PostgreSQL).
+const maxUpdateArgBytes = 1536 << 10
+
+// update sends an Update to a workflow and waits for its result. With an
+// Idempotency-Key on the request, the Update ID is derived from it, so a
+// retry of a command whose first attempt timed out gets that attempt's
+// outcome instead of running the command again.
+func (s *Server) update(c *gin.Context, workflowID, name string, arg, result any) error {
+	if err := checkUpdateSize(arg); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.updateTimeout())
 	defer cancel()
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflowID, UpdateName: name, WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{arg},
+		UpdateID: idempotencyUpdateID(c), WorkflowID: workflowID, UpdateName: name,
+		WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{arg},
 	})
 	if err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
 	}
 	if err := h.Get(ctx, result); err != nil {
 		return fmt.Errorf("update %s: %w", name, err)
+	}
+	return nil
+}
+
+// checkUpdateSize refuses (413) an Update argument too large for Temporal.
+func checkUpdateSize(arg any) error {
+	b, err := json.Marshal(arg)
+	if err != nil {
+		return fmt.Errorf("encode update argument: %w", err)
+	}
+	if len(b) > maxUpdateArgBytes {
+		return commandTooLargeError()
 	}
 	return nil
 }
@@ -164,7 +189,7 @@ func (s *Server) rescheduleDialogue(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.RescheduleRequest{ScheduledAt: req.ScheduledAt.Time, Place: strings.TrimSpace(req.Place), Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
-	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateReschedule, arg, &st); err != nil {
+	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateReschedule, arg, &st); err != nil {
 		abort(c, err)
 		return
 	}
@@ -194,7 +219,7 @@ func (s *Server) cancelDialogue(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.CancelRequest{Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
-	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateCancel, arg, &st); err != nil {
+	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateCancel, arg, &st); err != nil {
 		abort(c, err)
 		return
 	}
@@ -233,6 +258,15 @@ type SessionRequest struct {
 	Notes       string              `json:"notes"`
 }
 
+// Caps on one session record, so that the Update carrying it (and the
+// activity input that stores it) stays well under Temporal's 2 MB payload
+// limit; more tasks can be added afterwards with POST /dialogues/{id}/tasks.
+const (
+	maxSessionOpinions    = 2000
+	maxSessionConclusions = 100
+	maxSessionTasks       = 300
+)
+
 // conclusionNamespace derives conclusion ids from the dialogue and position.
 var conclusionNamespace = uuid.MustParse("8d7c2b4e-2f0a-4c3e-8a51-3e6f9b1d4c20")
 
@@ -269,10 +303,12 @@ func (s *Server) recordSession(c *gin.Context) {
 			}
 		}
 	}
-	if len(req.Opinions) > 5000 {
-		errs = append(errs, fieldError("opinions", "too_many"))
+	opinions := req.Opinions
+	if len(opinions) > maxSessionOpinions {
+		errs = append(errs, tooManyError("opinions", maxSessionOpinions, "ý kiến trong một biên bản hội nghị", "opinions in one session record"))
+		opinions = nil // refused as a whole
 	}
-	for i, o := range req.Opinions {
+	for i, o := range opinions {
 		p := fmt.Sprintf("opinions[%d]", i)
 		checkText(&errs, p+".field", o.Field, true, 100)
 		checkText(&errs, p+".content", o.Content, true, 4000)
@@ -283,13 +319,30 @@ func (s *Server) recordSession(c *gin.Context) {
 		sess.Opinions = append(sess.Opinions, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
 			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
 	}
-	if len(req.Conclusions) > 500 {
-		errs = append(errs, fieldError("conclusions", "too_many"))
+	conclusions := req.Conclusions
+	if len(conclusions) > maxSessionConclusions {
+		errs = append(errs, tooManyError("conclusions", maxSessionConclusions, "kết luận trong một biên bản hội nghị", "conclusions in one session record"))
+		conclusions = nil // refused as a whole
 	}
-	for i, k := range req.Conclusions {
+	taskCount, tasksOverflow := 0, false
+	for i, k := range conclusions {
 		checkText(&errs, fmt.Sprintf("conclusions[%d].content", i), k.Content, true, 4000)
 		id := uuid.NewSHA1(conclusionNamespace, []byte(fmt.Sprintf("%s|%d", d.ID, i+1))).String()
-		tasks, err := s.readTasks(c.Request.Context(), fmt.Sprintf("conclusions[%d].tasks", i), k.Tasks, d, func(j int) string {
+		field := fmt.Sprintf("conclusions[%d].tasks", i)
+		taskCount += len(k.Tasks)
+		if len(k.Tasks) <= maxTasksPerList && (taskCount > maxSessionTasks || tasksOverflow) {
+			// The list that takes the session past the cap says so; the
+			// tasks of it and of the lists after it are not read. (A list
+			// over its own cap is refused by readTasks, unread as well.)
+			if !tasksOverflow {
+				errs = append(errs, tooManyError(field, maxSessionTasks, "nhiệm vụ trong tất cả các kết luận của một biên bản hội nghị",
+					"tasks across all the conclusions of one session record"))
+			}
+			tasksOverflow = true
+			sess.Conclusions = append(sess.Conclusions, domain.Conclusion{ID: id, Seq: i + 1, Content: strings.TrimSpace(k.Content)})
+			continue
+		}
+		tasks, err := s.readTasks(c.Request.Context(), field, k.Tasks, d, func(j int) string {
 			return uuid.NewSHA1(taskNamespace, []byte(fmt.Sprintf("%s|%d|%d", d.ID, i+1, j+1))).String()
 		}, &errs)
 		if err != nil {
@@ -307,7 +360,7 @@ func (s *Server) recordSession(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.RecordSessionRequest{Session: sess, Actor: actor(c)}
-	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateRecordSession, arg, &st); err != nil {
+	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateRecordSession, arg, &st); err != nil {
 		abort(c, err)
 		return
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -111,6 +112,12 @@ func fieldError(field, code string) FieldError {
 	return FieldError{Field: field, Code: code, Message: m[0], MessageEN: m[1]}
 }
 
+// tooManyError says a list is longer than max (code too_many); whatVI and
+// whatEN name its items.
+func tooManyError(field string, max int, whatVI, whatEN string) FieldError {
+	return fieldErrorMsg(field, "too_many", fmt.Sprintf("Tối đa %d %s.", max, whatVI), fmt.Sprintf("At most %d %s.", max, whatEN))
+}
+
 func fieldErrorMsg(field, code, vi, en string) FieldError {
 	return FieldError{Field: field, Code: code, Message: vi, MessageEN: en}
 }
@@ -145,16 +152,17 @@ func toAPIError(c *gin.Context, err error) *Error {
 	if errors.Is(err, store.ErrConflict) {
 		return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
 	}
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		switch appErr.Type() {
-		case workflows.ErrTypeInvalid:
-			return &Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
-				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
-		case workflows.ErrTypeConflict:
-			return &Error{Status: http.StatusConflict, Code: CodeConflict,
-				Message: "Không thực hiện được ở trạng thái hiện tại: " + appErr.Message(), MessageEN: "Not allowed in the current state: " + appErr.Message()}
+	if appErr := commandError(err); appErr != nil {
+		return appErr
+	}
+	var invalid *serviceerror.InvalidArgument
+	if errors.As(err, &invalid) {
+		// The server's own words stay in the log (abort logs err); the body
+		// says only what the client can act on.
+		if isPayloadTooLarge(invalid.Message) {
+			return commandTooLargeError()
 		}
+		return validationError()
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
@@ -167,6 +175,56 @@ func toAPIError(c *gin.Context, err error) *Error {
 		return newError(http.StatusServiceUnavailable, CodeDatabaseDown, "Cơ sở dữ liệu tạm thời không phản hồi, vui lòng thử lại.", "The database is unavailable; please retry.")
 	}
 	return newError(http.StatusInternalServerError, CodeInternal, "Lỗi hệ thống, đã được ghi lại.", "Internal error; it has been logged.")
+}
+
+// commandError maps the refusal of a workflow command. The failure of an
+// Update reaches the client as a chain of causes: a handler that wraps an
+// activity's error (fmt.Errorf("save …: %w", err)) arrives as an outer
+// ApplicationError of type "wrapError" whose cause is the ActivityError,
+// whose cause is the activity's ApplicationError. The first ApplicationError
+// of type invalid or conflict anywhere along the chain decides (the
+// activities' non-retryable "conflict" is workflows.ErrTypeConflict); nil
+// means there is none.
+func commandError(err error) *Error {
+	for e := err; e != nil; {
+		var appErr *temporal.ApplicationError
+		if !errors.As(e, &appErr) {
+			return nil
+		}
+		switch appErr.Type() {
+		case workflows.ErrTypeInvalid:
+			if appErr.Unwrap() != nil {
+				// Made from an error of our own (an activity's): its text is
+				// internal.
+				return validationError()
+			}
+			return &Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
+				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
+		case workflows.ErrTypeConflict:
+			if appErr.Unwrap() != nil {
+				return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
+			}
+			return &Error{Status: http.StatusConflict, Code: CodeConflict,
+				Message: "Không thực hiện được ở trạng thái hiện tại: " + appErr.Message(), MessageEN: "Not allowed in the current state: " + appErr.Message()}
+		}
+		e = appErr.Unwrap()
+	}
+	return nil
+}
+
+// isPayloadTooLarge reports whether a Temporal InvalidArgument refuses a
+// request for its size ("Blob data size exceeds limit.").
+func isPayloadTooLarge(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "size") && (strings.Contains(m, "exceed") || strings.Contains(m, "limit") || strings.Contains(m, "too large"))
+}
+
+// commandTooLargeError answers a command too large to hand to Temporal in
+// one request.
+func commandTooLargeError() *Error {
+	return newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+		"Lệnh quá lớn để xử lý trong một yêu cầu; hãy chia thành nhiều yêu cầu nhỏ hơn (ví dụ giao thêm nhiệm vụ bằng POST /api/v1/dialogues/{id}/tasks).",
+		"The command is too large for one request; split it into smaller requests (e.g. add further tasks with POST /api/v1/dialogues/{id}/tasks).")
 }
 
 func isTemporalUnavailable(err error) bool {

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 const (
@@ -118,7 +119,11 @@ func (w *bufferedWriter) WriteString(s string) (int, error) {
 
 // idempotency makes a request with an Idempotency-Key safe to retry: the
 // same key and body return the stored response; the same key with another
-// body is 409. Responses of 5xx are not stored, so a retry runs again.
+// body is 409, and so is the same key while its first request is still
+// being handled. Responses of 5xx are not stored, so a retry runs again;
+// neither is anything when the handler panics. A claim whose request never
+// finished (its process died) is taken over by a request with the same key
+// and body after store.IdempotencyClaimTimeout.
 func (s *Server) idempotency() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader(HeaderIdempotencyKey)
@@ -139,7 +144,7 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
 		scope := c.Request.Method + " " + c.Request.URL.Path
-		rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash)
+		claim, rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash, store.IdempotencyClaimTimeout)
 		if err != nil {
 			abort(c, err)
 			return
@@ -161,14 +166,45 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		}
 		bw := &bufferedWriter{ResponseWriter: c.Writer}
 		c.Writer = bw
-		c.Next()
-		ctx := context.WithoutCancel(c.Request.Context())
-		if status := bw.Status(); status >= 500 {
-			if err := s.Store.ReleaseIdempotencyKey(ctx, scope, key); err != nil {
-				logger(c).Warn("release idempotency key", zap.Error(err))
+		returned := false
+		// Deferred, so a panicking handler releases the key on its way up
+		// to the recovery middleware (which answers 500).
+		defer func() {
+			ctx := context.WithoutCancel(c.Request.Context())
+			if status := bw.Status(); !returned || status >= 500 {
+				if err := s.Store.ReleaseIdempotencyKey(ctx, claim); err != nil {
+					logger(c).Warn("release idempotency key", zap.Error(err))
+				}
+			} else if err := s.Store.CompleteIdempotencyKey(ctx, claim, status, bw.buf.Bytes()); err != nil {
+				logger(c).Warn("store idempotent response", zap.Error(err))
 			}
-		} else if err := s.Store.CompleteIdempotencyKey(ctx, scope, key, status, bw.buf.Bytes()); err != nil {
-			logger(c).Warn("store idempotent response", zap.Error(err))
-		}
+		}()
+		c.Next()
+		returned = true
 	}
+}
+
+// idempotencyUpdateID is the Temporal Update ID of a command sent with an
+// Idempotency-Key: the same for every attempt of the same request (method,
+// path and key), so Temporal runs the Update once even when an attempt timed
+// out after Temporal had taken it, and a retry gets that Update's outcome.
+// It is "" (a fresh ID per call) without a key.
+func idempotencyUpdateID(c *gin.Context) string {
+	key := c.GetHeader(HeaderIdempotencyKey)
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(c.Request.Method + "\n" + c.Request.URL.Path + "\n" + key))
+	return "idem-" + hex.EncodeToString(sum[:])
+}
+
+// idempotencyName derives a stable name from the request's Idempotency-Key
+// for ids made from it: ok is false without a key.
+func idempotencyName(c *gin.Context) (name string, ok bool) {
+	key := c.GetHeader(HeaderIdempotencyKey)
+	if key == "" {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:]), true
 }

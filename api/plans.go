@@ -506,8 +506,13 @@ func (s *Server) addDialogue(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	// With an Idempotency-Key a retried request names the same dialogue.
+	dialogueID := uuid.NewString()
+	if name, ok := idempotencyName(c); ok {
+		dialogueID = uuid.NewSHA1(planNamespace, []byte(fmt.Sprintf("%s|adhoc|%s", planID, name))).String()
+	}
 	var errs []FieldError
-	spec, _ := readDialogue("", req, p.Year, uuid.NewString(), seq, &errs)
+	spec, _ := readDialogue("", req, p.Year, dialogueID, seq, &errs)
 	for i := range errs {
 		errs[i].Field = strings.TrimPrefix(errs[i].Field, ".")
 	}
@@ -518,18 +523,8 @@ func (s *Server) addDialogue(c *gin.Context) {
 		abort(c, validationError(errs...))
 		return
 	}
-	uctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
-	defer cancel()
-	h, err := s.Temporal.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.PlanWorkflowID(planID), UpdateName: workflows.UpdateAddDialogue,
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-		Args:         []any{workflows.AddDialogueRequest{Spec: spec, Actor: actor(c)}},
-	})
-	if err == nil {
-		var res workflows.AddDialogueResult
-		err = h.Get(uctx, &res)
-	}
-	if err != nil {
+	var res workflows.AddDialogueResult
+	if err := s.update(c, workflows.PlanWorkflowID(planID), workflows.UpdateAddDialogue, workflows.AddDialogueRequest{Spec: spec, Actor: actor(c)}, &res); err != nil {
 		abort(c, err)
 		return
 	}

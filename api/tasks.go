@@ -57,13 +57,17 @@ type TaskPage struct {
 	Overdue int `json:"overdue"`
 }
 
+// maxTasksPerList caps the tasks of one request list: a conclusion's in a
+// session record, or POST /dialogues/{id}/tasks.
+const maxTasksPerList = 200
+
 var taskNamespace = uuid.MustParse("2c4b7e61-5d3f-4a8e-b1c9-7f0e2d6a9b34")
 
 // readTasks validates task requests of a dialogue and builds their specs.
 // The assignee's unit must be the dialogue's unit or one below it.
 func (s *Server) readTasks(ctx context.Context, prefix string, reqs []TaskRequest, d *store.Dialogue, idFor func(i int) string, errs *[]FieldError) ([]domain.TaskSpec, error) {
-	if len(reqs) > 200 {
-		*errs = append(*errs, fieldError(prefix, "too_many"))
+	if len(reqs) > maxTasksPerList {
+		*errs = append(*errs, tooManyError(prefix, maxTasksPerList, "nhiệm vụ trong một danh sách", "tasks in one list"))
 		return nil, nil
 	}
 	var specs []domain.TaskSpec
@@ -157,7 +161,15 @@ func (s *Server) addTasks(c *gin.Context) {
 	if len(req.Tasks) == 0 {
 		errs = append(errs, fieldError("tasks", "empty"))
 	}
-	specs, err := s.readTasks(c.Request.Context(), "tasks", req.Tasks, d, func(int) string { return uuid.NewString() }, &errs)
+	// With an Idempotency-Key a retried request names the same tasks, so
+	// the workflow (and the stores keyed by task id) cannot take them twice.
+	idFor := func(int) string { return uuid.NewString() }
+	if name, ok := idempotencyName(c); ok {
+		idFor = func(i int) string {
+			return uuid.NewSHA1(taskNamespace, []byte(fmt.Sprintf("%s|key|%s|%d", d.ID, name, i+1))).String()
+		}
+	}
+	specs, err := s.readTasks(c.Request.Context(), "tasks", req.Tasks, d, idFor, &errs)
 	if err != nil {
 		abort(c, err)
 		return
@@ -170,7 +182,7 @@ func (s *Server) addTasks(c *gin.Context) {
 		specs[i].ConclusionID = req.ConclusionID
 	}
 	var res workflows.AddTasksResult
-	if err := s.update(c.Request.Context(), workflows.DialogueWorkflowID(d.ID), workflows.UpdateAddTasks, workflows.AddTasksRequest{Tasks: specs, Actor: actor(c)}, &res); err != nil {
+	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateAddTasks, workflows.AddTasksRequest{Tasks: specs, Actor: actor(c)}, &res); err != nil {
 		abort(c, err)
 		return
 	}
@@ -302,7 +314,7 @@ func (s *Server) respondTask(c *gin.Context, id string, status int) {
 // taskCommand runs one task Update and answers with the task.
 func (s *Server) taskCommand(c *gin.Context, t *store.Task, name string, arg any) {
 	var v workflows.TaskView
-	if err := s.update(c.Request.Context(), workflows.TaskWorkflowID(t.ID), name, arg, &v); err != nil {
+	if err := s.update(c, workflows.TaskWorkflowID(t.ID), name, arg, &v); err != nil {
 		var nf *serviceerror.NotFound
 		if errors.As(err, &nf) && (t.Status == domain.TaskDone || t.Status == domain.TaskCancelled) {
 			err = newError(http.StatusConflict, CodeConflict,

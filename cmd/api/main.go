@@ -73,6 +73,7 @@ func run() error {
 		}
 	}()
 	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed}
+	go srv.RunMaintenance(ctx)
 	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
 	return api.Serve(ctx, ln, srv.Handler(), log)
 }

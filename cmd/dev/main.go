@@ -173,6 +173,7 @@ func run() error {
 		}
 	}()
 	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed}
+	go srv.RunMaintenance(ctx)
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- api.Serve(ctx, ln, srv.Handler(), log) }()

@@ -124,19 +124,38 @@ func BenchmarkEscalation(b *testing.B) {
 			return err == nil && d.Phase == domain.PhaseAwaitingSession
 		})
 		dueBase := time.Now().Add(5*time.Second + time.Duration(n)*30*time.Millisecond)
-		var conclusions []map[string]any
-		for i := 0; i < n; i += 200 {
-			var tasks []map[string]any
-			for j := i; j < n && j < i+200; j++ {
-				due := dueBase.Add(time.Duration(j) * spread / time.Duration(n))
-				tasks = append(tasks, map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND"}, "due_at": due.Format(time.RFC3339Nano)})
-			}
-			conclusions = append(conclusions, map[string]any{"content": fmt.Sprintf("Kết luận %d", i/200+1), "tasks": tasks})
+		// The session carries up to 300 tasks (the API's cap); the rest are
+		// added to its conclusion with POST /dialogues/{id}/tasks, 200 at a time.
+		taskJSON := func(j int) map[string]any {
+			due := dueBase.Add(time.Duration(j) * spread / time.Duration(n))
+			return map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND"}, "due_at": due.Format(time.RFC3339Nano)}
+		}
+		first := min(n, 200)
+		var tasks []map[string]any
+		for j := 0; j < first; j++ {
+			tasks = append(tasks, taskJSON(j))
 		}
 		opened := time.Now()
-		r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1}, "conclusions": conclusions})
+		r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+			"conclusions": []map[string]any{{"content": "Kết luận", "tasks": tasks}}})
 		if r.Status != http.StatusOK {
 			b.Fatalf("session: %d %.500s", r.Status, r.Body)
+		}
+		var sess struct {
+			Session struct {
+				Conclusions []struct{ ID string } `json:"conclusions"`
+			} `json:"session"`
+		}
+		r.Decode(b, &sess)
+		for i := first; i < n; i += 200 {
+			var more []map[string]any
+			for j := i; j < n && j < i+200; j++ {
+				more = append(more, taskJSON(j))
+			}
+			r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/tasks", map[string]any{"conclusion_id": sess.Session.Conclusions[0].ID, "tasks": more})
+			if r.Status != http.StatusCreated {
+				b.Fatalf("add tasks: %d %.500s", r.Status, r.Body)
+			}
 		}
 		waitUntil(b, 120*time.Second, func() bool {
 			_, k, err := env.Store.ListTasks(ctx, store.TaskFilter{DialogueID: dlg, Status: domain.TaskInProgress, Limit: 1})

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -33,6 +34,28 @@ func newFeedFixture(t *testing.T) feedFixture {
 		}
 	}
 	return f
+}
+
+// settle waits until the feed has settled every row up to seq (FeedHead
+// reaches it). Transaction ids are shared by the whole PostgreSQL cluster,
+// so a write in flight in another test's database (CREATE DATABASE, a
+// migration) holds the feed's horizon back for a moment.
+func (f feedFixture) settle(t *testing.T, seq int64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		head, err := f.st.FeedHead(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head >= seq {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("feed head %d did not reach %d", head, seq)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (f feedFixture) alert(t *testing.T, unitID string) *store.Alert {
@@ -78,6 +101,7 @@ func TestFeedSinceMergesInSeqOrderWithinTheUnit(t *testing.T) {
 	if a1.Seq == 0 || n1.Seq == 0 {
 		t.Fatalf("seq not returned on insert: alert %d, notification %d", a1.Seq, n1.Seq)
 	}
+	f.settle(t, a3.Seq)
 	head, err = f.st.FeedHead(ctx)
 	if err != nil || head != a3.Seq {
 		t.Fatalf("head = %d, %v; want the last seq %d", head, err, a3.Seq)
@@ -168,6 +192,7 @@ func TestFeedSinceReadsPagesToTheEnd(t *testing.T) {
 			seqs = append(seqs, f.notification(t, f.ward, "reminder").Seq)
 		}
 	}
+	f.settle(t, seqs[len(seqs)-1])
 	var got []int64
 	after := int64(0)
 	for {
@@ -190,5 +215,72 @@ func TestFeedSinceReadsPagesToTheEnd(t *testing.T) {
 		if got[i] != seqs[i] {
 			t.Fatalf("paged seqs %v, want %v", got, seqs)
 		}
+	}
+}
+
+// TestFeedSinceWaitsForTransactionsInFlight: a seq is drawn at INSERT but
+// visible at COMMIT, so an alert committed after one still in flight (with
+// a larger seq) must not be returned before it: a stream would otherwise
+// move its Last-Event-ID past the first and never see it.
+func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
+	f := newFeedFixture(t)
+	ctx := context.Background()
+	before := f.alert(t, f.ward)
+	f.settle(t, before.Seq)
+
+	tx, err := f.st.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck
+	id := uuid.NewString()
+	first := &store.Alert{ID: id, DedupKey: "test/" + id, UnitID: f.ward, RecipientRole: "planner", Kind: "session_missed",
+		TitleVI: "Cảnh báo", TitleEN: "Alert", BodyVI: "Nội dung", BodyEN: "Body", Status: "open"}
+	if _, err := tx.NewInsert().Model(first).Returning("seq").Exec(ctx); err != nil {
+		t.Fatalf("insert in transaction: %v", err)
+	}
+	second := f.alert(t, f.ward) // autocommit, committed now
+	if first.Seq <= before.Seq || second.Seq != first.Seq+1 {
+		t.Fatalf("seqs: before %d, in flight %d, committed %d; want consecutive", before.Seq, first.Seq, second.Seq)
+	}
+
+	for i := 0; i < 3; i++ { // however often it is asked
+		items, err := f.st.FeedSince(ctx, f.district, true, first.Seq-1, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 0 {
+			t.Fatalf("feed after %d while seq %d is in flight = %+v; want nothing", first.Seq-1, first.Seq, items)
+		}
+		if head, err := f.st.FeedHead(ctx); err != nil || head >= first.Seq {
+			t.Fatalf("head while seq %d is in flight = %d, %v; want below it", first.Seq, head, err)
+		}
+	}
+
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Once nothing older is in flight (other tests share the cluster's
+	// transaction ids, so allow them a moment), both come, in seq order.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		items, err := f.st.FeedSince(ctx, f.district, true, first.Seq-1, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) == 2 {
+			if items[0].Alert == nil || items[0].Alert.ID != first.ID || items[0].Seq != first.Seq ||
+				items[1].Alert == nil || items[1].Alert.ID != second.ID || items[1].Seq != second.Seq {
+				t.Fatalf("feed after commit = %+v; want seq %d then %d", items, first.Seq, second.Seq)
+			}
+			break
+		}
+		if len(items) > 2 || time.Now().After(deadline) {
+			t.Fatalf("feed after commit = %d items %+v; want the two alerts", len(items), items)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if head, err := f.st.FeedHead(ctx); err != nil || head != second.Seq {
+		t.Fatalf("head after commit = %d, %v; want %d", head, err, second.Seq)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/doithoai/doithoai/internal/domain"
 )
 
 // SurveyResponse is one answer to a dialogue's pre-meeting survey.
@@ -183,11 +185,15 @@ func (s *Store) GetSurveySummary(ctx context.Context, dialogueID string) (*Surve
 // stored, and the notices that build returns for it are saved (exactly once
 // per dedup key). Readers see the phase, the summary and the notices
 // together. Running it again recomputes the same summary and adds nothing.
+//
+// A dialogue that was cancelled (or has closed) keeps its phase, and nothing
+// is computed or sent for it: CloseSurvey returns the stored summary, if
+// any (an empty one otherwise), and 0 notices created.
 func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time, ev Event, build func(*SurveySummary) []Notification) (*SurveySummary, int, error) {
 	var sum *SurveySummary
-	created := 0
+	created, final := 0, true
 	err := s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		created = 0
+		created, final = 0, true
 		res, err := tx.NewUpdate().Model((*Dialogue)(nil)).Set("phase = 'awaiting_session'").Set("updated_at = now()").
 			Where("id = ? AND phase IN ('scheduled', 'survey_open')", dialogueID).Exec(ctx)
 		if err != nil {
@@ -196,6 +202,26 @@ func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time
 		if n, _ := res.RowsAffected(); n > 0 {
 			if err := appendEvent(ctx, tx, ev); err != nil {
 				return err
+			}
+		} else {
+			// Already past the survey: a retry after the close (recompute,
+			// as above), or a dialogue that ended without it (leave it be).
+			var d Dialogue
+			if err := tx.NewSelect().Model(&d).Column("phase").Where("id = ?", dialogueID).For("SHARE").Scan(ctx); err != nil {
+				return notFound(err, "close survey")
+			}
+			if d.Phase == domain.PhaseCancelled || d.Phase == domain.PhaseClosed {
+				sum = new(SurveySummary)
+				err := tx.NewSelect().Model(sum).Where("dialogue_id = ?", dialogueID).Scan(ctx)
+				if errors.Is(err, sql.ErrNoRows) {
+					sum = &SurveySummary{DialogueID: dialogueID, ComputedAt: at, ByField: []FieldCount{}, MainIssues: []Issue{}}
+					final = false
+					return nil
+				}
+				if err != nil {
+					return fmt.Errorf("close survey: read stored summary: %w", err)
+				}
+				return nil
 			}
 		}
 		if sum, err = computeSurveySummary(ctx, tx, dialogueID, at); err != nil {
@@ -221,6 +247,6 @@ func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time
 	if err != nil {
 		return nil, 0, err
 	}
-	sum.Final = true
+	sum.Final = final
 	return sum, created, nil
 }
