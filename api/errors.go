@@ -162,7 +162,7 @@ func toAPIError(c *gin.Context, err error) *Error {
 		if isPayloadTooLarge(invalid.Message) {
 			return commandTooLargeError()
 		}
-		return validationError()
+		// Anything else Temporal refuses is a request we built wrong: a 500.
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {

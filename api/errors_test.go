@@ -78,9 +78,9 @@ func TestToAPIErrorMapsWorkflowAndTemporalErrors(t *testing.T) {
 		{name: "blob size limit", err: fmt.Errorf("update recordSession: %w", serviceerror.NewInvalidArgument("Blob data size exceeds limit.")),
 			status: 413, code: CodeBodyTooLarge, message: "quá lớn", messageEN: "too large for one request", notInBody: []string{"Blob"}},
 		{name: "other invalid argument", err: fmt.Errorf("update recordSession: %w", serviceerror.NewInvalidArgument("UpdateId exceeds length limit of 1000")),
-			status: 422, code: CodeValidation, messageEN: "The request data is invalid.", notInBody: []string{"UpdateId", "1000"}},
+			status: 500, code: CodeInternal, messageEN: "Internal error; it has been logged.", notInBody: []string{"UpdateId", "1000"}},
 		{name: "plain invalid argument", err: serviceerror.NewInvalidArgument("WorkflowId is not set on request."),
-			status: 422, code: CodeValidation, notInBody: []string{"WorkflowId"}},
+			status: 500, code: CodeInternal, notInBody: []string{"WorkflowId"}},
 		{name: "update payload over the cap", err: checkUpdateSize(map[string]string{"notes": strings.Repeat("x", maxUpdateArgBytes)}),
 			status: 413, code: CodeBodyTooLarge},
 	}

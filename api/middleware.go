@@ -20,6 +20,7 @@ import (
 )
 
 const (
+	ctxBodyHash  = "idempotency_body_hash"
 	ctxRequestID = "request_id"
 	ctxLogger    = "logger"
 	// HeaderRequestID carries the request ID in both directions.
@@ -143,6 +144,7 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
+		c.Set(ctxBodyHash, hash)
 		scope := c.Request.Method + " " + c.Request.URL.Path
 		claim, rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash, store.IdempotencyClaimTimeout)
 		if err != nil {
@@ -186,7 +188,7 @@ func (s *Server) idempotency() gin.HandlerFunc {
 
 // idempotencyUpdateID is the Temporal Update ID of a command sent with an
 // Idempotency-Key: the same for every attempt of the same request (method,
-// path and key), so Temporal runs the Update once even when an attempt timed
+// path, key and body), so Temporal runs the Update once even when an attempt timed
 // out after Temporal had taken it, and a retry gets that Update's outcome.
 // It is "" (a fresh ID per call) without a key.
 func idempotencyUpdateID(c *gin.Context) string {
@@ -194,7 +196,7 @@ func idempotencyUpdateID(c *gin.Context) string {
 	if key == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(c.Request.Method + "\n" + c.Request.URL.Path + "\n" + key))
+	sum := sha256.Sum256([]byte(c.Request.Method + "\n" + c.Request.URL.Path + "\n" + key + "\n" + c.GetString(ctxBodyHash)))
 	return "idem-" + hex.EncodeToString(sum[:])
 }
 

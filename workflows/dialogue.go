@@ -88,12 +88,18 @@ type dialogue struct {
 	openTasks    int
 	followUpOver bool // no more tasks are taken
 
-	// mu serialises the commands (reschedule, cancel, session, tasks):
-	// each re-checks the state it sees once it holds the lock.
-	mu workflow.Mutex
+	// mu serialises the commands (reschedule, cancel, session, tasks) since
+	// versionSerialise: each re-checks the state it sees under the lock.
+	mu        workflow.Mutex
+	serialise bool
 	// deliveries counts deliveries of alerts and notices still running.
 	deliveries int
 }
+
+// versionSerialise guards serialising the commands of a dialogue or a task
+// with a workflow mutex (each re-checked under it), the task's ladder under
+// the same mutex, and the dialogue's stricter follow-up loop.
+const versionSerialise = "serialise-commands"
 
 // versionDeliveries guards delivering the dialogue's own alerts (missed
 // session) and notices (survey summary to the hosts) by webhook and e-mail.
@@ -114,6 +120,7 @@ func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
 	if err := d.setup(ctx); err != nil {
 		return DialogueResult{}, err
 	}
+	d.serialise = workflow.GetVersion(ctx, versionSerialise, workflow.DefaultVersion, 1) >= 1
 	if d.openSurvey(ctx) && d.closeSurvey(ctx) && d.awaitSession(ctx) {
 		d.followUp(ctx)
 		d.close(ctx)
@@ -179,17 +186,21 @@ func (d *dialogue) terminal() bool {
 	return d.phase == domain.PhaseClosed || d.phase == domain.PhaseCancelled
 }
 
-// lock takes the dialogue's mutex for a command and checks the command
-// again against the state it now sees; on a refusal it releases the mutex.
-func (d *dialogue) lock(ctx workflow.Context, validate func() error) error {
+// lock takes the dialogue's mutex for a command (since versionSerialise)
+// and checks the command again against the state it now sees; on a refusal
+// it releases the mutex. The returned func releases it.
+func (d *dialogue) lock(ctx workflow.Context, validate func() error) (func(), error) {
+	if !d.serialise {
+		return func() {}, nil
+	}
 	if err := d.mu.Lock(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	if err := validate(); err != nil {
 		d.mu.Unlock()
-		return err
+		return nil, err
 	}
-	return nil
+	return d.mu.Unlock, nil
 }
 
 // sleepUntil waits until target() is reached, re-reading the target after
@@ -339,7 +350,7 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 	due := d.heldAt.Add(d.in.Policy.SupervisionWithin)
 	for {
 		d.startTasks(ctx)
-		if d.openTasks == 0 && d.started == len(d.tasks) {
+		if d.openTasks == 0 && (!d.serialise || d.started == len(d.tasks)) {
 			d.nextEvent, d.nextEventAt = "", time.Time{}
 			break
 		}
@@ -348,14 +359,26 @@ func (d *dialogue) followUp(ctx workflow.Context) {
 		if wait <= 0 {
 			break
 		}
-		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return d.openTasks == 0 || len(d.tasks) != d.started })
+		started := len(d.tasks)
+		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
+			if d.serialise {
+				return d.openTasks == 0 || len(d.tasks) != d.started
+			}
+			return d.openTasks == 0 || len(d.tasks) != started
+		})
 		if err != nil || !more {
 			break // supervision date reached with tasks still open: they go on on their own
 		}
 	}
-	// Tasks added from here on would never start: refuse them.
-	d.followUpOver = true
-	d.startTasks(ctx)
+	if d.serialise {
+		// Tasks added from here on would never start: refuse them, and
+		// start those a command added meanwhile.
+		if err := d.mu.Lock(ctx); err == nil {
+			d.followUpOver = true
+			d.mu.Unlock()
+		}
+		d.startTasks(ctx)
+	}
 	d.report(ctx)
 }
 
@@ -516,10 +539,11 @@ func validateTaskSpec(t domain.TaskSpec, now time.Time) error {
 }
 
 func (d *dialogue) addTasks(ctx workflow.Context, r AddTasksRequest) (AddTasksResult, error) {
-	if err := d.lock(ctx, func() error { return d.validateAddTasks(ctx, r) }); err != nil {
+	unlock, err := d.lock(ctx, func() error { return d.validateAddTasks(ctx, r) })
+	if err != nil {
 		return AddTasksResult{}, err
 	}
-	defer d.mu.Unlock()
+	defer unlock()
 	tasks, err := d.planTasks(ctx, r.Tasks)
 	if err != nil {
 		return AddTasksResult{}, err
@@ -577,10 +601,11 @@ func (d *dialogue) validateReschedule(ctx workflow.Context, r RescheduleRequest)
 }
 
 func (d *dialogue) reschedule(ctx workflow.Context, r RescheduleRequest) (DialogueState, error) {
-	if err := d.lock(ctx, func() error { return d.validateReschedule(ctx, r) }); err != nil {
+	unlock, err := d.lock(ctx, func() error { return d.validateReschedule(ctx, r) })
+	if err != nil {
 		return DialogueState{}, err
 	}
-	defer d.mu.Unlock()
+	defer unlock()
 	gen := d.generation + 1
 	w := domain.WindowFor(r.ScheduledAt, d.in.Policy)
 	var acts *activities.Activities
@@ -606,10 +631,11 @@ func (d *dialogue) validateCancel(ctx workflow.Context, r CancelRequest) error {
 }
 
 func (d *dialogue) cancel(ctx workflow.Context, r CancelRequest) (DialogueState, error) {
-	if err := d.lock(ctx, func() error { return d.validateCancel(ctx, r) }); err != nil {
+	unlock, err := d.lock(ctx, func() error { return d.validateCancel(ctx, r) })
+	if err != nil {
 		return DialogueState{}, err
 	}
-	defer d.mu.Unlock()
+	defer unlock()
 	var acts *activities.Activities
 	in := activities.PhaseInput{DialogueID: d.in.DialogueID, UnitID: d.in.UnitID, Phase: domain.PhaseCancelled, At: workflow.Now(ctx), Reason: r.Reason, Actor: r.Actor}
 	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SetDialoguePhase, in).Get(ctx, nil); err != nil {
@@ -678,10 +704,11 @@ func ValidateSession(s domain.Session, now time.Time) error {
 }
 
 func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (DialogueState, error) {
-	if err := d.lock(ctx, func() error { return d.validateRecordSession(ctx, r) }); err != nil {
+	unlock, err := d.lock(ctx, func() error { return d.validateRecordSession(ctx, r) })
+	if err != nil {
 		return DialogueState{}, err
 	}
-	defer d.mu.Unlock()
+	defer unlock()
 	var tasks []TaskInput
 	withTasks := workflow.GetVersion(ctx, versionFollowUp, workflow.DefaultVersion, 1) >= 1
 	if withTasks {

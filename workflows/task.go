@@ -116,9 +116,10 @@ type task struct {
 	nextAt   time.Time
 	// localWrites is true for runs started since versionLocalWrites.
 	localWrites bool
-	// mu serialises every change of st: commands run as concurrent
-	// handlers, and the ladder changes st too.
-	mu workflow.Mutex
+	// mu serialises every change of st (since versionSerialise): commands
+	// run as concurrent handlers, and the ladder changes st too.
+	mu        workflow.Mutex
+	serialise bool
 	// deliveries counts deliveries still running.
 	deliveries int
 }
@@ -137,6 +138,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 		return TaskResult{}, err
 	}
 	t.localWrites = workflow.GetVersion(ctx, versionLocalWrites, workflow.DefaultVersion, 1) >= 1
+	t.serialise = workflow.GetVersion(ctx, versionSerialise, workflow.DefaultVersion, 1) >= 1
 	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned", t.st.TaskID),
 		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
 		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\", hạn hoàn thành %s.", t.st.Title, viTime(t.st.DueAt)),
@@ -254,7 +256,7 @@ func (t *task) run(ctx workflow.Context) {
 		case "reminder":
 			t.remind(ctx, idx)
 		case "step":
-			t.escalate(ctx, idx)
+			t.escalate(ctx, idx, seen)
 		}
 	}
 	t.next, t.nextAt = "", time.Time{}
@@ -271,14 +273,17 @@ func (t *task) remind(ctx workflow.Context, idx int) {
 
 // escalate raises the alerts of rung idx, marks the task overdue, and
 // delivers the alerts in the background.
-func (t *task) escalate(ctx workflow.Context, idx int) {
-	if err := t.mu.Lock(ctx); err != nil {
-		return
-	}
-	defer t.mu.Unlock()
-	// A command may have changed the task while the rung waited for the lock.
-	if t.st.Settled() || t.raised != idx || idx >= len(t.sched.Steps) || t.ladderPaused() {
-		return
+func (t *task) escalate(ctx workflow.Context, idx, seen int) {
+	if t.serialise {
+		if err := t.mu.Lock(ctx); err != nil {
+			return
+		}
+		defer t.mu.Unlock()
+		// A command changed the task while the rung waited for the lock
+		// (an approved extension brings a new ladder): plan again.
+		if t.changed != seen || t.st.Settled() || t.ladderPaused() {
+			return
+		}
 	}
 	step := t.sched.Steps[idx]
 	var res activities.TaskAlertResult
@@ -351,18 +356,22 @@ func (t *task) write(ctx workflow.Context, command bool, name string, arg, resul
 	return workflow.ExecuteActivity(actx, name, arg).Get(ctx, result)
 }
 
-// lock takes the task's mutex for a command and checks the command again
-// against the state it now sees (the validator ran on an older one); on a
-// refusal the mutex is released again.
-func (t *task) lock(ctx workflow.Context, validate func() error) error {
+// lock takes the task's mutex for a command (since versionSerialise) and
+// checks the command again against the state it now sees — the validator
+// ran on an older one; on a refusal the mutex is released again. The
+// returned func releases it.
+func (t *task) lock(ctx workflow.Context, validate func() error) (func(), error) {
+	if !t.serialise {
+		return func() {}, nil
+	}
 	if err := t.mu.Lock(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	if err := validate(); err != nil {
 		t.mu.Unlock()
-		return err
+		return nil, err
 	}
-	return nil
+	return t.mu.Unlock, nil
 }
 
 // save writes next as the task's state; only on success does it become the
@@ -390,10 +399,11 @@ func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error
 }
 
 func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateSubmit(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateSubmit(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	next.Status = domain.TaskSubmitted
@@ -424,10 +434,11 @@ func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
 }
 
 func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateReview(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateReview(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	res := *t.st.Result
@@ -472,10 +483,11 @@ func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest
 }
 
 func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateRequestExtension(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateRequestExtension(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	next := t.st
 	next.Extension = &activities.TaskExtensionState{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
 	next.Version++
@@ -507,10 +519,11 @@ func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision
 // decideExtension approves (new deadline: reminders and the ladder re-armed
 // from it) or denies a pending extension.
 func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateDecideExtension(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateDecideExtension(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	ext := *t.st.Extension
@@ -572,10 +585,11 @@ func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
 // reassign gives the task to someone else; the deadline and the ladder go
 // on, and later alerts name the new assignee.
 func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateReassign(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateReassign(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	next := t.st
 	prev := t.st.Assignee
 	next.Assignee = r.Assignee
@@ -604,10 +618,11 @@ func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
 }
 
 func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, error) {
-	if err := t.lock(ctx, func() error { return t.validateCancel(ctx, r) }); err != nil {
+	unlock, err := t.lock(ctx, func() error { return t.validateCancel(ctx, r) })
+	if err != nil {
 		return TaskView{}, err
 	}
-	defer t.mu.Unlock()
+	defer unlock()
 	now := workflow.Now(ctx)
 	next := t.st
 	next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, r.Reason, &now

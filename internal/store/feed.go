@@ -34,14 +34,11 @@ type FeedItem struct {
 // between the two reads can never be skipped over by a later item of the
 // other table. Each read walks the unique seq index from afterSeq.
 //
-// A seq is drawn from feed_seq when a row is inserted but the row becomes
-// visible only when its transaction commits, so a row with a larger seq can
-// be visible while one with a smaller seq is still in flight. Only rows
-// whose transaction (the xid column) is older than every transaction still
-// in flight in the read's snapshot are returned: a stream that advances its
-// Last-Event-ID to the last item returned does not pass a seq whose
-// transaction may yet commit. Rows of younger transactions come on a later
-// read, once those older transactions have finished.
+// Every writer of the feed takes the feed lock (lockFeed) before it draws a
+// seq and holds it until it commits, so seqs become visible in order: once
+// a seq is visible, every smaller one has committed or rolled back, and a
+// stream that advances its Last-Event-ID to the last item returned never
+// passes an item still to come.
 func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, afterSeq int64, limit int) ([]FeedItem, error) {
 	if limit < 1 {
 		limit = 500
@@ -58,18 +55,12 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, afte
 	)
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	err := s.DB.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		// Under REPEATABLE READ every statement of the transaction uses the
-		// same snapshot, so this horizon is the one the reads below see by.
-		var horizon string
-		if err := tx.NewRaw("SELECT "+settledHorizon+"::text").Scan(ctx, &horizon); err != nil {
-			return fmt.Errorf("snapshot horizon: %w", err)
-		}
 		if err := tx.NewSelect().Model(&as).Apply(unitFilter).
-			Where("seq > ?", afterSeq).Where("xid < ?::xid8", horizon).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
 		if err := tx.NewSelect().Model(&ns).Apply(unitFilter).
-			Where("seq > ?", afterSeq).Where("xid < ?::xid8", horizon).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("notifications: %w", err)
 		}
 		return nil
@@ -97,24 +88,23 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, afte
 	return items, nil
 }
 
-// settledHorizon is the oldest transaction id still in flight in the
-// current snapshot (the next one to be assigned when none is): every
-// transaction older than it has committed or rolled back, so the rows it
-// wrote are as visible as they will ever be.
-const settledHorizon = "pg_snapshot_xmin(pg_current_snapshot())"
+// FeedLockKey is the advisory lock that orders the feed's writers.
+const FeedLockKey = 72_026_1127
 
-// FeedHead returns the largest seq a feed read would return now: that of the
-// newest stored alert or notification whose transaction is older than every
-// transaction still in flight (0 when there is none), by the same rule as
-// FeedSince. A stream that starts from it sees only what is stored
-// afterwards, and a seq taken by an insert still in flight (or a row
-// committed after an older transaction that is still in flight) is never
-// counted as seen: the stream delivers it once it is settled.
+// lockFeed takes the feed lock for the rest of tx: callers insert alerts or
+// notifications right after it and commit soon, so the lock is short.
+func lockFeed(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", FeedLockKey); err != nil {
+		return fmt.Errorf("lock feed: %w", err)
+	}
+	return nil
+}
+
+// FeedHead returns the largest seq stored in the feed now (0 when there is
+// none); a stream that starts from it sees only what is stored afterwards.
 func (s *Store) FeedHead(ctx context.Context) (int64, error) {
 	var head int64
-	err := s.DB.NewRaw("WITH h AS (SELECT "+settledHorizon+" AS xmin) SELECT greatest("+
-		"coalesce((SELECT max(seq) FROM alerts, h WHERE xid < h.xmin), 0), "+
-		"coalesce((SELECT max(seq) FROM notifications, h WHERE xid < h.xmin), 0))").
+	err := s.DB.NewRaw("SELECT greatest(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT max(seq) FROM notifications), 0))").
 		Scan(ctx, &head)
 	if err != nil {
 		return 0, fmt.Errorf("feed head: %w", err)

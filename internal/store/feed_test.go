@@ -228,59 +228,62 @@ func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
 	before := f.alert(t, f.ward)
 	f.settle(t, before.Seq)
 
+	// A writer holds the feed lock with an uncommitted alert, as
+	// CloseSurvey does between its notices and its commit.
 	tx, err := f.st.DB.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", store.FeedLockKey); err != nil {
+		t.Fatal(err)
+	}
 	id := uuid.NewString()
 	first := &store.Alert{ID: id, DedupKey: "test/" + id, UnitID: f.ward, RecipientRole: "planner", Kind: "session_missed",
 		TitleVI: "Cảnh báo", TitleEN: "Alert", BodyVI: "Nội dung", BodyEN: "Body", Status: "open"}
 	if _, err := tx.NewInsert().Model(first).Returning("seq").Exec(ctx); err != nil {
 		t.Fatalf("insert in transaction: %v", err)
 	}
-	second := f.alert(t, f.ward) // autocommit, committed now
-	if first.Seq <= before.Seq || second.Seq != first.Seq+1 {
-		t.Fatalf("seqs: before %d, in flight %d, committed %d; want consecutive", before.Seq, first.Seq, second.Seq)
+	// Another writer must wait for it: its seq comes after the first commits.
+	done := make(chan *store.Alert, 1)
+	go func() { done <- f.alert(t, f.ward) }()
+	waitForLockWaiter(t, f.st)
+	items, err := f.st.FeedSince(ctx, f.district, true, before.Seq, 500)
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	for i := 0; i < 3; i++ { // however often it is asked
-		items, err := f.st.FeedSince(ctx, f.district, true, first.Seq-1, 500)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(items) != 0 {
-			t.Fatalf("feed after %d while seq %d is in flight = %+v; want nothing", first.Seq-1, first.Seq, items)
-		}
-		if head, err := f.st.FeedHead(ctx); err != nil || head >= first.Seq {
-			t.Fatalf("head while seq %d is in flight = %d, %v; want below it", first.Seq, head, err)
-		}
+	if len(items) != 0 {
+		t.Fatalf("feed while the first writer is in flight = %+v; want nothing", items)
 	}
-
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	// Once nothing older is in flight (other tests share the cluster's
-	// transaction ids, so allow them a moment), both come, in seq order.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		items, err := f.st.FeedSince(ctx, f.district, true, first.Seq-1, 500)
-		if err != nil {
+	second := <-done
+	if second.Seq <= first.Seq {
+		t.Fatalf("the waiting writer got seq %d, not after %d", second.Seq, first.Seq)
+	}
+	items, err = f.st.FeedSince(ctx, f.district, true, before.Seq, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Alert.ID != first.ID || items[1].Alert.ID != second.ID {
+		t.Fatalf("feed after commit = %+v; want the two alerts in order", items)
+	}
+}
+
+// waitForLockWaiter waits until some session waits for the feed lock.
+func waitForLockWaiter(t *testing.T, st *store.Store) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		if err := st.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND NOT granted", store.FeedLockKey).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if len(items) == 2 {
-			if items[0].Alert == nil || items[0].Alert.ID != first.ID || items[0].Seq != first.Seq ||
-				items[1].Alert == nil || items[1].Alert.ID != second.ID || items[1].Seq != second.Seq {
-				t.Fatalf("feed after commit = %+v; want seq %d then %d", items, first.Seq, second.Seq)
-			}
-			break
+		if n > 0 {
+			return
 		}
-		if len(items) > 2 || time.Now().After(deadline) {
-			t.Fatalf("feed after commit = %d items %+v; want the two alerts", len(items), items)
-		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	if head, err := f.st.FeedHead(ctx); err != nil || head != second.Seq {
-		t.Fatalf("head after commit = %d, %v; want %d", head, err, second.Seq)
-	}
+	t.Fatal("the second writer never waited for the feed lock")
 }

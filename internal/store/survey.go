@@ -232,7 +232,13 @@ func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time
 			Exec(ctx); err != nil {
 			return fmt.Errorf("save survey summary: %w", err)
 		}
-		for _, n := range build(sum) {
+		notices := build(sum)
+		if len(notices) > 0 {
+			if err := lockFeed(ctx, tx); err != nil {
+				return err
+			}
+		}
+		for _, n := range notices {
 			n := n
 			r, err := tx.NewInsert().Model(&n).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx)
 			if err != nil {

@@ -1,3 +1,0 @@
-DROP INDEX IF EXISTS alerts_dialogue_idx;
-ALTER TABLE notifications DROP COLUMN IF EXISTS xid;
-ALTER TABLE alerts DROP COLUMN IF EXISTS xid;
