@@ -16,8 +16,8 @@ import (
 
 // The years EnsureCalendar keeps in calendar_days at least.
 const (
-	calendarFromYear = 2015
-	calendarToYear   = 2040
+	calendarFromYear = 2000
+	calendarToYear   = 2102
 )
 
 // calendarLockID serialises calendar fills across processes (a transaction
@@ -89,7 +89,7 @@ func (s *Store) FillCalendar(ctx context.Context, cal *calendar.Calendar, fromYe
 	})
 }
 
-// EnsureCalendar makes calendar_days cover at least 2015–2040 and agree
+// EnsureCalendar makes calendar_days cover at least 2000–2102 (plan years are 2000–2100; deadlines may run a year past them) and agree
 // with cal: it fills the table when it is empty, shorter than that range,
 // not contiguous, or when any date's working flag differs from cal (a new
 // holiday file). When everything agrees it only runs one small read (the
