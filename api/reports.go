@@ -148,6 +148,9 @@ func (s *Server) writeReport(c *gin.Context, r *report.Report, q reportQuery) {
 		return
 	}
 	f := reportFormats[q.format]
+	if q.format == "html" {
+		c.Header("Content-Security-Policy", reportCSP)
+	}
 	if q.format != "html" {
 		name := fmt.Sprintf("bao-cao-giam-sat-%s-v%d.%s", strings.ReplaceAll(r.ScopeKey, "/", "-"), r.Version, f.ext)
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))

@@ -39,6 +39,9 @@ type Server struct {
 	// Feed streams new alerts and notices (GET /alerts/stream); nil turns
 	// the stream off.
 	Feed *Feed
+	// CORSOrigins are the browser origins allowed to call the API; none by
+	// default.
+	CORSOrigins []string
 }
 
 func (s *Server) now() time.Time {
@@ -75,7 +78,7 @@ func (s *Server) Handler() http.Handler {
 	if maxBody <= 0 {
 		maxBody = 8 << 20
 	}
-	r.Use(s.requestContext(), s.recovery(), s.accessLog(), bodyLimit(maxBody))
+	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), bodyLimit(maxBody))
 	r.NoRoute(func(c *gin.Context) {
 		abort(c, newError(http.StatusNotFound, CodeRouteNotFound, "Đường dẫn không tồn tại.", "No such route."))
 	})
@@ -128,6 +131,8 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/reports/:id", s.getReport)
 	v1.PUT("/reports/:id/assessment", s.putAssessment)
 	v1.POST("/reports/:id/finalise", idem, s.finaliseReport)
+
+	v1.GET("/audit", s.listAudit)
 
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)

@@ -72,7 +72,7 @@ func run() error {
 			log.Error("alert feed stopped", zap.Error(err))
 		}
 	}()
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed}
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed, CORSOrigins: cfg.CORSOrigins}
 	go srv.RunMaintenance(ctx)
 	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
 	return api.Serve(ctx, ln, srv.Handler(), log)

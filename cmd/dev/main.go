@@ -172,7 +172,7 @@ func run() error {
 			log.Error("alert feed stopped", zap.Error(err))
 		}
 	}()
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed}
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed, CORSOrigins: cfg.CORSOrigins}
 	go srv.RunMaintenance(ctx)
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)

@@ -30,6 +30,9 @@ type Config struct {
 	MigrateOnStart bool `env:"MIGRATE_ON_START" envDefault:"true"`
 	// WorkflowCacheSize is the sticky workflow cache size of the worker.
 	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"2000"`
+	// CORSOrigins are the browser origins allowed to call the API
+	// (comma-separated, e.g. https://doithoai.example.vn); none by default.
+	CORSOrigins []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
 	// MaxBodyBytes caps request bodies (survey batches are the largest).
 	MaxBodyBytes int64 `env:"HTTP_MAX_BODY_BYTES" envDefault:"8388608"`
 

@@ -356,6 +356,28 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
+	// The audit trail answers by entity and by actor, too.
+	r = c.Do(http.MethodGet, "/api/v1/audit?entity_type=dialogue&entity_id="+d1, nil)
+	mustStatus(t, r, 200, "audit by entity")
+	var audit struct {
+		Total int
+		Items []struct {
+			Action   string `json:"action"`
+			Actor    string `json:"actor"`
+			EntityID string `json:"entity_id"`
+		}
+	}
+	r.Decode(t, &audit)
+	if audit.Total != len(evs.Items) {
+		t.Errorf("audit of the dialogue has %d events, its events endpoint %d", audit.Total, len(evs.Items))
+	}
+	r = c.Do(http.MethodGet, "/api/v1/audit?actor=planner.dongda&action=plan.created", nil)
+	r.Decode(t, &audit)
+	if audit.Total != 1 || audit.Items[0].EntityID != planID {
+		t.Errorf("audit of planner.dongda's plan creation: %+v", audit)
+	}
+	expectError(t, c.Do(http.MethodGet, "/api/v1/audit?entity_type=person", nil), 422, "validation_failed", "entity_type", "invalid_enum")
+
 	// Not found, bad ids and unknown routes are 404s with the error body.
 	expectError(t, c.Do(http.MethodGet, "/api/v1/plans/"+uuid.NewString(), nil), 404, "not_found", "", "")
 	expectError(t, c.Do(http.MethodGet, "/api/v1/dialogues/khong-phai-uuid", nil), 404, "not_found", "", "")

@@ -68,3 +68,47 @@ func (s *Store) ListEvents(ctx context.Context, entityType, entityID string) ([]
 	}
 	return evs, nil
 }
+
+// EventFilter narrows ListAuditEvents.
+type EventFilter struct {
+	EntityType string
+	EntityID   string
+	Actor      string
+	Action     string
+	// UnitID keeps the events of this unit and, with Subtree, of the units
+	// below it.
+	UnitID  string
+	Subtree bool
+	Limit   int
+	Offset  int
+}
+
+// ListAuditEvents lists audit events oldest first, with the total count.
+func (s *Store) ListAuditEvents(ctx context.Context, f EventFilter) ([]Event, int, error) {
+	evs := []Event{}
+	q := s.DB.NewSelect().Model(&evs).OrderExpr("id")
+	if f.EntityType != "" {
+		q = q.Where("entity_type = ?", f.EntityType)
+	}
+	if f.EntityID != "" {
+		q = q.Where("entity_id = ?", f.EntityID)
+	}
+	if f.Actor != "" {
+		q = q.Where("actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.UnitID != "" {
+		if f.Subtree {
+			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)
+		} else {
+			q = q.Where("unit_id = ?", f.UnitID)
+		}
+	}
+	n, err := q.Limit(int64(f.Limit)).Offset(int64(f.Offset)).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit events: %w", err)
+	}
+	return evs, int(n), nil
+}

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+var auditEntityTypes = map[string]bool{"unit": true, "plan": true, "dialogue": true, "task": true, "alert": true, "report": true}
+
+// listAudit answers GET /audit: the append-only audit trail, oldest first,
+// filtered by entity, actor, action or unit subtree.
+func (s *Server) listAudit(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	f := store.EventFilter{Limit: limit, Offset: offset}
+	if v := c.Query("entity_type"); v != "" {
+		if !auditEntityTypes[v] {
+			errs = append(errs, fieldErrorMsg("entity_type", "invalid_enum",
+				"Loại đối tượng phải là unit, plan, dialogue, task, alert hoặc report.", "entity_type must be unit, plan, dialogue, task, alert or report."))
+		}
+		f.EntityType = v
+	}
+	f.EntityID = uuidQuery(c, "entity_id", &errs)
+	f.UnitID = uuidQuery(c, "unit_id", &errs)
+	f.Subtree = subtreeParam(c, &errs)
+	f.Actor = strings.TrimSpace(c.Query("actor"))
+	f.Action = strings.TrimSpace(c.Query("action"))
+	checkText(&errs, "actor", f.Actor, false, 200)
+	checkText(&errs, "action", f.Action, false, 100)
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	evs, total, err := s.Store.ListAuditEvents(c.Request.Context(), f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, Page[store.Event]{Items: evs, Total: total, Limit: limit, Offset: offset})
+}
