@@ -83,7 +83,7 @@ func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool)
 		var st workflows.DialogueState
 		if err := s.query(qctx, workflows.DialogueWorkflowID(d.ID), &st); err != nil {
 			view.LiveError = liveError(err)
-			s.Logger.Warn("dialogue live state unavailable", zap.String("dialogue_id", d.ID), zap.Error(err))
+			s.Logger.Debug("dialogue live state unavailable", zap.String("dialogue_id", d.ID), zap.Error(err))
 		} else {
 			view.Live = &st
 		}

@@ -434,7 +434,7 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView,
 		var st workflows.PlanState
 		if err := s.query(qctx, workflows.PlanWorkflowID(id), &st); err != nil {
 			view.LiveError = liveError(err)
-			s.Logger.Warn("plan live state unavailable", zap.String("plan_id", id), zap.Error(err))
+			s.Logger.Debug("plan live state unavailable", zap.String("plan_id", id), zap.Error(err))
 		} else {
 			view.Live = &st
 		}

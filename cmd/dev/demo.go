@@ -16,8 +16,10 @@ import (
 
 // loadDemo creates, through the API like any client, a province, a
 // district with three wards (reused on later runs) and a fresh plan whose
-// first survey opens within a minute; then it sends a few survey answers
-// once the survey is open, so the lifecycle can be watched moving.
+// first survey opens within a minute; it sends a few survey answers once
+// the survey is open and, at the session time, records the session with a
+// task due three minutes later, so the whole lifecycle — survey, summary,
+// session, reminder, overdue alerts up the ladder — can be watched moving.
 func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}}
 	province, err := c.unit(ctx, "DEMO-TB", "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
@@ -28,10 +30,13 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
+	var wards []string
 	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
-		if _, err := c.unit(ctx, fmt.Sprintf("DEMO-VT-%d", i+1), w+" (demo)", domain.LevelCommune, district); err != nil {
+		id, err := c.unit(ctx, fmt.Sprintf("DEMO-VT-%d", i+1), w+" (demo)", domain.LevelCommune, district)
+		if err != nil {
 			return err
 		}
+		wards = append(wards, id)
 	}
 	now := time.Now().In(domain.Location)
 	first := now.Add(4 * time.Minute).Truncate(time.Second)
@@ -45,7 +50,15 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 		// Short timings so the lifecycle moves while you watch: the survey
 		// opens in about 30 s, closes 1 min before the session, and a
 		// session not recorded within 2 min of its time raises an alert.
-		"policy": map[string]any{"survey_lead": "PT3M30S", "survey_close": "PT1M", "session_grace": "PT2M"},
+		// Tasks are reminded 1 min before their deadline and climb the
+		// ladder a minute a rung.
+		"policy": map[string]any{"survey_lead": "PT3M30S", "survey_close": "PT1M", "session_grace": "PT2M",
+			"reminder_offsets": []string{"PT1M"},
+			"escalation": []map[string]any{
+				{"after_working_days": 0, "recipients": []string{"assignee", "monitor"}},
+				{"after": "PT1M", "recipients": []string{"mttq"}},
+				{"after": "PT2M", "recipients": []string{"parent_mttq", "parent_party_committee"}},
+			}},
 		"dialogues": []map[string]any{
 			{"scheduled_at": first.Format(time.RFC3339), "kind": "periodic", "place": "Hội trường Huyện ủy",
 				"hosts":          []map[string]any{{"name": "Nguyễn Văn Hùng", "title": "Bí thư Huyện ủy"}, {"name": "Phạm Thị Lan", "title": "Chủ tịch UBND huyện"}},
@@ -111,6 +124,34 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 		return fmt.Errorf("demo survey answers: %w", err)
 	}
 	log.Info("demo: 25 survey answers sent", zap.String("dialogue_id", dialogueID))
+
+	// At the session time, record the session: its conclusion becomes a
+	// task due three minutes later, which nobody completes — so the
+	// reminder, the overdue alerts and the ladder show up.
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-time.After(time.Until(first)):
+	}
+	due := time.Now().Add(3 * time.Minute).Truncate(time.Second)
+	session := map[string]any{
+		"held_at": first.Format(time.RFC3339), "chair": "Nguyễn Văn Hùng", "attendance": map[string]any{"total": 96, "groups": map[string]int{"Đại biểu nhân dân": 70, "Hội Nông dân": 26}},
+		"opinions": []map[string]any{
+			{"field": "Đất đai", "content": "Giá bồi thường giải phóng mặt bằng chưa thỏa đáng", "source": "survey", "answered_on_spot": true, "answer": "Huyện sẽ rà soát đơn giá trong quý"},
+			{"field": "Môi trường", "content": "Ô nhiễm từ cơ sở chăn nuôi gần khu dân cư", "source": "floor"},
+		},
+		"conclusions": []map[string]any{{"content": "Giao UBND xã Tân Hòa kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "tasks": []map[string]any{{
+			"title": "Kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "monitor": "Đ/c Phó Bí thư Thường trực",
+			"assignee": map[string]any{"agency": "UBND xã Tân Hòa", "officer": "Trần Văn Bình", "unit_id": wards[0]},
+			"due_at":   due.Format(time.RFC3339)}}}},
+	}
+	var recorded map[string]any
+	if err := c.do(ctx, http.MethodPost, "/dialogues/"+dialogueID+"/session", session, http.StatusOK, &recorded); err != nil {
+		return fmt.Errorf("demo session: %w", err)
+	}
+	fmt.Printf("\n  Demo session recorded; its task is due %s (reminder 1 min before, then an alert a minute per rung):\n", due.In(domain.Location).Format("15:04:05"))
+	fmt.Printf("  Tasks            %s/tasks?dialogue_id=%s\n", c.base, dialogueID)
+	fmt.Printf("  Alerts (live)    %s/alerts/stream?unit_id=%s\n\n", c.base, province)
 	return nil
 }
 
