@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/isoduration"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // decodeJSON reads the request body into dst strictly: JSON only, no
@@ -260,4 +262,24 @@ func checkJSONContentType(c *gin.Context) error {
 			"Nội dung phải ở dạng JSON (Content-Type: application/json).", "The body must be JSON (Content-Type: application/json).")
 	}
 	return nil
+}
+
+// loadByID reads the resource named by the :id path parameter with get,
+// answering 404 (with whatVI / whatEN in the message) for a malformed or
+// unknown id; it reports whether the handler may go on.
+func loadByID[T any](c *gin.Context, whatVI, whatEN string, get func(context.Context, string) (*T, error)) (*T, bool) {
+	id, err := uuidParam(c, "id", whatVI, whatEN)
+	if err != nil {
+		abort(c, err)
+		return nil, false
+	}
+	v, err := get(c.Request.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = notFoundError(whatVI, whatEN)
+		}
+		abort(c, err)
+		return nil, false
+	}
+	return v, true
 }

@@ -31,20 +31,7 @@ type DialogueView struct {
 }
 
 func (s *Server) loadDialogue(c *gin.Context) (*store.Dialogue, bool) {
-	id, err := uuidParam(c, "id", "hội nghị", "Dialogue")
-	if err != nil {
-		abort(c, err)
-		return nil, false
-	}
-	d, err := s.Store.GetDialogue(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("hội nghị", "Dialogue")
-		}
-		abort(c, err)
-		return nil, false
-	}
-	return d, true
+	return loadByID(c, "hội nghị", "Dialogue", s.Store.GetDialogue)
 }
 
 func (s *Server) getDialogue(c *gin.Context) {

@@ -245,20 +245,7 @@ func (s *Server) serveScopeReport(c *gin.Context, scope report.Scope) {
 
 // loadReport reads a report version by id.
 func (s *Server) loadReport(c *gin.Context) (*report.Report, bool) {
-	id, err := uuidParam(c, "id", "báo cáo", "Report")
-	if err != nil {
-		abort(c, err)
-		return nil, false
-	}
-	r, err := s.Store.GetReportByID(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("báo cáo", "Report")
-		}
-		abort(c, err)
-		return nil, false
-	}
-	return r, true
+	return loadByID(c, "báo cáo", "Report", s.Store.GetReportByID)
 }
 
 func (s *Server) getReport(c *gin.Context) {

@@ -262,20 +262,7 @@ func sortFieldErrors(es []FieldError) {
 }
 
 func (s *Server) loadTask(c *gin.Context) (*store.Task, bool) {
-	id, err := uuidParam(c, "id", "nhiệm vụ", "Task")
-	if err != nil {
-		abort(c, err)
-		return nil, false
-	}
-	t, err := s.Store.GetTask(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("nhiệm vụ", "Task")
-		}
-		abort(c, err)
-		return nil, false
-	}
-	return t, true
+	return loadByID(c, "nhiệm vụ", "Task", s.Store.GetTask)
 }
 
 func (s *Server) getTask(c *gin.Context) {
