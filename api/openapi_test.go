@@ -763,19 +763,9 @@ func TestOpenAPIReportResponses(t *testing.T) {
 	engine.GET("/api/v1/reports/:id", serve)
 	// The commands as their handlers answer once the report is loaded.
 	engine.PUT("/api/v1/reports/:id/assessment", func(c *gin.Context) {
-		var req AssessmentRequest
-		if err := decodeJSON(c, &req); err != nil {
+		text, err := readAssessment(c)
+		if err != nil {
 			abort(c, err)
-			return
-		}
-		var errs []FieldError
-		if req.Assessment == nil {
-			errs = append(errs, fieldError("assessment", "required"))
-		} else {
-			checkText(&errs, "assessment", *req.Assessment, false, 50000)
-		}
-		if len(errs) > 0 {
-			abort(c, validationError(errs...))
 			return
 		}
 		if current.Status == report.StatusFinal {
@@ -783,7 +773,7 @@ func TestOpenAPIReportResponses(t *testing.T) {
 			return
 		}
 		out := *current
-		out.Assessment = *req.Assessment
+		out.Assessment = text
 		c.JSON(http.StatusOK, &out)
 	})
 	engine.POST("/api/v1/reports/:id/finalise", func(c *gin.Context) {

@@ -266,18 +266,11 @@ type AssessmentRequest struct {
 	Assessment *string `json:"assessment"`
 }
 
-var errReportFinal = newError(http.StatusConflict, CodeConflict,
-	"Báo cáo đã hoàn tất, không thể sửa; tạo phiên bản mới bằng refresh=true.", "The report is final and cannot change; make a new version with refresh=true.")
-
-func (s *Server) putAssessment(c *gin.Context) {
-	r, ok := s.loadReport(c)
-	if !ok {
-		return
-	}
+// readAssessment reads and checks the body of PUT /reports/{id}/assessment.
+func readAssessment(c *gin.Context) (string, error) {
 	var req AssessmentRequest
 	if err := decodeJSON(c, &req); err != nil {
-		abort(c, err)
-		return
+		return "", err
 	}
 	var errs []FieldError
 	if req.Assessment == nil {
@@ -286,7 +279,22 @@ func (s *Server) putAssessment(c *gin.Context) {
 		checkText(&errs, "assessment", *req.Assessment, false, 50000)
 	}
 	if len(errs) > 0 {
-		abort(c, validationError(errs...))
+		return "", validationError(errs...)
+	}
+	return *req.Assessment, nil
+}
+
+var errReportFinal = newError(http.StatusConflict, CodeConflict,
+	"Báo cáo đã hoàn tất, không thể sửa; tạo phiên bản mới bằng refresh=true.", "The report is final and cannot change; make a new version with refresh=true.")
+
+func (s *Server) putAssessment(c *gin.Context) {
+	r, ok := s.loadReport(c)
+	if !ok {
+		return
+	}
+	text, err := readAssessment(c)
+	if err != nil {
+		abort(c, err)
 		return
 	}
 	if r.Status == report.StatusFinal {
@@ -294,8 +302,8 @@ func (s *Server) putAssessment(c *gin.Context) {
 		return
 	}
 	act := actor(c)
-	ev := store.NewEvent("", act.ID, act.Role, "report.assessment_set", "report", r.ID, "", act.RequestID, map[string]any{"version": r.Version, "length": len(*req.Assessment)})
-	out, err := s.Store.SetAssessment(c.Request.Context(), r.ScopeKey, *req.Assessment, ev)
+	ev := store.NewEvent("", act.ID, act.Role, "report.assessment_set", "report", r.ID, "", act.RequestID, map[string]any{"version": r.Version, "length": len(text)})
+	out, err := s.Store.SetAssessment(c.Request.Context(), r.ScopeKey, text, ev)
 	if errors.Is(err, store.ErrConflict) {
 		err = errReportFinal
 	}

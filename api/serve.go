@@ -39,3 +39,19 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.
 	}
 	return nil
 }
+
+// Run serves the API on ln until ctx is cancelled: it starts the alert
+// feed (unless s.Feed is already set and run by the caller) and the
+// maintenance loop, then serves and drains like Serve.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if s.Feed == nil {
+		s.Feed = NewFeed(s.Store, nil, s.Logger)
+		go func() {
+			if err := s.Feed.Run(ctx); err != nil {
+				s.Logger.Error("alert feed stopped", zap.Error(err))
+			}
+		}()
+	}
+	go s.RunMaintenance(ctx)
+	return Serve(ctx, ln, s.Handler(), s.Logger)
+}

@@ -1,6 +1,8 @@
 package worker
 
 import (
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/activities"
@@ -22,4 +24,15 @@ func NewActivities(cfg config.Config, st *store.Store, log *zap.Logger) (*activi
 		a.Mailer = &notify.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS}
 	}
 	return a, nil
+}
+
+// FromConfig builds the worker of a process from its configuration: the
+// activities (NewActivities) on the configured task queue, with the
+// configured sticky cache size.
+func FromConfig(c client.Client, cfg config.Config, st *store.Store, log *zap.Logger) (sdkworker.Worker, error) {
+	acts, err := NewActivities(cfg, st, log)
+	if err != nil {
+		return nil, err
+	}
+	return New(c, acts, Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize}), nil
 }

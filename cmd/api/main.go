@@ -66,14 +66,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	feed := api.NewFeed(st, nil, log)
-	go func() {
-		if err := feed.Run(ctx); err != nil {
-			log.Error("alert feed stopped", zap.Error(err))
-		}
-	}()
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed, CORSOrigins: cfg.CORSOrigins}
-	go srv.RunMaintenance(ctx)
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins}
 	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
-	return api.Serve(ctx, ln, srv.Handler(), log)
+	return srv.Run(ctx, ln)
 }

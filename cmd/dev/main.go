@@ -152,11 +152,10 @@ func run() error {
 	}
 	defer tc.Close()
 
-	acts, err := worker.NewActivities(cfg, st, log)
+	w, err := worker.FromConfig(tc, cfg, st, log)
 	if err != nil {
 		return err
 	}
-	w := worker.New(tc, acts, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -166,17 +165,10 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (use --http to pick another address): %w", f.httpAddr, err)
 	}
-	feed := api.NewFeed(st, nil, log)
-	go func() {
-		if err := feed.Run(ctx); err != nil {
-			log.Error("alert feed stopped", zap.Error(err))
-		}
-	}()
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Feed: feed, CORSOrigins: cfg.CORSOrigins}
-	go srv.RunMaintenance(ctx)
+	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins}
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- api.Serve(ctx, ln, srv.Handler(), log) }()
+	go func() { serveErr <- srv.Run(ctx, ln) }()
 
 	fmt.Printf("\n  doithoai dev stack is running (Ctrl-C to stop)\n\n")
 	fmt.Printf("  API              %s/api/v1\n", apiURL)

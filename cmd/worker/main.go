@@ -60,11 +60,10 @@ func run() error {
 		return err
 	}
 	defer tc.Close()
-	acts, err := worker.NewActivities(cfg, st, log)
+	w, err := worker.FromConfig(tc, cfg, st, log)
 	if err != nil {
 		return err
 	}
-	w := worker.New(tc, acts, worker.Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize})
 	log.Info("worker running", zap.String("task_queue", cfg.TaskQueue), zap.String("temporal", cfg.TemporalAddress))
 	return worker.Run(ctx, w)
 }
