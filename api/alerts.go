@@ -26,6 +26,7 @@ func (s *Server) listAlerts(c *gin.Context) {
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
 	f.Subtree = subtreeParam(c, &errs)
+	f.Scope = callerOf(c).scope(kindAlerts)
 	if v := c.Query("recipient_role"); v != "" {
 		if !recipientRoles[v] {
 			errs = append(errs, fieldError("recipient_role", "invalid_enum"))
@@ -41,6 +42,9 @@ func (s *Server) listAlerts(c *gin.Context) {
 	f.Kind = c.Query("kind")
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
+		return
+	}
+	if !s.checkUnitParam(c, f.UnitID) {
 		return
 	}
 	as, total, err := s.Store.ListAlerts(c.Request.Context(), f)
@@ -64,6 +68,14 @@ func (s *Server) ackAlert(c *gin.Context) {
 			err = notFoundError("cảnh báo", "Alert")
 		}
 		abort(c, err)
+		return
+	}
+	path, err := s.unitPath(ctx, a.UnitID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if !s.authorize(c, resource{kind: kindAlerts, unitID: a.UnitID, unitPath: path, role: a.RecipientRole}, "cảnh báo", "Alert") {
 		return
 	}
 	act := actor(c)

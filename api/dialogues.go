@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
@@ -28,10 +29,24 @@ type DialogueView struct {
 	Notifications []store.Notification     `json:"notifications"`
 	Live          *workflows.DialogueState `json:"live,omitempty"`
 	LiveError     string                   `json:"live_error,omitempty"`
+	// SurveyLink is the public survey link, shown to the planners, hosts
+	// and MTTQ who hand it out.
+	SurveyLink *SurveyLink `json:"survey_link,omitempty"`
 }
 
-func (s *Server) loadDialogue(c *gin.Context) (*store.Dialogue, bool) {
-	return loadByID(c, "hội nghị", "Dialogue", s.Store.GetDialogue)
+// SurveyLink is a dialogue's public survey link: the token and the API
+// path respondents use (it works only while the survey is open).
+type SurveyLink struct {
+	Token string `json:"token"`
+	Path  string `json:"path"`
+}
+
+// withSurveyLink adds the survey link for the roles that hand it out.
+func withSurveyLink(c *gin.Context, view *DialogueView, d *store.Dialogue) {
+	cl := callerOf(c)
+	if cl.HasRole(auth.RolePlanner) || cl.HasRole(auth.RoleHost) || cl.HasRole(auth.RoleMTTQ) {
+		view.SurveyLink = &SurveyLink{Token: d.SurveyToken, Path: "/api/v1/survey/" + d.SurveyToken}
+	}
 }
 
 func (s *Server) getDialogue(c *gin.Context) {
@@ -44,6 +59,7 @@ func (s *Server) getDialogue(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	withSurveyLink(c, view, d)
 	c.JSON(http.StatusOK, view)
 }
 
@@ -130,6 +146,7 @@ func (s *Server) respondDialogue(c *gin.Context, id string) {
 		abort(c, err)
 		return
 	}
+	withSurveyLink(c, view, d)
 	c.JSON(http.StatusOK, view)
 }
 
@@ -352,17 +369,4 @@ func (s *Server) recordSession(c *gin.Context) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
-}
-
-func (s *Server) listDialogueEvents(c *gin.Context) {
-	d, ok := s.loadDialogue(c)
-	if !ok {
-		return
-	}
-	evs, err := s.Store.ListEvents(c.Request.Context(), "dialogue", d.ID)
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"items": evs})
 }

@@ -57,7 +57,7 @@ func cors(allowed []string) gin.HandlerFunc {
 			}
 			h := c.Writer.Header()
 			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Idempotency-Key, X-Request-ID, X-Actor, X-Actor-Role, Last-Event-ID")
+			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Idempotency-Key, X-Request-ID, Last-Event-ID")
 			h.Set("Access-Control-Max-Age", "600")
 			c.AbortWithStatus(http.StatusNoContent)
 			return

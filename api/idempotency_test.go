@@ -21,6 +21,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/testenv"
@@ -240,8 +241,9 @@ func TestRecordSessionCaps(t *testing.T) {
 	if err := st.SavePlan(ctx, p, []store.Dialogue{store.NewDialogueRow(p.ID, unit.ID, spec, pol)}, store.Event{}); err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer((&api.Server{Store: st, Logger: zap.NewNop()}).Handler())
+	hs := httptest.NewServer((&api.Server{Store: st, Logger: zap.NewNop(), Auth: testenv.Tokens(t)}).Handler())
 	t.Cleanup(hs.Close)
+	token := testenv.Token(t, testenv.User("planner", unit.ID, auth.RolePlanner))
 
 	opinion := map[string]any{"field": "Đất đai", "content": "Ý kiến", "source": "floor"}
 	task := map[string]any{"title": "Việc", "assignee": map[string]any{"agency": "UBND"}, "due_in_working_days": 5}
@@ -278,7 +280,13 @@ func TestRecordSessionCaps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.Post(hs.URL+"/api/v1/dialogues/"+spec.ID+"/session", "application/json", bytes.NewReader(raw))
+		req, err := http.NewRequest(http.MethodPost, hs.URL+"/api/v1/dialogues/"+spec.ID+"/session", bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
-	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -27,10 +26,6 @@ const (
 	HeaderRequestID = "X-Request-ID"
 	// HeaderIdempotencyKey makes a creating request safe to retry.
 	HeaderIdempotencyKey = "Idempotency-Key"
-	// HeaderActor names the acting user until authentication lands.
-	HeaderActor = "X-Actor"
-	// HeaderActorRole names the acting user's role until authentication lands.
-	HeaderActorRole = "X-Actor-Role"
 )
 
 var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
@@ -55,20 +50,6 @@ func logger(c *gin.Context) *zap.Logger {
 		return l.(*zap.Logger)
 	}
 	return zap.NewNop()
-}
-
-// actor is who issued the request. Until the access-control issue adds
-// tokens, clients name themselves in X-Actor / X-Actor-Role.
-func actor(c *gin.Context) domain.Actor {
-	id := c.GetHeader(HeaderActor)
-	if id == "" || len(id) > 200 {
-		id = "anonymous"
-	}
-	role := c.GetHeader(HeaderActorRole)
-	if len(role) > 50 {
-		role = ""
-	}
-	return domain.Actor{ID: id, Role: role, RequestID: requestID(c)}
 }
 
 func (s *Server) recovery() gin.HandlerFunc {
@@ -145,7 +126,12 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
 		c.Set(ctxBodyHash, hash)
+		// Keys are per user: another user's key never replays this one's
+		// response.
 		scope := c.Request.Method + " " + c.Request.URL.Path
+		if sub := callerOf(c).Subject; sub != "" {
+			scope += " @" + sub
+		}
 		claim, rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash, store.IdempotencyClaimTimeout)
 		if err != nil {
 			abort(c, err)
@@ -196,7 +182,7 @@ func idempotencyUpdateID(c *gin.Context) string {
 	if key == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(c.Request.Method + "\n" + c.Request.URL.Path + "\n" + key + "\n" + c.GetString(ctxBodyHash)))
+	sum := sha256.Sum256([]byte(callerOf(c).Subject + "\n" + c.Request.Method + "\n" + c.Request.URL.Path + "\n" + key + "\n" + c.GetString(ctxBodyHash)))
 	return "idem-" + hex.EncodeToString(sum[:])
 }
 
@@ -207,6 +193,6 @@ func idempotencyName(c *gin.Context) (name string, ok bool) {
 	if key == "" {
 		return "", false
 	}
-	sum := sha256.Sum256([]byte(key))
+	sum := sha256.Sum256([]byte(callerOf(c).Subject + "\n" + key))
 	return hex.EncodeToString(sum[:]), true
 }

@@ -23,6 +23,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
@@ -259,7 +260,25 @@ func TestOpenAPIRequestBodies(t *testing.T) {
 // against the spec.
 func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 	_, router := loadOpenAPI(t)
-	h := (&Server{}).Handler()
+	verifier, err := auth.NewHS256(auth.HS256Config{Secret: []byte("openapi-test-secret-0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := (&Server{Auth: verifier}).Handler()
+	// A user of every role bound to no unit: every guard lets it through,
+	// and nothing needs the database before the answers below.
+	token, err := verifier.Mint(auth.Principal{Subject: "t", Roles: auth.KnownRoles}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer, err := verifier.Mint(auth.Principal{Subject: "o", Roles: []string{auth.RoleOfficer}}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, err := verifier.Mint(auth.Principal{Subject: "t", Roles: auth.KnownRoles}, -time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	const uuidA = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 	cases := []struct {
@@ -317,6 +336,17 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		{method: "PUT", path: "/api/v1/reports/not-a-uuid/assessment", ct: "application/json", body: `{"assessment":"x"}`, want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
+		// Authentication and the role guard, before anything else.
+		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": ""}, want: 401, validRequest: true},
+		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": "Basic dTpw"}, want: 401, validRequest: true},
+		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": "Bearer " + expired}, want: 401, validRequest: true},
+		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": "Bearer " + token + "x"}, want: 401, validRequest: true},
+		{method: "POST", path: "/api/v1/plans", ct: "application/json", body: `{}`, headers: map[string]string{"Authorization": "Bearer " + officer}, want: 403},
+		{method: "GET", path: "/api/v1/audit", headers: map[string]string{"Authorization": "Bearer " + officer}, want: 403, validRequest: true},
+		// The public survey link: a malformed token is unknown without a
+		// database read.
+		{method: "GET", path: "/api/v1/survey/nope", want: 404, validRequest: true},
+		{method: "POST", path: "/api/v1/survey/nope/responses", ct: "application/json", body: `{"field":"Đất đai","content":"x"}`, want: 404, validRequest: true},
 	}
 	for _, c := range cases {
 		name := c.method + " " + c.path
@@ -328,7 +358,12 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		if c.ct != "" {
 			req.Header.Set("Content-Type", c.ct)
 		}
+		req.Header.Set("Authorization", "Bearer "+token)
 		for k, v := range c.headers {
+			if v == "" {
+				req.Header.Del(k)
+				continue
+			}
 			req.Header.Set(k, v)
 		}
 		route, params, err := router.FindRoute(req)

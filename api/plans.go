@@ -112,12 +112,11 @@ func (s *Server) createPlan(c *gin.Context) {
 		errs = append(errs, fieldError("unit_id", "required"))
 	} else if id, err := uuid.Parse(req.UnitID); err != nil {
 		errs = append(errs, fieldError("unit_id", "invalid_id"))
-	} else if _, err := s.Store.GetUnit(ctx, id.String()); err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			abort(c, err)
-			return
-		}
-		errs = append(errs, fieldError("unit_id", "unknown_unit"))
+	} else if ok, err := s.canOnUnit(c, kindPlans, id.String()); err != nil {
+		abort(c, err)
+		return
+	} else if !ok {
+		errs = append(errs, unknownUnitField("unit_id"))
 	} else {
 		unitID = id.String()
 	}
@@ -361,6 +360,7 @@ func (s *Server) listPlans(c *gin.Context) {
 	f := store.PlanFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.Subtree = subtreeParam(c, &errs)
+	f.Scope = callerOf(c).scope(kindPlans)
 	if v := c.Query("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {
@@ -370,6 +370,9 @@ func (s *Server) listPlans(c *gin.Context) {
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
+		return
+	}
+	if !s.checkUnitParam(c, f.UnitID) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -399,12 +402,11 @@ func (s *Server) listPlans(c *gin.Context) {
 }
 
 func (s *Server) getPlan(c *gin.Context) {
-	id, err := uuidParam(c, "id", "kế hoạch", "Plan")
-	if err != nil {
-		abort(c, err)
+	p, ok := s.loadPlan(c)
+	if !ok {
 		return
 	}
-	view, err := s.planView(c.Request.Context(), id, true)
+	view, err := s.planView(c.Request.Context(), p.ID, true)
 	if err != nil {
 		abort(c, err)
 		return
@@ -479,25 +481,17 @@ func liveError(err error) string {
 type AddDialogueRequest = DialogueRequest
 
 func (s *Server) addDialogue(c *gin.Context) {
-	planID, err := uuidParam(c, "id", "kế hoạch", "Plan")
-	if err != nil {
-		abort(c, err)
+	p, ok := s.loadPlan(c)
+	if !ok {
 		return
 	}
+	planID := p.ID
 	var req DialogueRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	p, err := s.Store.GetPlan(ctx, planID)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("kế hoạch", "Plan")
-		}
-		abort(c, err)
-		return
-	}
 	if req.Kind == "" {
 		req.Kind = domain.KindAdhoc
 	}

@@ -167,19 +167,11 @@ func (s *Server) getDialogueReport(c *gin.Context) {
 }
 
 func (s *Server) getPlanReport(c *gin.Context) {
-	id, err := uuidParam(c, "id", "kế hoạch", "Plan")
-	if err != nil {
-		abort(c, err)
+	p, ok := s.loadPlan(c)
+	if !ok {
 		return
 	}
-	if _, err := s.Store.GetPlan(c.Request.Context(), id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("kế hoạch", "Plan")
-		}
-		abort(c, err)
-		return
-	}
-	s.serveScopeReport(c, report.Scope{Kind: report.KindPlan, PlanID: id})
+	s.serveScopeReport(c, report.Scope{Kind: report.KindPlan, PlanID: p.ID})
 }
 
 // getRollup answers GET /reports: a roll-up for a unit subtree over a
@@ -219,8 +211,9 @@ func (s *Server) getRollup(c *gin.Context) {
 		abort(c, validationError(errs...))
 		return
 	}
-	if _, err := s.Store.GetUnit(c.Request.Context(), unitID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+	// A unit outside the caller's reach answers as one that does not exist.
+	if ok, err := s.canOnUnit(c, kindPlans, unitID); err != nil || !ok {
+		if err == nil {
 			err = notFoundError("đơn vị", "Unit")
 		}
 		abort(c, err)
@@ -244,10 +237,6 @@ func (s *Server) serveScopeReport(c *gin.Context, scope report.Scope) {
 }
 
 // loadReport reads a report version by id.
-func (s *Server) loadReport(c *gin.Context) (*report.Report, bool) {
-	return loadByID(c, "báo cáo", "Report", s.Store.GetReportByID)
-}
-
 func (s *Server) getReport(c *gin.Context) {
 	r, ok := s.loadReport(c)
 	if !ok {
@@ -302,7 +291,7 @@ func (s *Server) putAssessment(c *gin.Context) {
 		return
 	}
 	act := actor(c)
-	ev := store.NewEvent("", act.ID, act.Role, "report.assessment_set", "report", r.ID, "", act.RequestID, map[string]any{"version": r.Version, "length": len(text)})
+	ev := store.NewEvent("", act.ID, act.Role, "report.assessment_set", "report", r.ID, r.Data.Scope.UnitID, act.RequestID, map[string]any{"version": r.Version, "length": len(text)})
 	out, err := s.Store.SetAssessment(c.Request.Context(), r.ScopeKey, text, ev)
 	if errors.Is(err, store.ErrConflict) {
 		err = errReportFinal
@@ -324,7 +313,7 @@ func (s *Server) finaliseReport(c *gin.Context) {
 		return
 	}
 	act := actor(c)
-	ev := store.NewEvent("", act.ID, act.Role, "report.finalised", "report", r.ID, "", act.RequestID, map[string]any{"version": r.Version})
+	ev := store.NewEvent("", act.ID, act.Role, "report.finalised", "report", r.ID, r.Data.Scope.UnitID, act.RequestID, map[string]any{"version": r.Version})
 	out, err := s.Store.FinaliseReport(c.Request.Context(), r.ScopeKey, act.ID, s.now(), ev)
 	if errors.Is(err, store.ErrConflict) {
 		err = errReportFinal

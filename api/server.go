@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -42,6 +43,24 @@ type Server struct {
 	// CORSOrigins are the browser origins allowed to call the API; none by
 	// default.
 	CORSOrigins []string
+	// Auth verifies bearer tokens; nil refuses every authenticated route.
+	Auth auth.Verifier
+	// SurveyLimit bounds the public survey link per client (default 20
+	// requests a minute, bursts of 10).
+	SurveyLimit RateLimit
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; none by default.
+	TrustedProxies []string
+
+	paths   unitPaths
+	limiter *clientLimiter
+}
+
+func (s *Server) logger() *zap.Logger {
+	if s.Logger == nil {
+		s.Logger = zap.NewNop()
+	}
+	return s.Logger
 }
 
 func (s *Server) now() time.Time {
@@ -68,11 +87,13 @@ func (s *Server) updateTimeout() time.Duration {
 // Handler builds the Gin engine with every route.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
+	s.logger() // a nil Logger becomes a no-op one
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	if s.Logger == nil {
-		s.Logger = zap.NewNop()
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
+		s.logger().Warn("ignoring TRUSTED_PROXIES", zap.Error(err))
+		_ = r.SetTrustedProxies(nil)
 	}
 	maxBody := s.MaxBodyBytes
 	if maxBody <= 0 {
@@ -89,11 +110,17 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
-	v1 := r.Group("/api/v1")
-	v1.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openAPISpec) })
-	v1.GET("/healthz", s.healthz)
-	v1.GET("/readyz", s.readyz)
+	pub := r.Group("/api/v1")
+	pub.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml; charset=utf-8", openAPISpec) })
+	pub.GET("/healthz", s.healthz)
+	pub.GET("/readyz", s.readyz)
+	// The public survey link: no account, the link token is the key.
+	s.limiter = newClientLimiter(s.SurveyLimit)
+	pub.GET("/survey/:token", s.limit(), s.getPublicSurvey)
+	pub.POST("/survey/:token/responses", s.limit(), publicBodyLimit, s.postPublicSurveyResponse)
 
+	// Everything else needs a token and a role that allows the route.
+	v1 := r.Group("/api/v1", s.authenticate(), s.guard())
 	idem := s.idempotency()
 	v1.POST("/units", idem, s.createUnit)
 	v1.GET("/units", s.listUnits)
@@ -104,6 +131,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/plans", idem, s.createPlan)
 	v1.GET("/plans", s.listPlans)
 	v1.GET("/plans/:id", s.getPlan)
+	v1.GET("/plans/:id/events", s.listPlanEvents)
 	v1.POST("/plans/:id/dialogues", idem, s.addDialogue)
 
 	v1.GET("/dialogues/:id", s.getDialogue)
@@ -118,6 +146,7 @@ func (s *Server) Handler() http.Handler {
 
 	v1.GET("/tasks", s.listTasks)
 	v1.GET("/tasks/:id", s.getTask)
+	v1.GET("/tasks/:id/events", s.listTaskEvents)
 	v1.POST("/tasks/:id/result", idem, s.submitTaskResult)
 	v1.POST("/tasks/:id/review", idem, s.reviewTask)
 	v1.POST("/tasks/:id/extension", idem, s.requestExtension)

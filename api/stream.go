@@ -246,10 +246,11 @@ func (f *Feed) stopped() bool {
 func (s *Server) streamAlerts(c *gin.Context) {
 	var errs []FieldError
 	unitID := uuidQuery(c, "unit_id", &errs)
-	if c.Query("unit_id") == "" {
-		errs = append(errs, fieldError("unit_id", "required"))
-	}
 	subtree := subtreeParam(c, &errs)
+	cl := callerOf(c)
+	if c.Query("unit_id") == "" {
+		unitID = cl.UnitID
+	}
 	lastID, resume := lastEventID(c, &errs)
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
@@ -262,13 +263,13 @@ func (s *Server) streamAlerts(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if _, err := s.Store.GetUnit(ctx, unitID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("đơn vị", "Unit")
+	if unitID == "" || !s.checkUnitParam(c, unitID) {
+		if unitID == "" {
+			abort(c, validationError(fieldError("unit_id", "required")))
 		}
-		abort(c, err)
 		return
 	}
+	fs := feedScope{unitID: unitID, subtree: subtree, alerts: cl.scope(kindAlerts), notices: cl.scope(kindNotices)}
 	head, err := s.Store.FeedHead(ctx)
 	if err != nil {
 		abort(c, err)
@@ -307,7 +308,7 @@ func (s *Server) streamAlerts(c *gin.Context) {
 	keepAlive := time.NewTicker(streamKeepAlive)
 	defer keepAlive.Stop()
 	for {
-		after, err = s.streamSince(ctx, st, unitID, subtree, after)
+		after, err = s.streamSince(ctx, st, fs, after)
 		if err != nil {
 			if ctx.Err() == nil {
 				// The client reconnects with Last-Event-ID and misses nothing.
@@ -330,12 +331,20 @@ func (s *Server) streamAlerts(c *gin.Context) {
 	}
 }
 
+// feedScope is what one stream shows: a unit (and its subtree), narrowed
+// to the alerts and notices its caller may see.
+type feedScope struct {
+	unitID          string
+	subtree         bool
+	alerts, notices *store.Scope
+}
+
 // streamSince writes every item after seq, in batches, until caught up, and
 // returns the seq of the last item written.
-func (s *Server) streamSince(ctx context.Context, st *sseStream, unitID string, subtree bool, after int64) (int64, error) {
+func (s *Server) streamSince(ctx context.Context, st *sseStream, fs feedScope, after int64) (int64, error) {
 	var buf bytes.Buffer
 	for {
-		items, err := s.Store.FeedSince(ctx, unitID, subtree, after, streamBatch)
+		items, err := s.Store.FeedSince(ctx, fs.unitID, fs.subtree, fs.alerts, fs.notices, after, streamBatch)
 		if err != nil {
 			return after, err
 		}

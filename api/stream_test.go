@@ -22,6 +22,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/testenv"
 )
@@ -38,6 +39,8 @@ type streamEnv struct {
 	stopFeed func()
 	// province > district > ward; stranger is an unrelated province.
 	province, district, ward, stranger string
+	// token is the province MTTQ's, who sees every item of the province.
+	token string
 }
 
 func newStreamEnv(t *testing.T) *streamEnv {
@@ -45,7 +48,7 @@ func newStreamEnv(t *testing.T) *streamEnv {
 	st, _ := testenv.NewDatabase(t)
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	feed := api.NewFeed(st, nil, log)
-	srv := httptest.NewServer((&api.Server{Store: st, Feed: feed, Logger: log}).Handler())
+	srv := httptest.NewServer((&api.Server{Store: st, Feed: feed, Logger: log, Auth: testenv.Tokens(t)}).Handler())
 	t.Cleanup(srv.Close)
 	// Registered after srv.Close, so it runs first: stopping the feed ends
 	// the streams, and only then does Close wait for the requests.
@@ -72,6 +75,7 @@ func newStreamEnv(t *testing.T) *streamEnv {
 			t.Fatalf("create unit %s: %v", u.Name, err)
 		}
 	}
+	e.token = testenv.Token(t, testenv.User("mttq.province", e.province, auth.RoleMTTQ))
 	return e
 }
 
@@ -145,6 +149,7 @@ func (e *streamEnv) openStream(t *testing.T, query string, headers ...string) *s
 		t.Fatal(err)
 	}
 	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+e.token)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -393,7 +398,7 @@ func TestStreamEndsWhenTheFeedStops(t *testing.T) {
 		t.Fatal("the stream is still open after the feed stopped")
 	}
 	// A stopped feed serves no new streams.
-	r := testenv.NewClient(t, e.baseURL).Do("GET", "/api/v1/alerts/stream?unit_id="+e.ward, nil)
+	r := testenv.NewClient(t, e.baseURL).WithToken(e.token).Do("GET", "/api/v1/alerts/stream?unit_id="+e.ward, nil)
 	if r.Status != http.StatusServiceUnavailable {
 		t.Fatalf("status %d after the feed stopped, want 503: %s", r.Status, r.Body)
 	}
@@ -401,7 +406,7 @@ func TestStreamEndsWhenTheFeedStops(t *testing.T) {
 
 func TestStreamRefusals(t *testing.T) {
 	e := newStreamEnv(t)
-	cl := testenv.NewClient(t, e.baseURL)
+	cl := testenv.NewClient(t, e.baseURL).WithToken(e.token)
 	checkError := func(r *testenv.Response, status int, code, field string) {
 		t.Helper()
 		if r.Status != status {
@@ -416,15 +421,19 @@ func TestStreamRefusals(t *testing.T) {
 			t.Errorf("fields %+v, want one for %s", body.Fields, field)
 		}
 	}
-	checkError(cl.Do("GET", "/api/v1/alerts/stream", nil), http.StatusUnprocessableEntity, api.CodeValidation, "unit_id")
+	checkError(cl.WithToken("").Do("GET", "/api/v1/alerts/stream", nil), http.StatusUnauthorized, api.CodeUnauthenticated, "")
+	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id="+e.stranger, nil), http.StatusForbidden, api.CodeForbidden, "")
+	officer := cl.As(testenv.User("officer", e.ward, auth.RoleOfficer))
+	checkError(officer.Do("GET", "/api/v1/alerts/stream?unit_id="+e.district, nil), http.StatusForbidden, api.CodeForbidden, "")
+	checkError(cl.As(testenv.User("host", e.ward, auth.RoleHost)).Do("GET", "/api/v1/alerts/stream", nil), http.StatusForbidden, api.CodeForbidden, "")
 	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id=nope", nil), http.StatusUnprocessableEntity, api.CodeValidation, "unit_id")
 	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id="+e.ward+"&subtree=maybe", nil), http.StatusUnprocessableEntity, api.CodeValidation, "subtree")
 	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id="+e.ward, nil, "Last-Event-ID", "x1"), http.StatusUnprocessableEntity, api.CodeValidation, "Last-Event-ID")
-	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id="+uuid.NewString(), nil), http.StatusNotFound, api.CodeNotFound, "")
+	checkError(cl.Do("GET", "/api/v1/alerts/stream?unit_id="+uuid.NewString(), nil), http.StatusForbidden, api.CodeForbidden, "")
 
 	// Without a feed the stream is off.
-	off := httptest.NewServer((&api.Server{Store: e.st}).Handler())
+	off := httptest.NewServer((&api.Server{Store: e.st, Auth: testenv.Tokens(t)}).Handler())
 	defer off.Close()
-	checkError(testenv.NewClient(t, off.URL).Do("GET", fmt.Sprintf("/api/v1/alerts/stream?unit_id=%s", e.ward), nil),
+	checkError(testenv.NewClient(t, off.URL).WithToken(e.token).Do("GET", fmt.Sprintf("/api/v1/alerts/stream?unit_id=%s", e.ward), nil),
 		http.StatusServiceUnavailable, api.CodeStreamUnavailable, "")
 }

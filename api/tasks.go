@@ -216,6 +216,7 @@ func (s *Server) listTasks(c *gin.Context) {
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.Subtree = subtreeParam(c, &errs)
 	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
+	f.Scope = callerOf(c).scope(kindTasks)
 	f.Assignee = strings.TrimSpace(c.Query("assignee"))
 	f.Monitor = strings.TrimSpace(c.Query("monitor"))
 	if v := c.Query("status"); v != "" {
@@ -239,6 +240,9 @@ func (s *Server) listTasks(c *gin.Context) {
 		abort(c, validationError(errs...))
 		return
 	}
+	if !s.checkUnitParam(c, f.UnitID) {
+		return
+	}
 	ctx := c.Request.Context()
 	ts, total, err := s.Store.ListTasks(ctx, f)
 	if err != nil {
@@ -259,10 +263,6 @@ func sortFieldErrors(es []FieldError) {
 			es[j], es[j-1] = es[j-1], es[j]
 		}
 	}
-}
-
-func (s *Server) loadTask(c *gin.Context) (*store.Task, bool) {
-	return loadByID(c, "nhiệm vụ", "Task", s.Store.GetTask)
 }
 
 func (s *Server) getTask(c *gin.Context) {
@@ -553,6 +553,9 @@ var contactRoles = map[string]bool{
 	domain.RoleMTTQ: true, domain.RolePartyCommittee: true, domain.RoleAdmin: true,
 }
 
+// putChannels answers PUT /units/{id}/channels. The body is checked before
+// the unit is read (the guard has already required the admin role); a unit
+// outside the caller's subtree then answers 404.
 func (s *Server) putChannels(c *gin.Context) {
 	id, err := uuidParam(c, "id", "đơn vị", "Unit")
 	if err != nil {
@@ -598,7 +601,14 @@ func (s *Server) putChannels(c *gin.Context) {
 		checkText(&errs, p+".name", ct.Name, false, 200)
 		ch.Contacts = append(ch.Contacts, store.Contact{Role: ct.Role, Email: e, Name: strings.TrimSpace(ct.Name)})
 	}
-	if len(errs) == 0 && keepSecret {
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	if _, ok := s.loadUnit(c); !ok {
+		return
+	}
+	if keepSecret {
 		// A new URL without a secret keeps the stored secret, if there is one.
 		cur, err := s.Store.GetChannels(c.Request.Context(), id)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -626,12 +636,11 @@ func (s *Server) putChannels(c *gin.Context) {
 }
 
 func (s *Server) getChannels(c *gin.Context) {
-	id, err := uuidParam(c, "id", "đơn vị", "Unit")
-	if err != nil {
-		abort(c, err)
+	u, ok := s.loadUnit(c)
+	if !ok {
 		return
 	}
-	s.respondChannels(c, id)
+	s.respondChannels(c, u.ID)
 }
 
 func (s *Server) respondChannels(c *gin.Context, id string) {

@@ -53,14 +53,21 @@ func (s *Server) createUnit(c *gin.Context) {
 		pid, err := uuid.Parse(*req.ParentID)
 		if err != nil {
 			errs = append(errs, fieldError("parent_id", "invalid_id"))
+		} else if ok, err := s.canOnUnit(c, kindUnits, pid.String()); err != nil {
+			abort(c, err)
+			return
+		} else if !ok {
+			errs = append(errs, unknownUnitField("parent_id"))
 		} else if parent, err = s.Store.GetUnit(c.Request.Context(), pid.String()); err != nil {
-			if !errors.Is(err, store.ErrNotFound) {
-				abort(c, err)
-				return
-			}
-			errs = append(errs, fieldError("parent_id", "unknown_unit"))
-			parent = nil
+			abort(c, err)
+			return
 		}
+	} else if callerOf(c).globalAdmin() {
+		allowRole(c)
+	} else if _, ok := levelRank[req.Level]; ok && levelRank[req.Level] == 1 {
+		// Only an administrator bound to no unit creates top-level units.
+		abort(c, errForbidden)
+		return
 	}
 	if rank, ok := levelRank[req.Level]; ok {
 		switch {
@@ -90,6 +97,13 @@ func (s *Server) createUnit(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	act := actor(c)
+	ev := store.NewEvent("unit/"+u.ID+"/created", act.ID, act.Role, "unit.created", "unit", u.ID, u.ID, act.RequestID,
+		map[string]any{"after": map[string]any{"name": u.Name, "level": u.Level, "parent_id": u.ParentID}})
+	if err := s.Store.AppendEvent(c.Request.Context(), ev); err != nil {
+		abort(c, err)
+		return
+	}
 	c.Header("Location", "/api/v1/units/"+u.ID)
 	c.JSON(http.StatusCreated, u)
 }
@@ -110,6 +124,7 @@ func (s *Server) listUnits(c *gin.Context) {
 			f.UnitID = unitID
 		}
 	}
+	f.Scope = callerOf(c).scope(kindUnits)
 	if lv := c.Query("level"); lv != "" {
 		if _, ok := levelRank[lv]; !ok {
 			errs = append(errs, fieldError("level", "invalid_enum"))
@@ -118,6 +133,9 @@ func (s *Server) listUnits(c *gin.Context) {
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
+		return
+	}
+	if !s.checkUnitParam(c, f.ParentID) || !s.checkUnitParam(c, f.Subtree) || !s.checkUnitParam(c, f.UnitID) {
 		return
 	}
 	units, total, err := s.Store.ListUnits(c.Request.Context(), f)
@@ -132,20 +150,11 @@ func (s *Server) listUnits(c *gin.Context) {
 }
 
 func (s *Server) getUnit(c *gin.Context) {
-	id, err := uuidParam(c, "id", "đơn vị", "Unit")
-	if err != nil {
-		abort(c, err)
+	u, ok := s.loadUnit(c)
+	if !ok {
 		return
 	}
-	u, err := s.Store.GetUnit(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("đơn vị", "Unit")
-		}
-		abort(c, err)
-		return
-	}
-	children, err := s.Store.Children(c.Request.Context(), id)
+	children, err := s.Store.Children(c.Request.Context(), u.ID)
 	if err != nil {
 		abort(c, err)
 		return

@@ -66,7 +66,11 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins}
+	verifier, err := api.NewVerifier(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(cfg, st, tc, log, verifier)
 	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
 	return srv.Run(ctx, ln)
 }

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
@@ -20,8 +22,12 @@ import (
 // the survey is open and, at the session time, records the session with a
 // task due three minutes later, so the whole lifecycle — survey, summary,
 // session, reminder, overdue alerts up the ladder — can be watched moving.
-func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
-	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}}
+func loadDemo(ctx context.Context, base string, minter *auth.HS256, log *zap.Logger) error {
+	admin, err := minter.Mint(devAdmin, devTokenTTL)
+	if err != nil {
+		return err
+	}
+	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}, token: admin}
 	province, err := c.unit(ctx, "DEMO-TB", "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
 	if err != nil {
 		return err
@@ -38,6 +44,11 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 		}
 		wards = append(wards, id)
 	}
+	tokens, err := printDemoTokens(minter, province, district, wards)
+	if err != nil {
+		return err
+	}
+	c = c.as(tokens["planner.vuthu"])
 	now := time.Now().In(domain.Location)
 	first := now.Add(4 * time.Minute).Truncate(time.Second)
 	second := now.Add(7 * 24 * time.Hour).Truncate(time.Second)
@@ -114,16 +125,34 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 		{"Giao thông", "Đường liên xã xuống cấp, đề nghị sửa chữa"},
 		{"Chính sách xã hội", "Chậm chi trả trợ cấp cho người cao tuổi"},
 	}
+	// Five respondents answer through the public link (no account), and
+	// the planner enters twenty paper forms in one batch.
+	var d struct {
+		SurveyLink struct {
+			Path string `json:"path"`
+		} `json:"survey_link"`
+	}
+	if err := c.do(ctx, http.MethodGet, "/dialogues/"+dialogueID, nil, http.StatusOK, &d); err != nil {
+		return err
+	}
+	fmt.Printf("  Demo survey link %s%s  (open now; no account needed)\n", base, d.SurveyLink.Path)
+	respondent := c.as("")
+	var acc map[string]any
+	for _, s := range samples {
+		answer := map[string]any{"field": s.field, "content": s.content, "respondent_group": "Đại biểu nhân dân"}
+		if err := respondent.do(ctx, http.MethodPost, strings.TrimPrefix(d.SurveyLink.Path, "/api/v1")+"/responses", answer, http.StatusCreated, &acc); err != nil {
+			return fmt.Errorf("demo survey answer by link: %w", err)
+		}
+	}
 	var batch []map[string]any
-	for i := 0; i < 25; i++ {
+	for i := 0; i < 20; i++ {
 		s := samples[i%len(samples)]
 		batch = append(batch, map[string]any{"field": s.field, "content": s.content, "respondent_group": "Hội viên Hội Nông dân"})
 	}
-	var acc map[string]any
 	if err := c.do(ctx, http.MethodPost, "/dialogues/"+dialogueID+"/survey/responses", map[string]any{"responses": batch}, http.StatusCreated, &acc); err != nil {
 		return fmt.Errorf("demo survey answers: %w", err)
 	}
-	log.Info("demo: 25 survey answers sent", zap.String("dialogue_id", dialogueID))
+	log.Info("demo: 25 survey answers sent (5 by link, 20 entered)", zap.String("dialogue_id", dialogueID))
 
 	// At the session time, record the session: its conclusion becomes a
 	// task due three minutes later, which nobody completes — so the
@@ -150,14 +179,22 @@ func loadDemo(ctx context.Context, base string, log *zap.Logger) error {
 		return fmt.Errorf("demo session: %w", err)
 	}
 	fmt.Printf("\n  Demo session recorded; its task is due %s (reminder 1 min before, then an alert a minute per rung):\n", due.In(domain.Location).Format("15:04:05"))
-	fmt.Printf("  Tasks            %s/tasks?dialogue_id=%s\n", c.base, dialogueID)
-	fmt.Printf("  Alerts (live)    %s/alerts/stream?unit_id=%s\n\n", c.base, province)
+	fmt.Printf("  Tasks            curl -H \"Authorization: Bearer $TOKEN\" %s/tasks?dialogue_id=%s\n", c.base, dialogueID)
+	fmt.Printf("  Alerts (live)    curl -N -H \"Authorization: Bearer $TOKEN\" %s/alerts/stream  (TOKEN of mttq.thaibinh sees every rung)\n\n", c.base)
 	return nil
 }
 
 type demoClient struct {
-	base string
-	http *http.Client
+	base  string
+	http  *http.Client
+	token string
+}
+
+// as is the client acting with another token ("" for none).
+func (c *demoClient) as(token string) *demoClient {
+	cp := *c
+	cp.token = token
+	return &cp
 }
 
 func (c *demoClient) unit(ctx context.Context, code, name, level, parent string) (string, error) {
@@ -202,7 +239,9 @@ func (c *demoClient) do(ctx context.Context, method, path string, body any, want
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Actor", "demo")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/devserver"
 	"github.com/doithoai/doithoai/internal/logging"
@@ -165,7 +166,28 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (use --http to pick another address): %w", f.httpAddr, err)
 	}
-	srv := &api.Server{Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins}
+	// Tokens: HS256 with AUTH_HS256_SECRET or a secret kept in the data
+	// folder, so cmd/dev can print ready tokens; an OIDC issuer when
+	// AUTH_OIDC_ISSUER_URL is set.
+	secret, err := devSecret(cfg.AuthHS256Secret, dataDir)
+	if err != nil {
+		return err
+	}
+	minter, err := auth.NewHS256(auth.HS256Config{Secret: secret, Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience})
+	if err != nil {
+		return err
+	}
+	var verifier auth.Verifier = minter
+	if cfg.AuthOIDCIssuerURL != "" {
+		if verifier, err = api.NewVerifier(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	adminToken, err := minter.Mint(devAdmin, devTokenTTL)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(cfg, st, tc, log, verifier)
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Run(ctx, ln) }()
@@ -180,10 +202,14 @@ func run() error {
 	}
 	fmt.Printf("  PostgreSQL       %s\n", redact(dbURL))
 	fmt.Printf("  Data folder      %s\n\n", dataDir)
+	fmt.Printf("  Admin token (creates units; valid %d days):\n    %s\n\n", int(devTokenTTL.Hours()/24), adminToken)
+	if !f.demo {
+		fmt.Printf("  Run with --demo for a demo district and a ready token for each role.\n\n")
+	}
 
 	if f.demo {
 		go func() {
-			if err := loadDemo(ctx, apiURL, log); err != nil && ctx.Err() == nil {
+			if err := loadDemo(ctx, apiURL, minter, log); err != nil && ctx.Err() == nil {
 				log.Error("demo", zap.Error(err))
 			}
 		}()

@@ -36,6 +36,38 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (survey batches are the largest).
 	MaxBodyBytes int64 `env:"HTTP_MAX_BODY_BYTES" envDefault:"8388608"`
 
+	// AuthMode is how bearer tokens are verified: oidc (production: an
+	// OpenID Connect issuer's keys) or hs256 (a shared secret: dev and
+	// tests). Empty picks oidc when AUTH_OIDC_ISSUER_URL is set, hs256 when
+	// AUTH_HS256_SECRET is.
+	AuthMode string `env:"AUTH_MODE"`
+	// AuthHS256Secret is the HMAC secret of hs256 tokens (at least 32
+	// bytes). Never logged.
+	AuthHS256Secret string `env:"AUTH_HS256_SECRET"`
+	// AuthIssuer is the "iss" hs256 tokens must carry.
+	AuthIssuer string `env:"AUTH_ISSUER" envDefault:"doithoai-dev"`
+	// AuthAudience is the "aud" every token must carry (for OIDC, the
+	// client id the provider puts in aud).
+	AuthAudience string `env:"AUTH_AUDIENCE" envDefault:"doithoai"`
+	// AuthOIDCIssuerURL is the OIDC issuer (Keycloak:
+	// https://host/realms/<realm>); its discovery document names the keys.
+	AuthOIDCIssuerURL string `env:"AUTH_OIDC_ISSUER_URL"`
+	// AuthOIDCJWKSURL overrides the discovered key set URL.
+	AuthOIDCJWKSURL string `env:"AUTH_OIDC_JWKS_URL"`
+	// AuthRolesClaim is the claim (dot path) holding the roles; Keycloak
+	// realm roles are realm_access.roles.
+	AuthRolesClaim string `env:"AUTH_ROLES_CLAIM" envDefault:"roles"`
+	// AuthUnitClaim is the claim holding the user's unit id.
+	AuthUnitClaim string `env:"AUTH_UNIT_CLAIM" envDefault:"unit_id"`
+	// TrustedProxies are the proxy addresses (CIDRs) whose
+	// X-Forwarded-For names the client, for per-client rate limits; none
+	// by default (the peer address is the client).
+	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// SurveyRatePerMinute and SurveyRateBurst bound the public survey link
+	// per client.
+	SurveyRatePerMinute int `env:"SURVEY_RATE_PER_MINUTE" envDefault:"20"`
+	SurveyRateBurst     int `env:"SURVEY_RATE_BURST" envDefault:"10"`
+
 	// SMTPAddr is host:port of the mail server; empty turns e-mail off.
 	SMTPAddr string `env:"SMTP_ADDR"`
 	// SMTPFrom is the sender address of alert and reminder mail.

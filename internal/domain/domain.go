@@ -252,7 +252,11 @@ type Session struct {
 // Actor is who issued a command, carried into workflow arguments and the
 // audit log.
 type Actor struct {
-	ID        string `json:"id"`
+	// ID is the user's subject (the token's "sub").
+	ID string `json:"id"`
+	// Name is the user's display name, when the token has one.
+	Name string `json:"name,omitempty"`
+	// Role is the role the command was allowed by.
 	Role      string `json:"role,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
 }

@@ -55,7 +55,7 @@ func BenchmarkEscalation(b *testing.B) {
 	n := benchInt("DOITHOAI_BENCH_TASKS", 200)
 	spread := 10 * time.Second
 	env := testenv.Start(b, testenv.Options{Quiet: true})
-	c := testenv.NewClient(b, env.BaseURL)
+	c := env.NewClient(b)
 	ctx := context.Background()
 
 	// The floor: N bare timer workflows due over the same spread.
@@ -104,6 +104,7 @@ func BenchmarkEscalation(b *testing.B) {
 
 		// Ours: one dialogue whose session assigns N tasks.
 		district := createUnit(b, c, "Huyện Bench", "province", "")
+		c := c.As(testenv.Staff(district))
 		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
 		r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
 			"unit_id": district, "year": at.In(domain.Location).Year(), "reference_no": "BENCH-" + uuid.NewString()[:8], "issuing_body": "Bench",
@@ -237,9 +238,10 @@ func waitUntil(b testing.TB, within time.Duration, fn func() bool) {
 //	go test ./internal/e2e -run '^$' -bench SurveyBatch
 func BenchmarkSurveyBatch(b *testing.B) {
 	env := testenv.Start(b, testenv.Options{Quiet: true})
-	c := testenv.NewClient(b, env.BaseURL)
+	c := env.NewClient(b)
 	ctx := context.Background()
 	unit := createUnit(b, c, "Tỉnh Bench", "province", "")
+	c = c.As(testenv.Staff(unit))
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
 	if at.In(domain.Location).Year() != time.Now().In(domain.Location).Year() {
 		at = time.Now().Add(10 * time.Minute)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/notify/smtptest"
@@ -68,10 +69,11 @@ type sseEvent struct {
 }
 
 // streamAlerts reads the SSE stream of a unit subtree into a channel.
-func streamAlerts(t *testing.T, base, unitID string) <-chan sseEvent {
+func streamAlerts(t *testing.T, base, unitID, token string) <-chan sseEvent {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/alerts/stream?unit_id="+unitID, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("open stream: %v", err)
@@ -131,6 +133,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	ctx := context.Background()
 
 	city := createUnit(t, c, "Thành phố Hà Nội", "province", "")
+	c = c.As(testenv.Staff(city))
 	district := createUnit(t, c, "Quận Đống Đa", "district", city)
 	wardA := createUnit(t, c, "Phường Láng Thượng", "commune", district)
 	wardB := createUnit(t, c, "Phường Ô Chợ Dừa", "commune", district)
@@ -152,7 +155,9 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	}
 	expectError(t, c.Do(http.MethodPut, "/api/v1/units/"+wardB+"/channels", map[string]any{"webhook_url": "ftp://x", "contacts": []map[string]any{{"role": "mttq", "email": "không-phải-email"}}}), 422, "validation_failed", "contacts[0].email", "invalid_email")
 
-	stream := streamAlerts(t, env.BaseURL, city)
+	stream := streamAlerts(t, env.BaseURL, city, testenv.Token(t, testenv.Staff(city)))
+	// Ward B's MTTQ streams its own ward: nothing of ward A may arrive.
+	wardBStream := streamAlerts(t, env.BaseURL, wardB, testenv.Token(t, testenv.User("mttq.ochodua", wardB, auth.RoleMTTQ)))
 
 	now := time.Now()
 	at := now.Add(4 * time.Second).Truncate(time.Second)
@@ -192,7 +197,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	noDeadline := map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 80},
 		"conclusions": []map[string]any{{"content": "x", "tasks": []map[string]any{{"title": "y", "assignee": map[string]any{"agency": "z"}}}}}}
 	expectError(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", noDeadline), 422, "validation_failed", "conclusions[0].tasks[0].due_at", "deadline_required")
-	r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", session, "X-Actor", "planner.dongda")
+	r = c.As(testenv.User("planner.dongda", district, auth.RolePlanner)).Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", session)
 	mustStatus(t, r, 200, "record session with a task")
 
 	r = c.Do(http.MethodGet, "/api/v1/tasks?dialogue_id="+dlg, nil)
@@ -207,7 +212,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	}
 	taskID := page.Items[0].ID
 	expectError(t, c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/review", map[string]any{"decision": "accept"}), 409, "state_conflict", "", "")
-	expectError(t, c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/extension", map[string]any{"reason": "x", "proposed_due_at": now.Add(-time.Hour).Format(time.RFC3339)}), 422, "validation_failed", "proposed_due_at", "in_past")
+	expectError(t, c.As(testenv.User("duc", wardA, auth.RoleOfficer)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/extension", map[string]any{"reason": "x", "proposed_due_at": now.Add(-time.Hour).Format(time.RFC3339)}), 422, "validation_failed", "proposed_due_at", "in_past")
 
 	// The alerts of level 1 arrive on the stream; then the worker goes away.
 	seen := map[string]sseEvent{}
@@ -269,6 +274,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	if districtMTTQ.Total != 1 {
 		t.Errorf("district MTTQ alerts: %s", r.Body)
 	}
+	checkAlertAccess(t, c, byKey, city, district, wardA, wardB, wardBStream)
 
 	// Webhooks: every alert and the reminder exactly once, at its unit's hook.
 	waitFor(t, 30*time.Second, "webhook deliveries", func() bool {
@@ -335,14 +341,20 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	if overdue.Total != 0 {
 		t.Errorf("ward B sees ward A's task: %s", r.Body)
 	}
-	r = c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", map[string]any{"text": "Đã thu gom xong 12 tấn rác", "links": []string{"https://langthuong.example.vn/bao-cao.pdf"}}, "X-Actor", "duc")
+	// An officer of ward B cannot complete ward A's task (to them it does
+	// not exist), nor can the district MTTQ (it may read it, not do it).
+	result := map[string]any{"text": "Đã thu gom xong 12 tấn rác", "links": []string{"https://langthuong.example.vn/bao-cao.pdf"}}
+	expectError(t, c.As(testenv.User("lan", wardB, auth.RoleOfficer)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", result), 404, "not_found", "", "")
+	expectError(t, c.As(testenv.User("mttq.dongda", district, auth.RoleMTTQ)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", result), 403, "forbidden", "", "")
+	r = c.As(testenv.User("duc", wardA, auth.RoleOfficer)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", result)
 	mustStatus(t, r, 200, "submit result")
 	var td taskDoc
 	r.Decode(t, &td)
 	if td.Status != "submitted" || !td.Late {
 		t.Errorf("after late submission: %+v", td)
 	}
-	r = c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/review", map[string]any{"decision": "accept"}, "X-Actor", "mttq.dongda")
+	mttqDongda := c.As(testenv.User("mttq.dongda", district, auth.RoleMTTQ))
+	r = mttqDongda.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/review", map[string]any{"decision": "accept"})
 	mustStatus(t, r, 200, "accept")
 	r.Decode(t, &td)
 	if td.Status != "done" {
@@ -430,7 +442,7 @@ func checkDialogueReport(t *testing.T, c *testenv.Client, dlg string) {
 		d.Tasks.Total != 1 || d.Tasks.DoneLate != 1 || d.Escalations.Total != 5 {
 		t.Errorf("dialogue report: %s", r.Body)
 	}
-	r = c.Do(http.MethodPut, "/api/v1/reports/"+rep.ID+"/assessment", map[string]any{"assessment": "Ủy ban MTTQ đánh giá: nhiệm vụ hoàn thành nhưng trễ hạn; đề nghị rút kinh nghiệm."}, "X-Actor", "mttq.dongda")
+	r = c.Do(http.MethodPut, "/api/v1/reports/"+rep.ID+"/assessment", map[string]any{"assessment": "Ủy ban MTTQ đánh giá: nhiệm vụ hoàn thành nhưng trễ hạn; đề nghị rút kinh nghiệm."})
 	mustStatus(t, r, 200, "assessment")
 	for format, want := range map[string]string{"csv": "text/csv", "xlsx": "spreadsheetml", "html": "text/html"} {
 		r = c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?format="+format, nil)
@@ -444,7 +456,7 @@ func checkDialogueReport(t *testing.T, c *testenv.Client, dlg string) {
 		t.Errorf("printable report lacks its title, chart or assessment")
 	}
 	expectError(t, c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report?format=pdf", nil), 422, "validation_failed", "format", "invalid_enum")
-	r = c.Do(http.MethodPost, "/api/v1/reports/"+rep.ID+"/finalise", nil, "X-Actor", "mttq.dongda")
+	r = c.Do(http.MethodPost, "/api/v1/reports/"+rep.ID+"/finalise", nil)
 	mustStatus(t, r, 200, "finalise")
 	r.Decode(t, &rep)
 	if rep.Status != "final" || !strings.Contains(rep.Assessment, "trễ hạn") {
@@ -466,5 +478,70 @@ func checkDialogueReport(t *testing.T, c *testenv.Client, dlg string) {
 	r.Decode(t, &rep)
 	if rep.Status != "final" || rep.Version != 1 {
 		t.Errorf("version 1 is %s v%d", rep.Status, rep.Version)
+	}
+}
+
+// checkAlertAccess: MTTQ of the district sees the alerts of all its wards;
+// MTTQ of ward A sees ward A's and not the district's; MTTQ of ward B sees
+// none of them, in lists and on its live stream; the ward A officer sees
+// and acknowledges only the alert addressed to officers there.
+func checkAlertAccess(t *testing.T, c *testenv.Client, byKey map[string]string, city, district, wardA, wardB string, wardBStream <-chan sseEvent) {
+	t.Helper()
+	type alertPage struct {
+		Total int `json:"total"`
+		Items []struct {
+			ID     string `json:"id"`
+			UnitID string `json:"unit_id"`
+		} `json:"items"`
+	}
+	list := func(cl *testenv.Client, query string) alertPage {
+		t.Helper()
+		r := cl.Do(http.MethodGet, "/api/v1/alerts"+query, nil)
+		mustStatus(t, r, 200, "list alerts"+query)
+		var p alertPage
+		r.Decode(t, &p)
+		return p
+	}
+	mttqDistrict := c.As(testenv.User("mttq.dongda", district, auth.RoleMTTQ))
+	got := list(mttqDistrict, "")
+	units := map[string]int{}
+	for _, a := range got.Items {
+		units[a.UnitID]++
+	}
+	if got.Total != 3 || units[wardA] != 1 || units[district] != 2 || units[city] != 0 {
+		t.Errorf("district MTTQ sees %d alerts by unit %v, want ward A's 1 and the district's 2, none of the city's", got.Total, units)
+	}
+	mttqA := c.As(testenv.User("mttq.langthuong", wardA, auth.RoleMTTQ))
+	if got := list(mttqA, ""); got.Total != 1 || got.Items[0].ID != byKey["officer@"+wardA] {
+		t.Errorf("ward A MTTQ sees %+v, want only ward A's alert", got)
+	}
+	mttqB := c.As(testenv.User("mttq.ochodua", wardB, auth.RoleMTTQ))
+	if got := list(mttqB, ""); got.Total != 0 {
+		t.Errorf("ward B MTTQ sees %+v, want nothing", got)
+	}
+	expectError(t, mttqB.Do(http.MethodGet, "/api/v1/alerts?unit_id="+wardA, nil), 403, "forbidden", "", "")
+	expectError(t, mttqB.Do(http.MethodPost, "/api/v1/alerts/"+byKey["officer@"+wardA]+"/ack", nil), 404, "not_found", "", "")
+	// The ward A officer sees only the alert addressed to officers of the
+	// ward and may acknowledge it; the monitor's alert is not theirs.
+	officerA := c.As(testenv.User("duc", wardA, auth.RoleOfficer))
+	if got := list(officerA, ""); got.Total != 1 || got.Items[0].ID != byKey["officer@"+wardA] {
+		t.Errorf("ward A officer sees %+v, want only the officers' alert", got)
+	}
+	expectError(t, officerA.Do(http.MethodPost, "/api/v1/alerts/"+byKey["monitor@"+district]+"/ack", nil), 404, "not_found", "", "")
+	r := officerA.Do(http.MethodPost, "/api/v1/alerts/"+byKey["officer@"+wardA]+"/ack", nil)
+	mustStatus(t, r, 200, "officer acknowledges")
+	var acked struct {
+		AckedBy string `json:"acked_by"`
+	}
+	r.Decode(t, &acked)
+	if acked.AckedBy != "duc" {
+		t.Errorf("acked_by = %q, want the token's subject duc", acked.AckedBy)
+	}
+	select {
+	case ev, ok := <-wardBStream:
+		if ok {
+			t.Errorf("ward B's MTTQ stream carried %s %s", ev.Event, ev.Data)
+		}
+	default:
 	}
 }

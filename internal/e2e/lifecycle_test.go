@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/testenv"
 )
@@ -26,7 +27,9 @@ func TestLifecycle(t *testing.T) {
 
 	// Units: a city, a district, three wards.
 	city := createUnit(t, c, "Thành phố Hà Nội", "province", "")
+	c = c.As(testenv.Staff(city)) // plans, supervises and administers the city
 	district := createUnit(t, c, "Quận Đống Đa", "district", city)
+	planner := c.As(testenv.User("planner.dongda", district, auth.RolePlanner))
 	for _, w := range []string{"Phường Láng Thượng", "Phường Ô Chợ Dừa", "Phường Văn Miếu - Quốc Tử Giám"} {
 		createUnit(t, c, w, "commune", district)
 	}
@@ -88,7 +91,7 @@ func TestLifecycle(t *testing.T) {
 	})
 
 	// Create the plan with an Idempotency-Key; a retry returns the same plan.
-	r = c.Do(http.MethodPost, "/api/v1/plans", plan, "Idempotency-Key", "plan-55", "X-Actor", "planner.dongda", "X-Actor-Role", "planner")
+	r = planner.Do(http.MethodPost, "/api/v1/plans", plan, "Idempotency-Key", "plan-55")
 	mustStatus(t, r, http.StatusCreated, "create plan")
 	var created struct {
 		ID        string        `json:"id"`
@@ -111,12 +114,19 @@ func TestLifecycle(t *testing.T) {
 	if d1 == "" || d2 == "" {
 		t.Fatalf("could not tell the dialogues apart: %s", r.Body)
 	}
-	again := c.Do(http.MethodPost, "/api/v1/plans", plan, "Idempotency-Key", "plan-55", "X-Actor", "planner.dongda", "X-Actor-Role", "planner")
+	again := planner.Do(http.MethodPost, "/api/v1/plans", plan, "Idempotency-Key", "plan-55")
 	mustStatus(t, again, http.StatusCreated, "replay create plan")
 	if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(r.Body) {
 		t.Errorf("replay did not return the stored response")
 	}
-	expectError(t, c.Do(http.MethodPost, "/api/v1/plans", with(plan, "title", "khác"), "Idempotency-Key", "plan-55"), 409, "idempotency_key_reused", "", "")
+	expectError(t, planner.Do(http.MethodPost, "/api/v1/plans", with(plan, "title", "khác"), "Idempotency-Key", "plan-55"), 409, "idempotency_key_reused", "", "")
+	// Keys are per user: another user's same key replays nothing of the
+	// planner's; their request runs and meets the existing plan.
+	other := c.Do(http.MethodPost, "/api/v1/plans", plan, "Idempotency-Key", "plan-55")
+	if other.Header.Get("Idempotent-Replayed") == "true" {
+		t.Errorf("another user's request with the same key was answered from the planner's stored response")
+	}
+	expectError(t, other, 409, "plan_exists", "", "")
 	e := expectError(t, c.Do(http.MethodPost, "/api/v1/plans", plan), 409, "plan_exists", "", "")
 	if e.Details["plan_id"] != planID {
 		t.Errorf("plan_exists names %v, want %s", e.Details["plan_id"], planID)
@@ -253,7 +263,7 @@ func TestLifecycle(t *testing.T) {
 	if len(mttq.Items) != 1 {
 		t.Fatalf("MTTQ of the city sees %d open alerts, want 1", len(mttq.Items))
 	}
-	r = c.Do(http.MethodPost, "/api/v1/alerts/"+mttq.Items[0].ID+"/ack", nil, "X-Actor", "mttq.dongda", "X-Actor-Role", "mttq")
+	r = c.As(testenv.User("mttq.dongda", district, auth.RoleMTTQ)).Do(http.MethodPost, "/api/v1/alerts/"+mttq.Items[0].ID+"/ack", nil)
 	mustStatus(t, r, 200, "ack")
 	var acked alertDoc
 	r.Decode(t, &acked)
@@ -272,7 +282,7 @@ func TestLifecycle(t *testing.T) {
 		"conclusions": []map[string]any{{"content": "Giao UBND phường Láng Thượng thu gom rác ngõ 105 trong 10 ngày làm việc"}},
 	}
 	expectError(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+d1+"/session", dialogueField(session, "opinions", 0, "source", "tv")), 422, "validation_failed", "opinions[0].source", "invalid_enum")
-	r = c.Do(http.MethodPost, "/api/v1/dialogues/"+d1+"/session", session, "X-Actor", "planner.dongda")
+	r = planner.Do(http.MethodPost, "/api/v1/dialogues/"+d1+"/session", session)
 	mustStatus(t, r, 200, "record session")
 	d = waitPhase(t, c, d1, domain.PhaseClosed, 30*time.Second)
 	if d.Session == nil || len(d.Session.Opinions) != 2 || len(d.Session.Conclusions) != 1 {

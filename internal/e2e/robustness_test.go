@@ -24,6 +24,7 @@ func TestBadInputIsNeverA500(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{})
 	c := env.NewClient(t)
 	province := createUnit(t, c, "Tỉnh Thái Bình", "province", "")
+	c = c.As(testenv.Staff(province))
 	district := createUnit(t, c, "Huyện Vũ Thư", "district", province)
 	year := time.Now().Year()
 	at := time.Date(year, 12, 31, 8, 0, 0, 0, time.UTC)
@@ -105,7 +106,7 @@ func TestTemporalDownIs503AndWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tc.Close()
-	srv := &api.Server{Store: st, Temporal: tc, Logger: zap.NewNop(), UpdateTimeout: 3 * time.Second}
+	srv := &api.Server{Store: st, Temporal: tc, Logger: zap.NewNop(), UpdateTimeout: 3 * time.Second, Auth: testenv.Tokens(t)}
 	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -114,9 +115,10 @@ func TestTemporalDownIs503AndWritesNothing(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- api.Serve(ctx, apiLn, srv.Handler(), zap.NewNop()) }()
 	defer func() { cancel(); <-done }()
-	c := testenv.NewClient(t, "http://"+apiLn.Addr().String())
+	c := testenv.NewClient(t, "http://"+apiLn.Addr().String()).As(testenv.Admin)
 
 	province := createUnit(t, c, "Thành phố Huế", "province", "")
+	c = c.As(testenv.Staff(province))
 	r := c.Do(http.MethodGet, "/readyz", nil)
 	expectStatus(t, r, http.StatusServiceUnavailable, "readyz with Temporal down")
 	at := time.Now().Add(time.Hour)

@@ -68,14 +68,17 @@ type AlertFilter struct {
 	Status        string
 	Kind          string
 	DialogueID    string
-	Limit         int
-	Offset        int
+	// Scope keeps the alerts the caller may see (nil: all).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // ListAlerts lists alerts newest first with the total count.
 func (s *Store) ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, int, error) {
 	as := []Alert{}
 	q := s.DB.NewSelect().Model(&as).OrderExpr("created_at DESC, id")
+	q = f.Scope.apply(q, []string{"unit_id"}, "recipient_role", false)
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)

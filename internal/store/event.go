@@ -79,14 +79,17 @@ type EventFilter struct {
 	// below it.
 	UnitID  string
 	Subtree bool
-	Limit   int
-	Offset  int
+	// Scope keeps the events the caller may see (nil: all).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // ListAuditEvents lists audit events oldest first, with the total count.
 func (s *Store) ListAuditEvents(ctx context.Context, f EventFilter) ([]Event, int, error) {
 	evs := []Event{}
 	q := s.DB.NewSelect().Model(&evs).OrderExpr("id")
+	q = f.Scope.apply(q, []string{"unit_id"}, "", false)
 	if f.EntityType != "" {
 		q = q.Where("entity_type = ?", f.EntityType)
 	}

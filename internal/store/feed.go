@@ -39,7 +39,10 @@ type FeedItem struct {
 // a seq is visible, every smaller one has committed or rolled back, and a
 // stream that advances its Last-Event-ID to the last item returned never
 // passes an item still to come.
-func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, afterSeq int64, limit int) ([]FeedItem, error) {
+//
+// The scopes, when not nil, keep only the alerts and the notifications the
+// caller may see.
+func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, alerts, notices *Scope, afterSeq int64, limit int) ([]FeedItem, error) {
 	if limit < 1 {
 		limit = 500
 	}
@@ -55,11 +58,11 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, afte
 	)
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	err := s.DB.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewSelect().Model(&as).Apply(unitFilter).
+		if err := alerts.apply(tx.NewSelect().Model(&as), []string{"unit_id"}, "recipient_role", false).Apply(unitFilter).
 			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
-		if err := tx.NewSelect().Model(&ns).Apply(unitFilter).
+		if err := notices.apply(tx.NewSelect().Model(&ns), []string{"unit_id"}, "", false).Apply(unitFilter).
 			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("notifications: %w", err)
 		}

@@ -167,7 +167,7 @@ func TestFeedSinceMergesInSeqOrderWithinTheUnit(t *testing.T) {
 		{name: "unknown unit", unit: uuid.NewString(), subtree: true, limit: 500, want: nil},
 	}
 	for _, tc := range tests {
-		got, err := f.st.FeedSince(ctx, tc.unit, tc.subtree, tc.after, tc.limit)
+		got, err := f.st.FeedSince(ctx, tc.unit, tc.subtree, nil, nil, tc.after, tc.limit)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -175,7 +175,7 @@ func TestFeedSinceMergesInSeqOrderWithinTheUnit(t *testing.T) {
 	}
 
 	// The items carry the full rows.
-	got, err := f.st.FeedSince(ctx, f.ward, false, 0, 1)
+	got, err := f.st.FeedSince(ctx, f.ward, false, nil, nil, 0, 1)
 	if err != nil || len(got) != 1 || got[0].Alert.TitleVI != "Cảnh báo" || got[0].Alert.UnitID != f.ward || got[0].Alert.Status != "open" {
 		t.Fatalf("ward first item = %+v, %v", got, err)
 	}
@@ -196,7 +196,7 @@ func TestFeedSinceReadsPagesToTheEnd(t *testing.T) {
 	var got []int64
 	after := int64(0)
 	for {
-		items, err := f.st.FeedSince(ctx, f.district, true, after, 3)
+		items, err := f.st.FeedSince(ctx, f.district, true, nil, nil, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
 	done := make(chan *store.Alert, 1)
 	go func() { done <- f.alert(t, f.ward) }()
 	waitForLockWaiter(t, f.st)
-	items, err := f.st.FeedSince(ctx, f.district, true, before.Seq, 500)
+	items, err := f.st.FeedSince(ctx, f.district, true, nil, nil, before.Seq, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
 	if second.Seq <= first.Seq {
 		t.Fatalf("the waiting writer got seq %d, not after %d", second.Seq, first.Seq)
 	}
-	items, err = f.st.FeedSince(ctx, f.district, true, before.Seq, 500)
+	items, err = f.st.FeedSince(ctx, f.district, true, nil, nil, before.Seq, 500)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,9 @@ type Dialogue struct {
 	ClosedAt          *time.Time    `bun:"closed_at" json:"closed_at,omitempty"`
 	CreatedAt         time.Time     `bun:"created_at,nullzero,default:now()" json:"created_at"`
 	UpdatedAt         time.Time     `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+	// SurveyToken is the public survey link's secret, drawn by the
+	// database; never serialised with the row.
+	SurveyToken string `bun:"survey_token,nullzero" json:"-"`
 }
 
 // NewDialogueRow builds the row for a dialogue spec of a plan.
@@ -140,14 +143,17 @@ type PlanFilter struct {
 	// Subtree includes plans of the units below UnitID.
 	Subtree bool
 	Year    int
-	Limit   int
-	Offset  int
+	// Scope keeps the plans the caller may see (nil: all).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // ListPlans lists plans, newest year first, with the total count.
 func (s *Store) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, error) {
 	plans := []Plan{}
 	q := s.DB.NewSelect().Model(&plans).OrderExpr("year DESC, created_at DESC, id")
+	q = f.Scope.apply(q, []string{"unit_id"}, "", false)
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)
@@ -230,6 +236,16 @@ func (s *Store) GetDialogue(ctx context.Context, id string) (*Dialogue, error) {
 	d := new(Dialogue)
 	if err := s.DB.NewSelect().Model(d).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, notFound(err, "get dialogue")
+	}
+	return d, nil
+}
+
+// GetDialogueBySurveyToken reads the dialogue whose survey link token is
+// token.
+func (s *Store) GetDialogueBySurveyToken(ctx context.Context, token string) (*Dialogue, error) {
+	d := new(Dialogue)
+	if err := s.DB.NewSelect().Model(d).Where("survey_token = ?", token).Scan(ctx); err != nil {
+		return nil, notFound(err, "get dialogue by survey token")
 	}
 	return d, nil
 }

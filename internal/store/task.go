@@ -141,14 +141,17 @@ type TaskFilter struct {
 	Status    string
 	DueBefore *time.Time
 	DueAfter  *time.Time
-	Limit     int
-	Offset    int
+	// Scope keeps the tasks the caller may see (nil: all).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // ListTasks lists tasks by due date (earliest first) with the total count.
 func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int, error) {
 	ts := []Task{}
 	q := s.DB.NewSelect().Model(&ts).OrderExpr("due_at, id")
+	q = f.Scope.apply(q, []string{"unit_id", "assignee_unit_id"}, "", true)
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("(unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?0) || '%') OR "+

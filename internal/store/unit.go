@@ -63,8 +63,10 @@ type UnitFilter struct {
 	Level  string
 	// Subtree, when set, keeps only units at or below this unit.
 	Subtree string
-	Limit   int
-	Offset  int
+	// Scope keeps the units the caller may see (nil: all).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // ListUnits lists units ordered by path (a depth-first walk of the tree),
@@ -72,6 +74,7 @@ type UnitFilter struct {
 func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
 	var units []Unit
 	q := s.DB.NewSelect().Model(&units).OrderExpr("path")
+	q = f.Scope.apply(q, []string{"id"}, "", false)
 	if f.ParentID != "" {
 		q = q.Where("parent_id = ?", f.ParentID)
 	}

@@ -27,6 +27,8 @@ type Client struct {
 	base   string
 	http   *http.Client
 	router routers.Router
+	// token is the bearer token sent with every request ("" for none).
+	token string
 	// Checked counts the responses validated against the spec.
 	Checked int
 }
@@ -46,10 +48,11 @@ func (r *Response) Decode(tb testing.TB, v any) {
 	}
 }
 
-// NewClient builds a validating client for the env's API.
+// NewClient builds a validating client for the env's API, acting as
+// Admin (use As for another user).
 func (e *Env) NewClient(tb testing.TB) *Client {
 	tb.Helper()
-	return NewClient(tb, e.BaseURL)
+	return NewClient(tb, e.BaseURL).As(Admin)
 }
 
 // NewClient builds a validating client for the API at base.
@@ -93,6 +96,9 @@ func (c *Client) Do(method, path string, body any, headers ...string) *Response 
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])

@@ -185,7 +185,8 @@ func Start(tb testing.TB, opts Options) *Env {
 	e.Feed = api.NewFeed(e.Store, nil, log)
 	feedDone := make(chan struct{})
 	go func() { defer close(feedDone); _ = e.Feed.Run(feedCtx) }()
-	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed}
+	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed, Auth: Tokens(tb),
+		SurveyLimit: api.RateLimit{Every: time.Millisecond, Burst: 1000}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("listen: %v", err)

@@ -1,0 +1,236 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// Codes of the public survey link.
+const (
+	CodeSurveyLinkUnknown = "survey_link_unknown"
+	CodeRateLimited       = "rate_limited"
+)
+
+// Caps of one answer sent through the public link.
+const (
+	publicSurveyMaxBody    = 16 << 10
+	publicSurveyMaxContent = 2000
+)
+
+// surveyTokenPattern is the shape of a link token (64 hex digits); anything
+// else is unknown without a database read.
+var surveyTokenPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// PublicSurvey is what a respondent sees of a dialogue through its link.
+type PublicSurvey struct {
+	UnitName      string    `json:"unit_name"`
+	Title         string    `json:"title"`
+	Kind          string    `json:"kind"`
+	Topic         string    `json:"topic,omitempty"`
+	ScheduledAt   time.Time `json:"scheduled_at"`
+	Place         string    `json:"place"`
+	InvitedGroups []string  `json:"invited_groups"`
+	OpensAt       time.Time `json:"opens_at"`
+	ClosesAt      time.Time `json:"closes_at"`
+	// Fields are the fields (lĩnh vực) a respondent chooses from.
+	Fields []string `json:"fields"`
+}
+
+// SurveyFields are the fields (lĩnh vực) offered to respondents; an answer
+// may name another.
+var SurveyFields = []string{
+	"Đất đai", "Môi trường", "Giao thông", "Xây dựng, đô thị", "An ninh, trật tự",
+	"Chính sách xã hội", "Y tế", "Giáo dục", "Kinh tế", "Thủ tục hành chính", "Khác",
+}
+
+// RateLimit is a token bucket per client: Every is the refill interval of
+// one request, Burst the bucket size.
+type RateLimit struct {
+	Every time.Duration
+	Burst int
+}
+
+// clientLimiter keeps one token bucket per client address, forgetting
+// clients idle for ten minutes.
+type clientLimiter struct {
+	limit   RateLimit
+	mu      sync.Mutex
+	clients map[string]*clientBucket
+	swept   time.Time
+}
+
+type clientBucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newClientLimiter(l RateLimit) *clientLimiter {
+	if l.Every <= 0 {
+		l.Every = 3 * time.Second // 20 a minute
+	}
+	if l.Burst <= 0 {
+		l.Burst = 10
+	}
+	return &clientLimiter{limit: l, clients: map[string]*clientBucket{}}
+}
+
+// allow takes one request from the client's bucket; when it is empty it
+// says how long until the next request is allowed.
+func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		for k, b := range l.clients {
+			if now.Sub(b.seen) > 10*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.clients[client]
+	if b == nil {
+		b = &clientBucket{lim: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
+		l.clients[client] = b
+	}
+	b.seen = now
+	r := b.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// limit answers 429 with Retry-After to a client over its rate.
+func (s *Server) limit() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
+		if !ok {
+			secs := int(wait.Seconds()) + 1
+			c.Header("Retry-After", fmt.Sprint(secs))
+			e := newError(http.StatusTooManyRequests, CodeRateLimited,
+				fmt.Sprintf("Bạn gửi quá nhanh, vui lòng thử lại sau %d giây.", secs),
+				fmt.Sprintf("Too many requests; try again in %d seconds.", secs))
+			abort(c, e)
+			return
+		}
+		c.Next()
+	}
+}
+
+// publicBodyLimit caps a public answer far below the staff batch limit.
+func publicBodyLimit(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, publicSurveyMaxBody)
+	c.Next()
+}
+
+var errSurveyLinkUnknown = newError(http.StatusNotFound, CodeSurveyLinkUnknown,
+	"Đường dẫn phiếu xin ý kiến không đúng hoặc không còn hiệu lực.", "This survey link is not valid.")
+
+// surveyByLink reads the dialogue of a link token; a link whose survey is
+// not open answers 410 with the window, so it works only while the survey
+// is open.
+func (s *Server) surveyByLink(c *gin.Context) (*store.Dialogue, bool) {
+	token := c.Param("token")
+	if !surveyTokenPattern.MatchString(token) {
+		abort(c, errSurveyLinkUnknown)
+		return nil, false
+	}
+	d, err := s.Store.GetDialogueBySurveyToken(c.Request.Context(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		abort(c, errSurveyLinkUnknown)
+		return nil, false
+	}
+	if err != nil {
+		abort(c, err)
+		return nil, false
+	}
+	if d.Phase != domain.PhaseSurveyOpen {
+		abort(c, linkClosedError(&store.SurveyClosedError{Phase: d.Phase, OpensAt: d.SurveyOpensAt, ClosesAt: d.SurveyClosesAt}))
+		return nil, false
+	}
+	return d, true
+}
+
+// linkClosedError is surveyClosedError as the link answers it: 410 Gone.
+func linkClosedError(e *store.SurveyClosedError) *Error {
+	out := surveyClosedError(e)
+	out.Status = http.StatusGone
+	return out
+}
+
+// getPublicSurvey answers GET /survey/{token}: what the respondent's form
+// shows.
+func (s *Server) getPublicSurvey(c *gin.Context) {
+	d, ok := s.surveyByLink(c)
+	if !ok {
+		return
+	}
+	u, err := s.Store.GetUnit(c.Request.Context(), d.UnitID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, PublicSurvey{
+		UnitName: u.Name, Title: d.Title, Kind: d.Kind, Topic: d.Topic, ScheduledAt: d.ScheduledAt, Place: d.Place,
+		InvitedGroups: d.InvitedGroups, OpensAt: d.SurveyOpensAt, ClosesAt: d.SurveyClosesAt, Fields: SurveyFields,
+	})
+}
+
+// postPublicSurveyResponse answers POST /survey/{token}/responses: one
+// answer from a respondent, size-capped; an answer resent with the same id
+// is taken once.
+func (s *Server) postPublicSurveyResponse(c *gin.Context) {
+	d, ok := s.surveyByLink(c)
+	if !ok {
+		return
+	}
+	var a SurveyAnswer
+	if err := decodeJSON(c, &a); err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []FieldError
+	checkText(&errs, "field", strings.TrimSpace(a.Field), true, 100)
+	checkText(&errs, "content", strings.TrimSpace(a.Content), true, publicSurveyMaxContent)
+	checkText(&errs, "respondent_name", a.RespondentName, false, 200)
+	checkText(&errs, "respondent_group", a.RespondentGroup, false, 200)
+	id := uuid.NewString()
+	if a.ID != "" {
+		u, err := uuid.Parse(a.ID)
+		if err != nil {
+			errs = append(errs, fieldError("id", "invalid_id"))
+		}
+		id = u.String()
+	}
+	if len(errs) > 0 {
+		abort(c, validationError(errs...))
+		return
+	}
+	row := store.SurveyResponse{ID: id, DialogueID: d.ID, Field: strings.TrimSpace(a.Field), Content: strings.TrimSpace(a.Content),
+		RespondentName: strings.TrimSpace(a.RespondentName), RespondentGroup: strings.TrimSpace(a.RespondentGroup)}
+	n, err := s.Store.InsertSurveyResponses(c.Request.Context(), d.ID, []store.SurveyResponse{row})
+	var closed *store.SurveyClosedError
+	if errors.As(err, &closed) {
+		// It closed between the read and the insert.
+		abort(c, linkClosedError(closed))
+		return
+	}
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, SurveyAccepted{Accepted: n, Duplicates: 1 - n})
+}

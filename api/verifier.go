@@ -1,0 +1,67 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/config"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// NewVerifier builds the bearer-token verifier the configuration names:
+// OIDC against an issuer's published keys, or HS256 with a shared secret.
+// Without either it fails with a message saying what to set.
+func NewVerifier(ctx context.Context, cfg config.Config) (auth.Verifier, error) {
+	mode := strings.ToLower(cfg.AuthMode)
+	if mode == "" {
+		switch {
+		case cfg.AuthOIDCIssuerURL != "":
+			mode = "oidc"
+		case cfg.AuthHS256Secret != "":
+			mode = "hs256"
+		default:
+			return nil, errors.New("no authentication configured: set AUTH_OIDC_ISSUER_URL (production) or AUTH_HS256_SECRET (dev, at least 32 bytes)")
+		}
+	}
+	switch mode {
+	case "oidc":
+		if cfg.AuthOIDCIssuerURL == "" {
+			return nil, errors.New("AUTH_MODE=oidc needs AUTH_OIDC_ISSUER_URL")
+		}
+		v, err := auth.NewOIDC(ctx, auth.OIDCConfig{
+			IssuerURL: cfg.AuthOIDCIssuerURL, Audience: cfg.AuthAudience, JWKSURL: cfg.AuthOIDCJWKSURL,
+			RolesClaim: cfg.AuthRolesClaim, UnitClaim: cfg.AuthUnitClaim,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("oidc verifier: %w", err)
+		}
+		return v, nil
+	case "hs256":
+		v, err := auth.NewHS256(auth.HS256Config{Secret: []byte(cfg.AuthHS256Secret), Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience})
+		if err != nil {
+			return nil, fmt.Errorf("hs256 verifier: %w", err)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("AUTH_MODE must be oidc or hs256, not %q", cfg.AuthMode)
+}
+
+// NewServer builds the API server of the configuration (api and dev
+// commands).
+func NewServer(cfg config.Config, st *store.Store, tc client.Client, log *zap.Logger, v auth.Verifier) *Server {
+	s := &Server{
+		Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		CORSOrigins: cfg.CORSOrigins, Auth: v, TrustedProxies: cfg.TrustedProxies,
+	}
+	if cfg.SurveyRatePerMinute > 0 {
+		s.SurveyLimit = RateLimit{Every: time.Minute / time.Duration(cfg.SurveyRatePerMinute), Burst: cfg.SurveyRateBurst}
+	}
+	return s
+}

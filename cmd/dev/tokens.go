@@ -1,0 +1,88 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/doithoai/doithoai/internal/auth"
+)
+
+// devTokenTTL is how long the printed dev tokens are valid.
+const devTokenTTL = 30 * 24 * time.Hour
+
+// devAdmin is the administrator bound to no unit: creates the demo units.
+var devAdmin = auth.Principal{Subject: "admin", Name: "Quản trị hệ thống", Roles: []string{auth.RoleAdmin}}
+
+// devSecret is AUTH_HS256_SECRET or, without it, a random secret kept in
+// the data folder so tokens printed by one run still work in the next.
+func devSecret(configured, dataDir string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	path := filepath.Join(dataDir, "jwt-secret")
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) >= 64 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read dev token secret: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep dev token secret: %w", err)
+	}
+	return []byte(secret), nil
+}
+
+// demoUser is one demo account and what it is for.
+type demoUser struct {
+	auth.Principal
+	what string
+}
+
+// demoUsers are one user per role on the demo units.
+func demoUsers(province, district string, wards []string) []demoUser {
+	u := func(sub, name, role, unit, what string) demoUser {
+		return demoUser{auth.Principal{Subject: sub, Name: name, Roles: []string{role}, UnitID: unit}, what}
+	}
+	return []demoUser{
+		u("planner.vuthu", "Lê Thị Mai", auth.RolePlanner, district, "lập kế hoạch, ghi kết quả hội nghị / plans, sessions"),
+		u("host.vuthu", "Nguyễn Văn Hùng", auth.RoleHost, district, "chủ trì, quyết định gia hạn / chairs, decides extensions"),
+		u("monitor.vuthu", "Đỗ Văn Nam", auth.RoleMonitor, district, "theo dõi nhiệm vụ địa bàn / watches the area's tasks"),
+		u("officer.tanhoa", "Trần Văn Bình", auth.RoleOfficer, wards[0], "thực hiện nhiệm vụ của xã Tân Hòa / the ward's tasks"),
+		u("officer.minhquang", "Vũ Thị Hoa", auth.RoleOfficer, wards[1], "nhiệm vụ của xã Minh Quang / another ward's tasks"),
+		u("mttq.vuthu", "Hoàng Văn Sơn", auth.RoleMTTQ, district, "giám sát cả huyện / supervises the district"),
+		u("mttq.tanhoa", "Phạm Thị Thu", auth.RoleMTTQ, wards[0], "giám sát xã Tân Hòa / supervises one ward"),
+		u("mttq.thaibinh", "Bùi Văn Long", auth.RoleMTTQ, province, "giám sát cả tỉnh / supervises the province"),
+		u("capuy.thaibinh", "Ngô Văn Tâm", auth.RolePartyCommittee, province, "cấp ủy tỉnh, nhận cảnh báo bậc cao / top-rung alerts"),
+		u("admin.vuthu", "Đặng Văn Quý", auth.RoleAdmin, district, "quản trị đơn vị của huyện / the district's units"),
+	}
+}
+
+// printDemoTokens mints and prints a token per demo user and returns them
+// by subject.
+func printDemoTokens(minter *auth.HS256, province, district string, wards []string) (map[string]string, error) {
+	out := map[string]string{}
+	fmt.Printf("  Demo users (Authorization: Bearer <token>, valid %d days):\n", int(devTokenTTL.Hours()/24))
+	for _, u := range demoUsers(province, district, wards) {
+		tok, err := minter.Mint(u.Principal, devTokenTTL)
+		if err != nil {
+			return nil, err
+		}
+		out[u.Subject] = tok
+		fmt.Printf("    %-18s %-16s %s\n      %s\n", u.Subject, u.Roles[0], u.what, tok)
+	}
+	fmt.Println()
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Scope narrows a read to the rows a caller may see. A nil *Scope reads
+// everything (internal callers: workflows, reports, the generator); the API
+// always passes one built from the caller's roles and unit, and an empty
+// Scope sees nothing, so a forgotten grant denies rather than leaks.
+type Scope struct {
+	// All sees every row (a global administrator's units and audit).
+	All bool
+	// Grants are the slices of the unit tree the caller sees.
+	Grants []Grant
+	// OfficerUnit and Officer, when set, also show the tasks assigned to
+	// that unit (the officer's agency) or to that officer by name (tasks
+	// only).
+	OfficerUnit string
+	Officer     string
+}
+
+// Grant is one slice of the unit tree: one unit (Subtree false) or the
+// unit and every unit below it. For alerts, Roles keeps only the alerts
+// addressed to those recipient roles (nil keeps all).
+type Grant struct {
+	UnitID  string
+	Path    string
+	Subtree bool
+	Roles   []string
+}
+
+// apply adds the scope's condition on the unit columns cols (a row is
+// visible when any of them is in a granted unit). roleCol, when not empty,
+// is the recipient-role column Grant.Roles restricts; tasks is set for the
+// tasks table (OfficerUnit and Officer apply).
+func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, tasks bool) *bun.SelectQuery {
+	if sc == nil || sc.All {
+		return q
+	}
+	var (
+		parts []string
+		args  []any
+	)
+	for _, g := range sc.Grants {
+		var unitConds []string
+		for _, col := range cols {
+			if g.Subtree {
+				unitConds = append(unitConds, col+" IN (SELECT id FROM units WHERE path LIKE ?)")
+				args = append(args, escapeLike(g.Path)+"%")
+			} else {
+				unitConds = append(unitConds, col+" = ?")
+				args = append(args, g.UnitID)
+			}
+		}
+		cond := "(" + strings.Join(unitConds, " OR ") + ")"
+		if roleCol != "" && g.Roles != nil {
+			if len(g.Roles) == 0 {
+				continue
+			}
+			cond = "(" + cond + " AND " + roleCol + " IN (?))"
+			args = append(args, bun.In(g.Roles))
+		}
+		parts = append(parts, cond)
+	}
+	if tasks && sc.OfficerUnit != "" {
+		parts = append(parts, "assignee_unit_id = ?")
+		args = append(args, sc.OfficerUnit)
+	}
+	if tasks && sc.Officer != "" {
+		parts = append(parts, "assignee_officer = ?")
+		args = append(args, sc.Officer)
+	}
+	if len(parts) == 0 {
+		return q.Where("false")
+	}
+	return q.Where("("+strings.Join(parts, " OR ")+")", args...)
+}
+
+// Sees reports whether a row of unit path unitPath (and, for alerts, of
+// recipient role role; "" for other rows) is inside the scope. Unlike
+// apply it needs the unit's path, not a query.
+func (sc *Scope) Sees(unitID, unitPath, role string) bool {
+	if sc == nil || sc.All {
+		return true
+	}
+	for _, g := range sc.Grants {
+		in := unitID == g.UnitID
+		if g.Subtree {
+			in = strings.HasPrefix(unitPath, g.Path)
+		}
+		if !in {
+			continue
+		}
+		if role == "" || g.Roles == nil {
+			return true
+		}
+		for _, r := range g.Roles {
+			if r == role {
+				return true
+			}
+		}
+	}
+	return false
+}
