@@ -80,7 +80,9 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			return
 		}
 		if s.Auth == nil {
-			abort(c, unauthenticated(CodeUnauthenticated, "Máy chủ chưa được cấu hình xác thực.", "The server has no authentication configured."))
+			abort(c, newError(http.StatusServiceUnavailable, CodeAuthUnavailable,
+				"Máy chủ chưa được cấu hình xác thực (AUTH_OIDC_ISSUER_URL hoặc AUTH_HS256_SECRET).",
+				"The server has no authentication configured (AUTH_OIDC_ISSUER_URL or AUTH_HS256_SECRET)."))
 			return
 		}
 		p, err := s.Auth.Verify(c.Request.Context(), raw)

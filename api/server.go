@@ -194,6 +194,12 @@ func (s *Server) readyz(c *gin.Context) {
 	} else {
 		checks["temporal"] = "ok"
 	}
+	if s.Auth == nil {
+		checks["auth"] = "unavailable: not configured (set AUTH_OIDC_ISSUER_URL or AUTH_HS256_SECRET)"
+		ready = false
+	} else {
+		checks["auth"] = "ok"
+	}
 	status, code := "ready", http.StatusOK
 	if !ready {
 		status, code = "unavailable", http.StatusServiceUnavailable

@@ -15,9 +15,14 @@ import (
 	"github.com/doithoai/doithoai/internal/store"
 )
 
+// ErrNoAuth is NewVerifier's answer when no authentication is configured.
+// The API can still start (health checks answer; readyz says what is
+// missing) but refuses every authenticated request.
+var ErrNoAuth = errors.New("no authentication configured: set AUTH_OIDC_ISSUER_URL (production) or AUTH_HS256_SECRET (dev, at least 32 bytes)")
+
 // NewVerifier builds the bearer-token verifier the configuration names:
 // OIDC against an issuer's published keys, or HS256 with a shared secret.
-// Without either it fails with a message saying what to set.
+// Without either it returns ErrNoAuth.
 func NewVerifier(ctx context.Context, cfg config.Config) (auth.Verifier, error) {
 	mode := strings.ToLower(cfg.AuthMode)
 	if mode == "" {
@@ -27,7 +32,7 @@ func NewVerifier(ctx context.Context, cfg config.Config) (auth.Verifier, error) 
 		case cfg.AuthHS256Secret != "":
 			mode = "hs256"
 		default:
-			return nil, errors.New("no authentication configured: set AUTH_OIDC_ISSUER_URL (production) or AUTH_HS256_SECRET (dev, at least 32 bytes)")
+			return nil, ErrNoAuth
 		}
 	}
 	switch mode {

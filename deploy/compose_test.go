@@ -352,6 +352,14 @@ func TestComposeFileDefaults(t *testing.T) {
 	if got := envValue(t, api, "TEMPORAL_TASK_QUEUE"); got != "doithoai" {
 		t.Errorf("default TEMPORAL_TASK_QUEUE = %q, want doithoai", got)
 	}
+	// No secret is written in the file: without variables it is empty (the
+	// API then refuses authenticated requests and /readyz says why).
+	if got := envValue(t, api, "AUTH_HS256_SECRET"); got != "" {
+		t.Errorf("default AUTH_HS256_SECRET = %q, want empty (secrets only from the environment)", got)
+	}
+	if got := envValue(t, api, "AUTH_AUDIENCE"); got != "doithoai" {
+		t.Errorf("default AUTH_AUDIENCE = %q, want doithoai", got)
+	}
 	for _, p := range api.Ports {
 		if p.Target == 8080 && p.Published != "8080" {
 			t.Errorf("default api port = %q, want 8080", p.Published)

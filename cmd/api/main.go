@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -67,7 +68,11 @@ func run() error {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
 	verifier, err := api.NewVerifier(ctx, cfg)
-	if err != nil {
+	if errors.Is(err, api.ErrNoAuth) {
+		// Start anyway so health checks and the logs say what is missing;
+		// every authenticated request is refused (503) until it is set.
+		log.Error("authentication is not configured: every request but health checks and the survey link is refused", zap.Error(err))
+	} else if err != nil {
 		return err
 	}
 	srv := api.NewServer(cfg, st, tc, log, verifier)
