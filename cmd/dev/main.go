@@ -57,6 +57,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if len(os.Args) > 1 && os.Args[1] == "token" {
+		return runToken(os.Args[2:], cfg)
+	}
 	var f flags
 	flag.StringVar(&f.dataDir, "data", ".doithoai-dev", "folder for the Temporal SQLite file and the local PostgreSQL cluster (kept between runs)")
 	flag.StringVar(&f.httpAddr, "http", "127.0.0.1:8080", "listen address of the HTTP API")

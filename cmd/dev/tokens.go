@@ -4,14 +4,17 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 // devTokenTTL is how long the printed dev tokens are valid.
@@ -85,4 +88,47 @@ func printDemoTokens(minter *auth.HS256, province, district string, wards []stri
 	}
 	fmt.Println()
 	return out, nil
+}
+
+// runToken is `go run ./cmd/dev token`: it mints a dev token for any user
+// with the dev secret (AUTH_HS256_SECRET or the data folder's), e.g.
+//
+//	go run ./cmd/dev token -sub lan -role planner -unit <unit id>
+func runToken(args []string, cfg config.Config) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	dataDir := fs.String("data", ".doithoai-dev", "data folder of the dev stack (where its secret is kept)")
+	sub := fs.String("sub", "dev.user", "subject (user name) of the token")
+	name := fs.String("name", "", "display name")
+	roles := fs.String("role", "", "role(s), comma-separated: "+strings.Join(auth.KnownRoles, ", "))
+	unit := fs.String("unit", "", "unit id (none: an administrator bound to no unit)")
+	ttl := fs.Duration("ttl", devTokenTTL, "validity")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *roles == "" {
+		return errors.New("token: -role is required (" + strings.Join(auth.KnownRoles, ", ") + ")")
+	}
+	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+		return err
+	}
+	secret, err := devSecret(cfg.AuthHS256Secret, *dataDir)
+	if err != nil {
+		return err
+	}
+	minter, err := auth.NewHS256(auth.HS256Config{Secret: secret, Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience})
+	if err != nil {
+		return err
+	}
+	p := auth.Principal{Subject: *sub, Name: *name, UnitID: *unit, Roles: strings.Split(*roles, ",")}
+	for _, r := range p.Roles {
+		if !slices.Contains(auth.KnownRoles, r) {
+			return fmt.Errorf("token: unknown role %q (known: %s)", r, strings.Join(auth.KnownRoles, ", "))
+		}
+	}
+	tok, err := minter.Mint(p, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Println(tok)
+	return nil
 }
