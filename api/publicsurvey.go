@@ -130,8 +130,15 @@ func (s *Server) limit() gin.HandlerFunc {
 	}
 }
 
-// publicBodyLimit caps a public answer far below the staff batch limit.
+// publicBodyLimit caps a public answer far below the staff batch limit: a
+// declared length over the cap is refused before anything is read, a
+// longer body without one when reading passes the cap.
 func publicBodyLimit(c *gin.Context) {
+	if c.Request.ContentLength > publicSurveyMaxBody {
+		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+			"Ý kiến quá dài (tối đa 16 KiB).", "The answer is too large (at most 16 KiB)."))
+		return
+	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, publicSurveyMaxBody)
 	c.Next()
 }

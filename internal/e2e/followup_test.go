@@ -348,6 +348,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	expectError(t, c.As(testenv.User("mttq.dongda", district, auth.RoleMTTQ)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", result), 403, "forbidden", "", "")
 	r = c.As(testenv.User("duc", wardA, auth.RoleOfficer)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/result", result)
 	mustStatus(t, r, 200, "submit result")
+	checkTaskAudit(t, c, taskID)
 	var td taskDoc
 	r.Decode(t, &td)
 	if td.Status != "submitted" || !td.Late {
@@ -544,4 +545,38 @@ func checkAlertAccess(t *testing.T, c *testenv.Client, byKey map[string]string, 
 		}
 	default:
 	}
+}
+
+// checkTaskAudit: the task's trail names the officer (from the token) and
+// the role that allowed the result, with the status before and after.
+func checkTaskAudit(t *testing.T, c *testenv.Client, taskID string) {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/tasks/"+taskID+"/events", nil)
+	mustStatus(t, r, 200, "task events")
+	var evs struct {
+		Items []struct {
+			Action    string `json:"action"`
+			Actor     string `json:"actor"`
+			ActorRole string `json:"actor_role"`
+			RequestID string `json:"request_id"`
+			Data      struct {
+				Before map[string]*string `json:"before"`
+				After  map[string]*string `json:"after"`
+			} `json:"data"`
+		} `json:"items"`
+	}
+	r.Decode(t, &evs)
+	for _, ev := range evs.Items {
+		if ev.Action != "task.result_submitted" {
+			continue
+		}
+		if ev.Actor != "duc" || ev.ActorRole != "officer" || ev.RequestID == "" {
+			t.Errorf("result event names %q as %q (request %q), want duc as officer", ev.Actor, ev.ActorRole, ev.RequestID)
+		}
+		if b, a := ev.Data.Before["status"], ev.Data.After["status"]; b == nil || a == nil || *b == "submitted" || *a != "submitted" {
+			t.Errorf("result event before/after status = %v/%v, want a change to submitted: %s", b, a, r.Body)
+		}
+		return
+	}
+	t.Errorf("no task.result_submitted event: %s", r.Body)
 }

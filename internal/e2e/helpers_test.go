@@ -142,3 +142,21 @@ func createUnit(t testing.TB, c *testenv.Client, name, level, parent string) str
 	r.Decode(t, &u)
 	return u.ID
 }
+
+// surveyLink reads a dialogue's public survey link path.
+func surveyLink(t *testing.T, c *testenv.Client, dialogueID string) string {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/dialogues/"+dialogueID, nil)
+	mustStatus(t, r, http.StatusOK, "get dialogue")
+	var d struct {
+		SurveyLink *struct {
+			Token string `json:"token"`
+			Path  string `json:"path"`
+		} `json:"survey_link"`
+	}
+	r.Decode(t, &d)
+	if d.SurveyLink == nil || len(d.SurveyLink.Token) != 64 || d.SurveyLink.Path != "/api/v1/survey/"+d.SurveyLink.Token {
+		t.Fatalf("dialogue has no proper survey link: %s", r.Body)
+	}
+	return d.SurveyLink.Path
+}

@@ -165,9 +165,23 @@ func TestLifecycle(t *testing.T) {
 	if !strings.Contains(e.Message, "chỉ nhận từ") || e.Details["opens_at"] == nil {
 		t.Errorf("survey_closed should say when the window is: %+v", e)
 	}
+	// The public link (no account) works only while the survey is open.
+	link := surveyLink(t, c, d1)
+	respondent := c.WithToken("")
+	publicAnswer := map[string]any{"field": "Y tế", "content": "Trạm y tế phường thiếu bác sĩ", "respondent_group": "Người dân"}
+	expectError(t, respondent.Do(http.MethodGet, link, nil), 410, "survey_closed", "", "")
+	expectError(t, respondent.Do(http.MethodGet, "/api/v1/survey/"+strings.Repeat("0", 64), nil), 404, "survey_link_unknown", "", "")
 
 	waitPhase(t, c, d1, domain.PhaseSurveyOpen, 30*time.Second)
 	mustStatus(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+d1+"/survey/responses", answer), http.StatusCreated, "single answer")
+	r = respondent.Do(http.MethodGet, link, nil)
+	mustStatus(t, r, http.StatusOK, "public survey form")
+	if !strings.Contains(string(r.Body), "Quận Đống Đa") || strings.Contains(string(r.Body), d1) {
+		t.Errorf("public survey shows %s: want the unit's name and no internal ids", r.Body)
+	}
+	mustStatus(t, respondent.Do(http.MethodPost, link+"/responses", publicAnswer), http.StatusCreated, "answer by link")
+	expectError(t, respondent.Do(http.MethodPost, link+"/responses", map[string]any{"field": "Y tế", "content": strings.Repeat("dài ", 600)}),
+		422, "validation_failed", "content", "too_long")
 
 	fields := []struct {
 		name string
@@ -203,12 +217,12 @@ func TestLifecycle(t *testing.T) {
 	mustStatus(t, r, 200, "live summary")
 	var sum summaryDoc
 	r.Decode(t, &sum)
-	if sum.Final || sum.Total != 1001 {
+	if sum.Final || sum.Total != 1002 {
 		t.Errorf("live summary: final=%v total=%d", sum.Final, sum.Total)
 	}
 
 	d := waitPhase(t, c, d1, domain.PhaseAwaitingSession, 30*time.Second)
-	if d.SurveySummary == nil || !d.SurveySummary.Final || d.SurveySummary.Total != 1001 {
+	if d.SurveySummary == nil || !d.SurveySummary.Final || d.SurveySummary.Total != 1002 {
 		t.Fatalf("stored summary: %+v", d.SurveySummary)
 	}
 	if top := d.SurveySummary.ByField[0]; top.Field != "Đất đai" || top.Count != 401 {
@@ -218,6 +232,8 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("hosts' notices: %+v", d.Notifications)
 	}
 	expectError(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+d1+"/survey/responses", answer), 409, "survey_closed", "", "")
+	expectError(t, respondent.Do(http.MethodPost, link+"/responses", publicAnswer), 410, "survey_closed", "", "")
+	expectError(t, respondent.Do(http.MethodGet, link, nil), 410, "survey_closed", "", "")
 	r = c.Do(http.MethodGet, "/api/v1/dialogues/"+d1+"/survey/responses?limit=5&field="+"Giao%20th%C3%B4ng", nil)
 	mustStatus(t, r, 200, "list answers")
 	var answers struct{ Total int }

@@ -119,16 +119,18 @@ func (s *Store) GetAlert(ctx context.Context, id string) (*Alert, error) {
 func (s *Store) AckAlert(ctx context.Context, id, by string, at time.Time, ev Event) (*Alert, error) {
 	a := new(Alert)
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*Alert)(nil)).
-			Set("status = 'acknowledged', acked_at = ?, acked_by = ?", at, by).
-			Where("id = ? AND status = 'open'", id).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("ack alert: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if err := appendEvent(ctx, tx, ev); err != nil {
-				return err
+		err := changeTracked(ctx, tx, "alerts", id, []string{"status", "acked_by"}, ev, func() (bool, error) {
+			res, err := tx.NewUpdate().Model((*Alert)(nil)).
+				Set("status = 'acknowledged', acked_at = ?, acked_by = ?", at, by).
+				Where("id = ? AND status = 'open'", id).Exec(ctx)
+			if err != nil {
+				return false, fmt.Errorf("ack alert: %w", err)
 			}
+			n, _ := res.RowsAffected()
+			return n > 0, nil
+		})
+		if err != nil {
+			return err
 		}
 		if err := tx.NewSelect().Model(a).Where("id = ?", id).Scan(ctx); err != nil {
 			return notFound(err, "ack alert")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,4 +115,79 @@ func (s *Store) ListAuditEvents(ctx context.Context, f EventFilter) ([]Event, in
 		return nil, 0, fmt.Errorf("list audit events: %w", err)
 	}
 	return evs, int(n), nil
+}
+
+// rowSummary reads the named columns of one row as text (nil for NULL),
+// locking the row when lock is set: what an audit event's before/after
+// summary compares.
+func rowSummary(ctx context.Context, db bun.IDB, table, id string, cols []string, lock bool) (map[string]*string, error) {
+	vals := make([]*string, len(cols))
+	q := db.NewSelect().Table(table).Where("id = ?", id)
+	dest := make([]any, len(cols))
+	for i, c := range cols {
+		q = q.ColumnExpr("?::text", bun.Ident(c))
+		dest[i] = &vals[i]
+	}
+	if lock {
+		q = q.For("UPDATE")
+	}
+	if err := q.Scan(ctx, dest...); err != nil {
+		return nil, notFound(err, "read "+table+" summary")
+	}
+	out := make(map[string]*string, len(cols))
+	for i, c := range cols {
+		out[c] = vals[i]
+	}
+	return out, nil
+}
+
+// withChange adds to ev's data what changed between two row summaries:
+// {"before": {col: old}, "after": {col: new}} over the changed columns.
+func withChange(ev Event, before, after map[string]*string) Event {
+	b, a := map[string]any{}, map[string]any{}
+	for col, old := range before {
+		nw := after[col]
+		if (old == nil) == (nw == nil) && (old == nil || *old == *nw) {
+			continue
+		}
+		b[col], a[col] = old, nw
+	}
+	if len(b) == 0 {
+		return ev
+	}
+	data := map[string]any{}
+	if len(ev.Data) > 0 {
+		if err := json.Unmarshal(ev.Data, &data); err != nil || data == nil {
+			data = map[string]any{"data": ev.Data}
+		}
+	}
+	data["before"], data["after"] = b, a
+	ev.Data = mustJSON(data)
+	return ev
+}
+
+// changeTracked runs write between two summaries of the row and appends ev
+// with what changed; write reports whether it changed the row (nothing is
+// appended when it did not).
+func changeTracked(ctx context.Context, tx bun.Tx, table, id string, cols []string, ev Event, write func() (bool, error)) error {
+	before, err := rowSummary(ctx, tx, table, id, cols, true)
+	if errors.Is(err, ErrNotFound) {
+		changed, err := write()
+		if err != nil || !changed {
+			return err
+		}
+		return appendEvent(ctx, tx, ev)
+	}
+	if err != nil {
+		return err
+	}
+	changed, err := write()
+	if err != nil || !changed {
+		return err
+	}
+	after, err := rowSummary(ctx, tx, table, id, cols, false)
+	if err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, withChange(ev, before, after))
 }

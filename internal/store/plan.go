@@ -263,24 +263,28 @@ type PhaseChange struct {
 // with its audit event. Writing the same phase again is a no-op.
 func (s *Store) SetDialoguePhase(ctx context.Context, c PhaseChange, ev Event) error {
 	return s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		q := tx.NewUpdate().Model((*Dialogue)(nil)).Set("phase = ?", c.Phase).Set("updated_at = now()").
-			Where("id = ? AND phase <> ? AND phase NOT IN ('closed', 'cancelled')", c.DialogueID, c.Phase)
-		switch c.Phase {
-		case domain.PhaseClosed:
-			q = q.Set("closed_at = ?", c.At)
-		case domain.PhaseCancelled:
-			q = q.Set("closed_at = ?", c.At).Set("cancel_reason = ?", c.Reason)
-		}
-		res, err := q.Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("set dialogue phase: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return appendEvent(ctx, tx, ev)
+		return changeTracked(ctx, tx, "dialogues", c.DialogueID, dialogueSummaryColumns, ev, func() (bool, error) {
+			q := tx.NewUpdate().Model((*Dialogue)(nil)).Set("phase = ?", c.Phase).Set("updated_at = now()").
+				Where("id = ? AND phase <> ? AND phase NOT IN ('closed', 'cancelled')", c.DialogueID, c.Phase)
+			switch c.Phase {
+			case domain.PhaseClosed:
+				q = q.Set("closed_at = ?", c.At)
+			case domain.PhaseCancelled:
+				q = q.Set("closed_at = ?", c.At).Set("cancel_reason = ?", c.Reason)
+			}
+			res, err := q.Exec(ctx)
+			if err != nil {
+				return false, fmt.Errorf("set dialogue phase: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			return n > 0, nil
+		})
 	})
 }
+
+// dialogueSummaryColumns are what a dialogue event's before/after summary
+// shows.
+var dialogueSummaryColumns = []string{"phase", "scheduled_at", "place", "cancel_reason"}
 
 // Reschedule is a new date for a dialogue, with the timetable it implies.
 type Reschedule struct {
@@ -308,14 +312,14 @@ func (s *Store) RescheduleDialogue(ctx context.Context, r Reschedule, ev Event) 
 		if r.Place != "" {
 			q = q.Set("place = ?", r.Place)
 		}
-		res, err := q.Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("reschedule dialogue: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return appendEvent(ctx, tx, ev)
+		return changeTracked(ctx, tx, "dialogues", r.DialogueID, dialogueSummaryColumns, ev, func() (bool, error) {
+			res, err := q.Exec(ctx)
+			if err != nil {
+				return false, fmt.Errorf("reschedule dialogue: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			return n > 0, nil
+		})
 	})
 }
 

@@ -2,8 +2,12 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/testenv"
@@ -59,5 +63,48 @@ func TestEventsAreAppendOnly(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: err = %v, want the append-only refusal", q, err)
 		}
+	}
+}
+
+// An audit event of a change says what changed: the changed columns before
+// and after, beside the event's own data.
+func TestEventsCarryBeforeAfterSummary(t *testing.T) {
+	st, _ := testenv.NewDatabase(t)
+	ctx := context.Background()
+	unit := &store.Unit{ID: uuid.NewString(), Level: "district", Name: "Huyện A"}
+	if err := st.CreateUnit(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	a := &store.Alert{ID: uuid.NewString(), DedupKey: "test/" + uuid.NewString(), UnitID: unit.ID, RecipientRole: "mttq", Kind: "task_overdue",
+		TitleVI: "t", TitleEN: "t", BodyVI: "b", BodyEN: "b"}
+	if _, err := st.RaiseAlert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	ev := store.NewEvent("", "mttq.a", "mttq", "alert.acknowledged", "alert", a.ID, unit.ID, "req-1", map[string]any{"kind": a.Kind})
+	if _, err := st.AckAlert(ctx, a.ID, "mttq.a", time.Now(), ev); err != nil {
+		t.Fatal(err)
+	}
+	// Acknowledging again changes nothing and appends nothing.
+	if _, err := st.AckAlert(ctx, a.ID, "someone.else", time.Now(), ev); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := st.ListEvents(ctx, "alert", a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	var data struct {
+		Kind   string             `json:"kind"`
+		Before map[string]*string `json:"before"`
+		After  map[string]*string `json:"after"`
+	}
+	if err := json.Unmarshal(evs[0].Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if data.Kind != "task_overdue" || data.Before["status"] == nil || *data.Before["status"] != "open" ||
+		*data.After["status"] != "acknowledged" || *data.Before["acked_by"] != "" || *data.After["acked_by"] != "mttq.a" {
+		t.Errorf("event data %s, want kind kept and status/acked_by before and after", evs[0].Data)
 	}
 }

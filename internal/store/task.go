@@ -102,20 +102,24 @@ func insertTasks(ctx context.Context, tx bun.Tx, tasks []Task, evs []Event) erro
 // audit event.
 func (s *Store) SaveTaskState(ctx context.Context, t *Task, ev Event) error {
 	return s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model(t).
-			Column("assignee_unit_id", "assignee_agency", "assignee_officer", "monitor", "status", "overdue", "escalation_level",
-				"due_at", "extension", "result", "submitted_at", "late", "returned_count", "completed_at", "cancel_reason", "version").
-			Set("updated_at = now()").
-			Where("id = ? AND version < ?", t.ID, t.Version).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("save task state: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return appendEvent(ctx, tx, ev)
+		return changeTracked(ctx, tx, "tasks", t.ID, taskSummaryColumns, ev, func() (bool, error) {
+			res, err := tx.NewUpdate().Model(t).
+				Column("assignee_unit_id", "assignee_agency", "assignee_officer", "monitor", "status", "overdue", "escalation_level",
+					"due_at", "extension", "result", "submitted_at", "late", "returned_count", "completed_at", "cancel_reason", "version").
+				Set("updated_at = now()").
+				Where("id = ? AND version < ?", t.ID, t.Version).Exec(ctx)
+			if err != nil {
+				return false, fmt.Errorf("save task state: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			return n > 0, nil
+		})
 	})
 }
+
+// taskSummaryColumns are what a task event's before/after summary shows.
+var taskSummaryColumns = []string{"status", "overdue", "escalation_level", "due_at", "assignee_unit_id", "assignee_agency",
+	"assignee_officer", "monitor", "late", "returned_count", "cancel_reason"}
 
 // GetTask reads one task.
 func (s *Store) GetTask(ctx context.Context, id string) (*Task, error) {
