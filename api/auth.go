@@ -72,6 +72,14 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		h := c.GetHeader("Authorization")
 		scheme, raw, _ := strings.Cut(h, " ")
 		raw = strings.TrimSpace(raw)
+		if h == "" && (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) {
+			// The web pages' session cookie, for reads only (the live
+			// stream, export downloads): a browser cannot be tricked into a
+			// change by a cookie it sends along.
+			if ck, err := c.Cookie(auth.SessionCookie); err == nil && ck != "" {
+				h, scheme, raw = "cookie", "Bearer", ck
+			}
+		}
 		if h == "" || !strings.EqualFold(scheme, "Bearer") || raw == "" {
 			c.Header("WWW-Authenticate", `Bearer realm="doithoai"`)
 			abort(c, unauthenticated(CodeUnauthenticated,

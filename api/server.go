@@ -8,6 +8,7 @@ import (
 	"context"
 	_ "embed"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -51,6 +52,13 @@ type Server struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; none by default.
 	TrustedProxies []string
+
+	// Pages, when set, adds the web pages to the engine (package web) and
+	// answers unknown paths outside /api with its own page.
+	Pages interface {
+		Register(r *gin.Engine)
+		NotFound(c *gin.Context)
+	}
 
 	paths   unitPaths
 	limiter *clientLimiter
@@ -101,6 +109,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), bodyLimit(maxBody))
 	r.NoRoute(func(c *gin.Context) {
+		if s.Pages != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			s.Pages.NotFound(c)
+			return
+		}
 		abort(c, newError(http.StatusNotFound, CodeRouteNotFound, "Đường dẫn không tồn tại.", "No such route."))
 	})
 	r.NoMethod(func(c *gin.Context) {
@@ -166,6 +178,9 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)
 	v1.POST("/alerts/:id/ack", idem, s.ackAlert)
+	if s.Pages != nil {
+		s.Pages.Register(r)
+	}
 	return r
 }
 

@@ -11,15 +11,18 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/temporalx"
+	"github.com/doithoai/doithoai/web"
 )
 
 func main() {
@@ -76,6 +79,15 @@ func run() error {
 		return err
 	}
 	srv := api.NewServer(cfg, st, tc, log, verifier)
+	pages := &web.Server{Verifier: verifier, Logger: log, SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://")}
+	if o, ok := verifier.(*auth.OIDC); ok && cfg.AuthOIDCClientID != "" {
+		authURL, tokenURL := o.Endpoints()
+		if authURL == "" || cfg.PublicURL == "" {
+			return errors.New("web sign-in with OIDC needs the provider's discovery (no AUTH_OIDC_JWKS_URL override) and PUBLIC_URL")
+		}
+		pages.OIDC = web.OIDCFromEndpoints(authURL, tokenURL, cfg.AuthOIDCClientID, cfg.AuthOIDCClientSecret, cfg.PublicURL)
+	}
+	srv.Pages = pages
 	log.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", cfg.TemporalAddress))
 	return srv.Run(ctx, ln)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/web"
 )
 
 // loadDemo creates, through the API like any client, a province, a
@@ -22,23 +24,23 @@ import (
 // the survey is open and, at the session time, records the session with a
 // task due three minutes later, so the whole lifecycle — survey, summary,
 // session, reminder, overdue alerts up the ladder — can be watched moving.
-func loadDemo(ctx context.Context, base string, minter *auth.HS256, log *zap.Logger) error {
+func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *web.DevLogin, st *store.Store, log *zap.Logger) error {
 	admin, err := minter.Mint(devAdmin, devTokenTTL)
 	if err != nil {
 		return err
 	}
 	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}, token: admin}
-	province, err := c.unit(ctx, "DEMO-TB", "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
+	province, err := c.unit(ctx, demoProvinceCode, "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
 	if err != nil {
 		return err
 	}
-	district, err := c.unit(ctx, "DEMO-VT", "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
+	district, err := c.unit(ctx, demoDistrictCode, "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
 	if err != nil {
 		return err
 	}
 	var wards []string
 	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
-		id, err := c.unit(ctx, fmt.Sprintf("DEMO-VT-%d", i+1), w+" (demo)", domain.LevelCommune, district)
+		id, err := c.unit(ctx, fmt.Sprintf("%s-%d", demoDistrictCode, i+1), w+" (demo)", domain.LevelCommune, district)
 		if err != nil {
 			return err
 		}
@@ -49,6 +51,7 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, log *zap.Log
 		return err
 	}
 	c = c.as(tokens["planner.vuthu"])
+	devLogin.SetUsers(webUsers(ctx, st))
 	now := time.Now().In(domain.Location)
 	first := now.Add(4 * time.Minute).Truncate(time.Second)
 	second := now.Add(7 * 24 * time.Hour).Truncate(time.Second)

@@ -31,6 +31,7 @@ import (
 	"github.com/doithoai/doithoai/internal/pglocal"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/temporalx"
+	"github.com/doithoai/doithoai/web"
 	"github.com/doithoai/doithoai/worker"
 )
 
@@ -191,11 +192,17 @@ func run() error {
 		return err
 	}
 	srv := api.NewServer(cfg, st, tc, log, verifier)
+	// The web pages: sign in by choosing a demo user (the admin, and each
+	// demo user once the demo units exist).
+	devLogin := &web.DevLogin{Minter: minter}
+	devLogin.SetUsers(webUsers(ctx, st))
+	srv.Pages = &web.Server{Verifier: verifier, Dev: devLogin, Logger: log}
 	apiURL := "http://" + ln.Addr().String()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Run(ctx, ln) }()
 
 	fmt.Printf("\n  doithoai dev stack is running (Ctrl-C to stop)\n\n")
+	fmt.Printf("  Web pages        %s/  (sign in by choosing a demo user)\n", apiURL)
 	fmt.Printf("  API              %s/api/v1\n", apiURL)
 	fmt.Printf("  OpenAPI spec     %s/api/v1/openapi.yaml\n", apiURL)
 	fmt.Printf("  Ready check      %s/readyz\n", apiURL)
@@ -212,7 +219,7 @@ func run() error {
 
 	if f.demo {
 		go func() {
-			if err := loadDemo(ctx, apiURL, minter, log); err != nil && ctx.Err() == nil {
+			if err := loadDemo(ctx, apiURL, minter, devLogin, st, log); err != nil && ctx.Err() == nil {
 				log.Error("demo", zap.Error(err))
 			}
 		}()

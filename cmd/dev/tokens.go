@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/config"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/web"
 )
 
 // devTokenTTL is how long the printed dev tokens are valid.
@@ -131,4 +134,35 @@ func runToken(args []string, cfg config.Config) error {
 	}
 	fmt.Println(tok)
 	return nil
+}
+
+// Codes of the demo units (cmd/dev --demo makes them).
+const (
+	demoProvinceCode = "DEMO-TB"
+	demoDistrictCode = "DEMO-VT"
+)
+
+// webUsers are the users the dev sign-in page offers: the administrator,
+// and the demo users once the demo units exist.
+func webUsers(ctx context.Context, st *store.Store) []web.DevUser {
+	out := []web.DevUser{{Principal: devAdmin, What: "tạo đơn vị / creates units"}}
+	units, _, err := st.ListUnits(ctx, store.UnitFilter{})
+	if err != nil {
+		return out
+	}
+	byCode := map[string]string{}
+	for _, u := range units {
+		if u.Code != nil {
+			byCode[*u.Code] = u.ID
+		}
+	}
+	province, district := byCode[demoProvinceCode], byCode[demoDistrictCode]
+	wards := []string{byCode[demoDistrictCode+"-1"], byCode[demoDistrictCode+"-2"], byCode[demoDistrictCode+"-3"]}
+	if province == "" || district == "" || wards[0] == "" || wards[1] == "" {
+		return out
+	}
+	for _, u := range demoUsers(province, district, wards) {
+		out = append(out, web.DevUser{Principal: u.Principal, What: u.what})
+	}
+	return out
 }

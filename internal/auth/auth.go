@@ -202,3 +202,7 @@ func unitID(v any) (string, error) {
 	}
 	return u.String(), nil
 }
+
+// SessionCookie is the cookie the web pages keep the user's token in; the
+// API accepts it for reads (GET) only.
+const SessionCookie = "doithoai_session"

@@ -59,6 +59,13 @@ type Config struct {
 	AuthRolesClaim string `env:"AUTH_ROLES_CLAIM" envDefault:"roles"`
 	// AuthUnitClaim is the claim holding the user's unit id.
 	AuthUnitClaim string `env:"AUTH_UNIT_CLAIM" envDefault:"unit_id"`
+	// AuthOIDCClientID and AuthOIDCClientSecret let the web pages sign
+	// users in with the provider's login page (authorization code flow);
+	// PublicURL is this service's address as browsers see it, for the
+	// redirect back (https://doithoai.example.vn).
+	AuthOIDCClientID     string `env:"AUTH_OIDC_CLIENT_ID"`
+	AuthOIDCClientSecret string `env:"AUTH_OIDC_CLIENT_SECRET"`
+	PublicURL            string `env:"PUBLIC_URL"`
 	// TrustedProxies are the proxy addresses (CIDRs) whose
 	// X-Forwarded-For names the client, for per-client rate limits; none
 	// by default (the peer address is the client).

@@ -1,6 +1,9 @@
 package testenv
 
 import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"testing"
 	"time"
 
@@ -57,4 +60,22 @@ func (c *Client) WithToken(tok string) *Client {
 	cp := *c
 	cp.token = tok
 	return &cp
+}
+
+// PageClient is a browser-like client of the env's web pages signed in as
+// p: it keeps cookies (the session) and does not follow redirects, so a
+// test sees each answer.
+func (e *Env) PageClient(tb testing.TB, p auth.Principal) *http.Client {
+	tb.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u, err := url.Parse(e.BaseURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookie, Value: Token(tb, p), Path: "/"}})
+	return &http.Client{Jar: jar, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/web"
 	"github.com/doithoai/doithoai/worker"
 )
 
@@ -50,6 +51,8 @@ type Env struct {
 	Feed     *api.Feed
 	BaseURL  string
 	Logger   *zap.Logger
+	// DevLogin is the pages' dev sign-in: SetUsers offers users on /login.
+	DevLogin *web.DevLogin
 
 	acts   *activities.Activities
 	stopAP func()
@@ -187,6 +190,9 @@ func Start(tb testing.TB, opts Options) *Env {
 	go func() { defer close(feedDone); _ = e.Feed.Run(feedCtx) }()
 	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed, Auth: Tokens(tb),
 		SurveyLimit: api.RateLimit{Every: time.Millisecond, Burst: 1000}}
+	// The web pages too, with the dev sign-in (users added by the test).
+	e.DevLogin = &web.DevLogin{Minter: Tokens(tb)}
+	e.API.Pages = &web.Server{Verifier: Tokens(tb), Dev: e.DevLogin, Logger: log}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("listen: %v", err)

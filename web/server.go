@@ -1,0 +1,97 @@
+// Package web serves the pages people use: planners, hosts, officers,
+// monitors and MTTQ staff after signing in, and survey respondents through
+// a dialogue's public link. Pages are server-rendered Go templates,
+// Vietnamese first with an English switch, with a little JavaScript (the
+// live alert board); nothing is fetched from the internet.
+//
+// Every page reads and writes through the JSON API, called in-process with
+// the signed-in user's token, so the API's validation, authorisation and
+// workflows are the only ones there are: a page can show no more than the
+// API lets that user see.
+package web
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+	"golang.org/x/oauth2"
+
+	"github.com/doithoai/doithoai/internal/auth"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server holds what the pages need.
+type Server struct {
+	// API is the JSON API's handler; pages call it in-process.
+	API http.Handler
+	// Verifier checks the session token on every page (the API checks it
+	// again on every call).
+	Verifier auth.Verifier
+	// Dev, when set, offers demo users on the sign-in page (dev only).
+	Dev *DevLogin
+	// OIDC, when set, signs users in with the provider's login page.
+	OIDC *OIDCLogin
+	// SecureCookies marks cookies Secure (serve over HTTPS in production).
+	SecureCookies bool
+	Logger        *zap.Logger
+
+	pages map[string]*template.Template
+}
+
+// pageCSP lets pages use their own scripts, styles and the live stream,
+// and nothing from elsewhere.
+const pageCSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// Register adds the pages to the API's engine.
+func (s *Server) Register(r *gin.Engine) {
+	if s.Logger == nil {
+		s.Logger = zap.NewNop()
+	}
+	if s.API == nil {
+		s.API = r
+	}
+	s.pages = parsePages()
+	static, _ := fs.Sub(staticFS, "static")
+	r.StaticFS("/static", http.FS(static))
+
+	r.GET("/", s.page(s.home))
+	r.GET("/login", s.loginPage)
+	r.POST("/login", s.login)
+	r.GET("/login/callback", s.oidcCallback)
+	r.POST("/logout", s.logout)
+
+	for _, reg := range registrations {
+		reg(s, r)
+	}
+
+}
+
+// NotFound answers an unknown page.
+func (s *Server) NotFound(c *gin.Context) {
+	s.renderError(c, http.StatusNotFound, "err.not_found")
+}
+
+// registrations add the pages of each area (planner, officer, MTTQ,
+// respondent); each area's file appends its own in init.
+var registrations []func(s *Server, r *gin.Engine)
+
+// OIDCFromEndpoints builds the browser sign-in of an OIDC provider.
+func OIDCFromEndpoints(authURL, tokenURL, clientID, clientSecret, publicURL string) *OIDCLogin {
+	return &OIDCLogin{Config: oauth2.Config{
+		ClientID: clientID, ClientSecret: clientSecret,
+		Endpoint:    oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL},
+		RedirectURL: strings.TrimSuffix(publicURL, "/") + "/login/callback",
+		Scopes:      []string{"openid", "profile"},
+	}}
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"io/fs"
+	"regexp"
+	"testing"
+)
+
+// tKey finds the translation keys templates use literally: .T "key" and
+// $.T "key" / $v.T "key".
+var tKey = regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+
+// Every key a template names is defined in both languages, so no page
+// shows "!key".
+func TestTemplateKeysAreTranslated(t *testing.T) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	for _, f := range files {
+		b, err := fs.ReadFile(templateFS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tKey.FindAllStringSubmatch(string(b), -1) {
+			msg, ok := messages[m[1]]
+			if !ok {
+				t.Errorf("%s: key %q has no translation", f, m[1])
+				continue
+			}
+			if msg[0] == "" || msg[1] == "" {
+				t.Errorf("%s: key %q lacks its Vietnamese or English text", f, m[1])
+			}
+		}
+	}
+}
+
+// Every page template parses with the layout.
+func TestPagesParse(t *testing.T) {
+	pages := parsePages()
+	for _, want := range []string{"login", "error"} {
+		if pages[want] == nil {
+			t.Errorf("page %s missing", want)
+		}
+	}
+}
