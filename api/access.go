@@ -301,6 +301,10 @@ func (s *Server) checkUnitParam(c *gin.Context, unitID string) bool {
 		return true
 	}
 	path, err := s.unitPath(c.Request.Context(), unitID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		abort(c, err)
+		return false
+	}
 	if err != nil || cl.UnitID == "" || !strings.HasPrefix(path, cl.UnitPath) {
 		abort(c, newError(http.StatusForbidden, CodeForbidden,
 			"Đơn vị này nằm ngoài phạm vi của bạn.", "This unit is outside your scope."))
