@@ -268,7 +268,9 @@ func (cl *caller) scope(kind scopeKind) *store.Scope {
 			continue
 		}
 		switch {
-		case kind == kindTasks && r == auth.RoleOfficer:
+		case (kind == kindTasks || kind == kindNotices) && r == auth.RoleOfficer:
+			// Tasks assigned to their unit or to them, and the notices
+			// about those tasks.
 			sc.Officer, sc.OfficerUnit = cl.Subject, cl.UnitID
 		case kind == kindAlerts && r == auth.RoleMTTQ:
 			sc.Grants = append(sc.Grants, subtree)

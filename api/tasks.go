@@ -280,7 +280,7 @@ func (s *Server) respondTask(c *gin.Context, id string, status int) {
 		abort(c, err)
 		return
 	}
-	tl, err := s.Store.TaskTimeline(ctx, id)
+	tl, err := s.Store.TaskTimeline(ctx, id, callerOf(c).scope(kindAlerts))
 	if err != nil {
 		abort(c, err)
 		return

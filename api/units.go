@@ -154,7 +154,7 @@ func (s *Server) getUnit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	children, err := s.Store.Children(c.Request.Context(), u.ID)
+	children, _, err := s.Store.ListUnits(c.Request.Context(), store.UnitFilter{ParentID: u.ID, Scope: callerOf(c).scope(kindUnits)})
 	if err != nil {
 		abort(c, err)
 		return

@@ -294,12 +294,7 @@ func accContact(letter string) map[string]any {
 // rules allow, reported and kept visible here: their body check logs
 // instead of failing, and the cell fails once the issue is gone (so the
 // entry gets removed).
-var accKnownIssues = map[string]string{
-	// An officer's reach is their own unit only (GET /units/{A} is 404 and
-	// GET /units?parent_id=D is empty for them), but GET /units/{D} lists
-	// D's children, names and ids.
-	"GET /units/{id} as officer on own": "unit view lists children outside the officer's reach",
-}
+var accKnownIssues = map[string]string{}
 
 // accRows are the seeded rows of one unit.
 type accRows struct {
@@ -421,7 +416,10 @@ func (c *accCaller) visibleAlert(letter, role string) bool {
 // visibleNotice says whether the caller's stream shows the notices of a
 // unit: roles that read dialogues or tasks there (an officer: their own
 // unit only).
-func (c *accCaller) visibleNotice(letter string) bool {
+// visibleNotice: the staff roles see the notices of D's subtree; an
+// officer only the reminders about tasks assigned to D (the seeded
+// reminder is about the unit's own task), not the dialogue's notices.
+func (c *accCaller) visibleNotice(letter, kind string) bool {
 	for _, r := range c.roles {
 		switch r {
 		case rPlanner, rHost, rMonitor, rMTTQ:
@@ -429,7 +427,7 @@ func (c *accCaller) visibleNotice(letter string) bool {
 				return true
 			}
 		case rOfficer:
-			if letter == "D" {
+			if letter == "D" && kind == "reminder" {
 				return true
 			}
 		}
@@ -591,11 +589,11 @@ func TestAccessMatrix(t *testing.T) {
 		c.client = admin.WithToken(c.token)
 	}
 
-	cases := 0
+	cases, cells := 0, 0
 	for _, ep := range accEndpoints {
 		for _, c := range callers {
 			for _, pos := range accPositions(ep) {
-				cases++
+				cells++
 				name := fmt.Sprintf("%s %s as %s on %s", ep.method, ep.name, c.name, pos)
 				want := expect(ep, c, pos)
 				t.Run(name, func(st *testing.T) {
@@ -666,7 +664,24 @@ func TestAccessMatrix(t *testing.T) {
 		if !strings.Contains(string(r.Body), mk("D", "dialogue")) {
 			st.Errorf("the open survey link does not show its dialogue: %s", r.Body)
 		}
-		// An authorised-looking request to the link is still the link's.
+		// The link is shown to those who hand it out, not to a monitor.
+		dlg := "/api/v1/dialogues/" + fx.rows["D"].dialogue
+		var view struct {
+			SurveyLink *struct {
+				Token string `json:"token"`
+			} `json:"survey_link"`
+		}
+		r = callerNamed(callers, rPlanner).client.Do("GET", dlg, nil)
+		r.Decode(st, &view)
+		if view.SurveyLink == nil || view.SurveyLink.Token != fx.openToken {
+			st.Errorf("planner's dialogue view: survey link %+v, want token %s", view.SurveyLink, fx.openToken)
+		}
+		r = callerNamed(callers, rMonitor).client.Do("GET", dlg, nil)
+		mustStatus(st, r, 200, "monitor reads the dialogue")
+		if strings.Contains(string(r.Body), fx.openToken) {
+			st.Errorf("monitor's dialogue view shows the survey link: %s", r.Body)
+		}
+		// A request to the link with a bad body is answered as the link's.
 		r = anon.Do("POST", "/api/v1/survey/"+fx.openToken+"/responses", map[string]any{})
 		expectError(st, r, 422, "validation_failed", "", "")
 		// Closed and unknown links.
@@ -686,12 +701,57 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	})
 
+	// A task's timeline shows only the alerts its reader may see: the
+	// officer of D reads D's task and finds the officers' alert, not the
+	// ones addressed to the monitor, MTTQ, planner or party committee.
+	t.Run("task timeline alerts", func(st *testing.T) {
+		r := admin.As(testenv.User("u-officer", fx.unit["D"], rOfficer)).Do(http.MethodGet, "/api/v1/tasks/"+fx.rows["D"].task, nil)
+		if r.Status != http.StatusOK {
+			st.Fatalf("officer reads D's task: %d %s", r.Status, r.Body)
+		}
+		for _, role := range accAlertRoles {
+			shown := strings.Contains(string(r.Body), alertMarker("D", role))
+			if want := role == rOfficer; shown != want {
+				st.Errorf("timeline shows the alert to %s: %v, want %v", role, shown, want)
+			}
+		}
+	})
+
 	// Nothing an authorised command with an invalid body was sent to has
-	// changed.
+	// changed, and of the commands without a body (finalise, acknowledge)
+	// only those in reach took effect.
 	t.Run("commands changed nothing", func(st *testing.T) {
 		ctx := context.Background()
+		var units int
+		if err := env.Store.DB.NewSelect().Table("units").ColumnExpr("count(*)").Scan(ctx, &units); err != nil || units != len(accUnits) {
+			st.Errorf("%d units, want %d (%v)", units, len(accUnits), err)
+		}
 		for _, l := range accRowUnits {
 			rows := fx.rows[l]
+			rep, err := env.Store.GetReportByID(ctx, rows.finaliseReport)
+			wantStatus := report.StatusDraft
+			if inD(l) {
+				wantStatus = report.StatusFinal // mttq of D finalised it
+			}
+			if err != nil || rep.Status != wantStatus {
+				st.Errorf("roll-up of %s: %v, want %s (%v)", l, rep, wantStatus, err)
+			}
+			for r, id := range rows.alerts {
+				a, err := env.Store.GetAlert(ctx, id)
+				// Each role acknowledged its own alerts in reach; no
+				// one reaches the officer alert of A.
+				want := "open"
+				if inD(l) && (l == "D" || r != rOfficer) {
+					want = "acknowledged"
+				}
+				if err != nil || a.Status != want {
+					st.Errorf("alert of %s to %s: %v, want %s (%v)", l, r, a, want, err)
+				}
+			}
+			ch, err := env.Store.GetChannels(ctx, fx.unit[l])
+			if err != nil || len(ch.Contacts) != 1 || ch.Contacts[0].Name != mk(l, "contact") {
+				st.Errorf("channels of %s: %+v (%v)", l, ch, err)
+			}
 			d, err := env.Store.GetDialogue(ctx, rows.dialogue)
 			if err != nil || d.Phase != domain.PhaseSurveyOpen || d.Title != mk(l, "dialogue") {
 				st.Errorf("dialogue of %s changed: %+v %v", l, d, err)
@@ -710,7 +770,17 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 	})
-	t.Logf("%d cases in %v", cases, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d matrix cells (%d endpoints × %d callers × positions) and %d other checks in %v",
+		cells, len(accEndpoints), len(callers), cases, time.Since(start).Round(time.Millisecond))
+}
+
+func callerNamed(callers []*accCaller, name string) *accCaller {
+	for _, c := range callers {
+		if c.name == name {
+			return c
+		}
+	}
+	panic("no caller " + name)
 }
 
 // accPositions are the target positions of an endpoint.
@@ -839,7 +909,7 @@ func checkAccessBody(report func(string, ...any), fx *accFixture, ep accEndpoint
 					vis[l] = true
 				}
 			}
-			if ep.shape == shStream && c.visibleNotice(l) {
+			if ep.shape == shStream && (c.visibleNotice(l, "notice") || c.visibleNotice(l, "reminder")) {
 				vis[l] = true
 			}
 		}
@@ -902,13 +972,15 @@ func checkAccessBody(report func(string, ...any), fx *accFixture, ep accEndpoint
 				}
 			}
 			if ep.shape == shStream {
-				m := mk(l, "notice")
-				if allowed[l] && c.visibleNotice(l) {
-					if !has(m) {
-						report("stream lacks the notice of %s: %.1500s", l, raw)
+				for _, kind := range []string{"notice", "reminder"} {
+					m := mk(l, kind)
+					if allowed[l] && c.visibleNotice(l, kind) {
+						if !has(m) {
+							report("stream lacks the %s of %s: %.1500s", kind, l, raw)
+						}
+					} else if has(m) {
+						report("stream shows the %s of %s, which %s may not see: %.1500s", kind, l, c.name, raw)
 					}
-				} else if has(m) {
-					report("stream shows the notice of %s, which %s may not see: %.1500s", l, c.name, raw)
 				}
 			}
 		}
@@ -982,8 +1054,11 @@ func readStream(t *testing.T, url, token string) (int, []byte) {
 			}
 		}
 	}()
+	// The stream says hello (retry:), reads the feed and sends what it
+	// found in one write, then waits: read until it has been quiet for a
+	// while, longer while nothing has come yet.
 	var out strings.Builder
-	quiet := time.NewTimer(5 * time.Second) // until the stream says hello
+	quiet := time.NewTimer(5 * time.Second)
 	defer quiet.Stop()
 	for {
 		select {
@@ -992,7 +1067,11 @@ func readStream(t *testing.T, url, token string) (int, []byte) {
 				return resp.StatusCode, []byte(out.String())
 			}
 			out.WriteString(l + "\n")
-			quiet.Reset(300 * time.Millisecond)
+			wait := 300 * time.Millisecond
+			if strings.HasPrefix(l, "retry:") {
+				wait = time.Second
+			}
+			quiet.Reset(wait)
 		case <-quiet.C:
 			cancel()
 			return resp.StatusCode, []byte(out.String())
@@ -1082,6 +1161,10 @@ func seedAccess(t *testing.T, env *testenv.Env, admin *testenv.Client) *accFixtu
 			DialogueID: &dlg1, Recipient: mk(l, "notice-recipient"), Channel: "webhook", SubjectVI: mk(l, "notice") + "vi",
 			SubjectEN: mk(l, "notice") + "en", BodyVI: "x", BodyEN: "x", Kind: "notice"})
 		must(err, "notice of "+l)
+		_, err = st.SaveNotification(ctx, &store.Notification{ID: uuid.NewString(), DedupKey: "access/" + l + "/reminder", UnitID: u,
+			DialogueID: &dlg1, TaskID: &task1, Recipient: mk(l, "reminder-recipient"), Channel: "inbox", SubjectVI: mk(l, "reminder") + "vi",
+			SubjectEN: mk(l, "reminder") + "en", BodyVI: "x", BodyEN: "x", Kind: "reminder"})
+		must(err, "reminder of "+l)
 		must(st.SetChannels(ctx, store.Channels{UnitID: u, Contacts: []store.Contact{{Role: rPlanner, Email: strings.ToLower(l) + "@example.org", Name: mk(l, "contact")}}},
 			store.NewEvent("", seed.ID, rAdmin, "unit.channels_set", "unit", u, u, "", map[string]any{"note": mk(l, "ev-channels")})), "channels of "+l)
 

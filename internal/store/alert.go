@@ -78,7 +78,7 @@ type AlertFilter struct {
 func (s *Store) ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, int, error) {
 	as := []Alert{}
 	q := s.DB.NewSelect().Model(&as).OrderExpr("created_at DESC, id")
-	q = f.Scope.apply(q, []string{"unit_id"}, "recipient_role", false)
+	q = f.Scope.apply(q, []string{"unit_id"}, "recipient_role", "")
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)

@@ -90,7 +90,7 @@ type EventFilter struct {
 func (s *Store) ListAuditEvents(ctx context.Context, f EventFilter) ([]Event, int, error) {
 	evs := []Event{}
 	q := s.DB.NewSelect().Model(&evs).OrderExpr("id")
-	q = f.Scope.apply(q, []string{"unit_id"}, "", false)
+	q = f.Scope.apply(q, []string{"unit_id"}, "", "")
 	if f.EntityType != "" {
 		q = q.Where("entity_type = ?", f.EntityType)
 	}

@@ -58,11 +58,11 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, aler
 	)
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	err := s.DB.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		if err := alerts.apply(tx.NewSelect().Model(&as), []string{"unit_id"}, "recipient_role", false).Apply(unitFilter).
+		if err := alerts.apply(tx.NewSelect().Model(&as), []string{"unit_id"}, "recipient_role", "").Apply(unitFilter).
 			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
-		if err := notices.apply(tx.NewSelect().Model(&ns), []string{"unit_id"}, "", false).Apply(unitFilter).
+		if err := notices.apply(tx.NewSelect().Model(&ns), []string{"unit_id"}, "", assignedNotices).Apply(unitFilter).
 			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("notifications: %w", err)
 		}

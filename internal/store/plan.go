@@ -153,7 +153,7 @@ type PlanFilter struct {
 func (s *Store) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, error) {
 	plans := []Plan{}
 	q := s.DB.NewSelect().Model(&plans).OrderExpr("year DESC, created_at DESC, id")
-	q = f.Scope.apply(q, []string{"unit_id"}, "", false)
+	q = f.Scope.apply(q, []string{"unit_id"}, "", "")
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)

@@ -16,8 +16,8 @@ type Scope struct {
 	// Grants are the slices of the unit tree the caller sees.
 	Grants []Grant
 	// OfficerUnit and Officer, when set, also show the tasks assigned to
-	// that unit (the officer's agency) or to that officer by name (tasks
-	// only).
+	// that unit (the officer's agency) or to that officer by name, and the
+	// notices about those tasks (tasks and notifications only).
 	OfficerUnit string
 	Officer     string
 }
@@ -32,11 +32,18 @@ type Grant struct {
 	Roles   []string
 }
 
+// Tables whose rows an officer sees by assignment (Scope.OfficerUnit).
+const (
+	assignedTasks   = "tasks"
+	assignedNotices = "notifications"
+)
+
 // apply adds the scope's condition on the unit columns cols (a row is
 // visible when any of them is in a granted unit). roleCol, when not empty,
-// is the recipient-role column Grant.Roles restricts; tasks is set for the
-// tasks table (OfficerUnit and Officer apply).
-func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, tasks bool) *bun.SelectQuery {
+// is the recipient-role column Grant.Roles restricts; assigned names the
+// table (assignedTasks, assignedNotices) where OfficerUnit and Officer
+// apply, "" elsewhere.
+func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, assigned string) *bun.SelectQuery {
 	if sc == nil || sc.All {
 		return q
 	}
@@ -65,13 +72,13 @@ func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, tasks 
 		}
 		parts = append(parts, cond)
 	}
-	if tasks && sc.OfficerUnit != "" {
-		parts = append(parts, "assignee_unit_id = ?")
-		args = append(args, sc.OfficerUnit)
-	}
-	if tasks && sc.Officer != "" {
-		parts = append(parts, "assignee_officer = ?")
-		args = append(args, sc.Officer)
+	switch {
+	case assigned == assignedTasks && sc.OfficerUnit != "":
+		parts = append(parts, "(assignee_unit_id = ? OR assignee_officer = ?)")
+		args = append(args, sc.OfficerUnit, sc.Officer)
+	case assigned == assignedNotices && sc.OfficerUnit != "":
+		parts = append(parts, "task_id IN (SELECT id FROM tasks WHERE assignee_unit_id = ? OR assignee_officer = ?)")
+		args = append(args, sc.OfficerUnit, sc.Officer)
 	}
 	if len(parts) == 0 {
 		return q.Where("false")

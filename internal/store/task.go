@@ -155,7 +155,7 @@ type TaskFilter struct {
 func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int, error) {
 	ts := []Task{}
 	q := s.DB.NewSelect().Model(&ts).OrderExpr("due_at, id")
-	q = f.Scope.apply(q, []string{"unit_id", "assignee_unit_id"}, "", true)
+	q = f.Scope.apply(q, []string{"unit_id", "assignee_unit_id"}, "", assignedTasks)
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("(unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?0) || '%') OR "+
@@ -228,8 +228,9 @@ type TimelineEntry struct {
 	Ref    string          `json:"ref,omitempty"`
 }
 
-// TaskTimeline merges a task's audit events, alerts and notices by time.
-func (s *Store) TaskTimeline(ctx context.Context, taskID string) ([]TimelineEntry, error) {
+// TaskTimeline merges a task's audit events, alerts and notices by time;
+// scope narrows the alerts shown to those the reader may see (nil: all).
+func (s *Store) TaskTimeline(ctx context.Context, taskID string, scope *Scope) ([]TimelineEntry, error) {
 	var out []TimelineEntry
 	evs, err := s.ListEvents(ctx, "task", taskID)
 	if err != nil {
@@ -239,7 +240,7 @@ func (s *Store) TaskTimeline(ctx context.Context, taskID string) ([]TimelineEntr
 		out = append(out, TimelineEntry{At: ev.At, Type: "event", Action: ev.Action, Actor: ev.Actor, Data: ev.Data})
 	}
 	var alerts []Alert
-	if err := s.DB.NewSelect().Model(&alerts).Where("task_id = ?", taskID).OrderExpr("seq").Scan(ctx); err != nil {
+	if err := scope.apply(s.DB.NewSelect().Model(&alerts), []string{"unit_id"}, "recipient_role", "").Where("task_id = ?", taskID).OrderExpr("seq").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("task alerts: %w", err)
 	}
 	for _, a := range alerts {

@@ -74,7 +74,7 @@ type UnitFilter struct {
 func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
 	var units []Unit
 	q := s.DB.NewSelect().Model(&units).OrderExpr("path")
-	q = f.Scope.apply(q, []string{"id"}, "", false)
+	q = f.Scope.apply(q, []string{"id"}, "", "")
 	if f.ParentID != "" {
 		q = q.Where("parent_id = ?", f.ParentID)
 	}
