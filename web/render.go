@@ -196,6 +196,9 @@ func (s *Server) render(c *gin.Context, status int, page string, v *view) {
 		status = http.StatusInternalServerError
 	}
 	c.Header("Content-Security-Policy", pageCSP)
+	// Forms on the pages must name their origin when posted (the CSRF
+	// check): with the API's no-referrer policy browsers send Origin: null.
+	c.Header("Referrer-Policy", "same-origin")
 	c.Header("Content-Language", v.Lang)
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	c.Abort()

@@ -1,0 +1,633 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/web"
+)
+
+// ---------- the spreadsheet parser (pure) ----------
+
+// plnXLSX builds a workbook whose first sheet holds rows; a time.Time
+// cell is written as a real Excel date.
+func plnXLSX(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var plnHeader = []any{"Ngày (dd/mm/yyyy)", "Giờ (hh:mm)", "Hình thức", "Chuyên đề", "Địa điểm", "Người chủ trì", "Chức vụ", "Thành phần mời"}
+
+func TestParsePlanImport(t *testing.T) {
+	good := plnXLSX(t, [][]any{
+		plnHeader,
+		{"18/06/2027", "08:00", "định kỳ", "", "Hội trường UBND huyện", "Nguyễn Văn An; Trần Thị Bình", "Bí thư Huyện ủy; Chủ tịch UBND huyện", "Hội Nông dân; Hội Phụ nữ"},
+		{},
+		{time.Date(2027, 9, 10, 0, 0, 0, 0, time.UTC), 14.0 / 24, "Chuyên đề", "Giải phóng mặt bằng", "Nhà văn hóa xã", "Trần Thị Bình", "", ""},
+		{"2027-11-02", "", "thematic", "Môi trường", "", "Lê Văn Cường", "", ""},
+	})
+	rows, errs := web.ParsePlanImport("ke-hoach.xlsx", good, 2027)
+	if len(errs) > 0 || len(rows) != 3 {
+		t.Fatalf("good xlsx: rows %d, errors %+v", len(rows), errs)
+	}
+	want := time.Date(2027, 6, 18, 8, 0, 0, 0, domain.Location)
+	if r := rows[0]; !r.ScheduledAt.Equal(want) || r.Kind != domain.KindPeriodic || len(r.Hosts) != 2 || r.Hosts[1].Title != "Chủ tịch UBND huyện" || len(r.InvitedGroups) != 2 || r.Row != 2 {
+		t.Errorf("row 2: %+v", r)
+	}
+	if r := rows[1]; !r.ScheduledAt.Equal(time.Date(2027, 9, 10, 14, 0, 0, 0, domain.Location)) || r.Kind != domain.KindThematic || r.Row != 4 {
+		t.Errorf("row 4 (Excel date and time cells, blank row 3 skipped): %+v", r)
+	}
+	if r := rows[2]; !r.ScheduledAt.Equal(time.Date(2027, 11, 2, 8, 0, 0, 0, domain.Location)) || r.Topic != "Môi trường" {
+		t.Errorf("row 5 (ISO date, default time): %+v", r)
+	}
+
+	csvComma := "\xEF\xBB\xBFNgày (dd/mm/yyyy),Giờ (hh:mm),Hình thức,Chuyên đề,Địa điểm,Người chủ trì,Chức vụ,Thành phần mời\n" +
+		"18/06/2027,8h30,periodic,,\"Hội trường, tầng 2\",Nguyễn Văn An,Bí thư,Hội Nông dân;Đoàn Thanh niên\n"
+	rows, errs = web.ParsePlanImport("plan.csv", []byte(csvComma), 2027)
+	if len(errs) > 0 || len(rows) != 1 || rows[0].Place != "Hội trường, tầng 2" || rows[0].ScheduledAt.In(domain.Location).Minute() != 30 || len(rows[0].InvitedGroups) != 2 {
+		t.Errorf("csv with BOM and commas: %+v %+v", rows, errs)
+	}
+	csvSemi := "ngay;gio;hinh thuc;chuyen de;dia diem;nguoi chu tri;chuc vu;thanh phan moi\r\n" +
+		"01/03/2027;14:00;Đột xuất;;UBND xã;Phạm Văn Dũng;;\r\n;;;;;;;\r\n"
+	rows, errs = web.ParsePlanImport("plan.csv", []byte(csvSemi), 2027)
+	if len(errs) > 0 || len(rows) != 1 || rows[0].Kind != domain.KindAdhoc || rows[0].ScheduledAt.In(domain.Location).Hour() != 14 {
+		t.Errorf("csv with semicolons, no BOM, headers without diacritics: %+v %+v", rows, errs)
+	}
+
+	type want1 struct {
+		row       int
+		col, code string
+	}
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		want       []want1
+	}{
+		{"bad rows", "k.xlsx", plnXLSX(t, [][]any{plnHeader,
+			{"31/02/2027", "08:00", "định kỳ", "", "", "An", "", ""},
+			{"01/02/2027", "25:00", "hội thảo", "", "", "An", "", ""},
+			{"01/02/2027", "", "chuyên đề", "", "", "", "", ""},
+			{"01/02/2026", "", "định kỳ", "", "", "An", "", ""},
+		}), []want1{{2, "date", "bad_date"}, {3, "time", "bad_time"}, {3, "kind", "bad_kind"}, {4, "topic", "topic_required"}, {4, "host", "host_required"}, {5, "date", "outside_year"}}},
+		{"empty", "k.csv", []byte(""), []want1{{0, "", "empty"}}},
+		{"only a BOM", "k.csv", []byte("\xEF\xBB\xBF\n"), []want1{{0, "", "empty"}}},
+		{"header only", "k.xlsx", plnXLSX(t, [][]any{plnHeader}), []want1{{0, "", "no_rows"}}},
+		{"missing column", "k.csv", []byte("Ngày,Giờ,Địa điểm\n01/02/2027,08:00,x\n"), []want1{{1, "kind", "missing_column"}, {1, "host", "missing_column"}}},
+		{"too many rows", "k.csv", []byte("Ngày,Hình thức,Người chủ trì\n" + strings.Repeat("01/02/2027,định kỳ,An\n", web.PlanImportMaxRows+1)), []want1{{0, "", "too_many_rows"}}},
+		{"too large", "k.csv", bytes.Repeat([]byte("a"), web.PlanImportMaxBytes+1), []want1{{0, "", "too_large"}}},
+		{"wrong type", "k.pdf", []byte("%PDF-1.4"), []want1{{0, "", "wrong_type"}}},
+		{"old excel", "k.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []want1{{0, "", "xls"}}},
+		{"not a workbook", "k.xlsx", []byte("Ngày,Hình thức\n"), []want1{{0, "", "unreadable"}}},
+		{"not utf-8", "k.csv", []byte("Ng\xe0y,H\xecnh th\xfac\n"), []want1{{0, "", "not_utf8"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, errs := web.ParsePlanImport(tc.file, tc.data, 2027)
+			if rows != nil {
+				t.Errorf("rows returned with errors: %+v", rows)
+			}
+			if len(errs) != len(tc.want) {
+				t.Fatalf("errors %+v, want %+v", errs, tc.want)
+			}
+			for i, w := range tc.want {
+				if e := errs[i]; e.Row != w.row || e.Column != w.col || e.Code != w.code {
+					t.Errorf("error %d: %+v, want %+v", i, e, w)
+				}
+			}
+		})
+	}
+}
+
+// The downloadable templates carry the Vietnamese headers, and a template
+// read back is a file with no rows yet.
+func TestPlanImportTemplates(t *testing.T) {
+	b, err := web.PlanImportTemplateXLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := web.ParsePlanImport("mau.xlsx", b, 2027); len(errs) != 1 || errs[0].Code != "no_rows" {
+		t.Errorf("xlsx template read back: %+v", errs)
+	}
+	c := web.PlanImportTemplateCSV()
+	if !bytes.HasPrefix(c, []byte("\xEF\xBB\xBFNgày (dd/mm/yyyy),Giờ (hh:mm),Hình thức,Chuyên đề,Địa điểm,Người chủ trì,Chức vụ,Thành phần mời")) {
+		t.Errorf("csv template: %q", c)
+	}
+	if _, errs := web.ParsePlanImport("mau.csv", c, 2027); len(errs) != 1 || errs[0].Code != "no_rows" {
+		t.Errorf("csv template read back: %+v", errs)
+	}
+}
+
+// ---------- the pages, on the real stack ----------
+
+type plnClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+	csrf string
+}
+
+var plnCSRF = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+
+func plnPages(t *testing.T, env *testenv.Env, p auth.Principal) *plnClient {
+	c := &plnClient{t: t, base: env.BaseURL, http: env.PageClient(t, p)}
+	_, body := c.get("/plans")
+	m := plnCSRF.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no form token on /plans: %.500s", body)
+	}
+	c.csrf = m[1]
+	return c
+}
+
+func (c *plnClient) do(req *http.Request) (*http.Response, string) {
+	c.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (c *plnClient) get(path string) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.base+path, nil)
+	resp, body := c.do(req)
+	return resp.StatusCode, body
+}
+
+// post sends a form; it answers the status, the redirect target and the body.
+func (c *plnClient) post(path string, form url.Values) (int, string, string) {
+	c.t.Helper()
+	form.Set("csrf", c.csrf)
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	resp, body := c.do(req)
+	return resp.StatusCode, resp.Header.Get("Location"), body
+}
+
+func (c *plnClient) upload(path string, form url.Values, filename string, data []byte) (int, string, string) {
+	c.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	form.Set("csrf", c.csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	fw, _ := w.CreateFormFile("file", filename)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Origin", c.base)
+	resp, body := c.do(req)
+	return resp.StatusCode, resp.Header.Get("Location"), body
+}
+
+func plnMust(t *testing.T, r *testenv.Response, status int, what string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: %d, want %d: %s", what, r.Status, status, r.Body)
+	}
+}
+
+func plnUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
+	t.Helper()
+	body := map[string]any{"name": name, "level": level}
+	if parent != "" {
+		body["parent_id"] = parent
+	}
+	r := c.Do(http.MethodPost, "/api/v1/units", body)
+	plnMust(t, r, http.StatusCreated, "create unit "+name)
+	var u struct {
+		ID string `json:"id"`
+	}
+	r.Decode(t, &u)
+	return u.ID
+}
+
+type plnPlanDoc struct {
+	ID          string `json:"id"`
+	ReferenceNo string `json:"reference_no"`
+	Dialogues   []struct {
+		ID          string    `json:"id"`
+		Kind        string    `json:"kind"`
+		Phase       string    `json:"phase"`
+		ScheduledAt time.Time `json:"scheduled_at"`
+		Hosts       []struct {
+			Name  string `json:"name"`
+			Title string `json:"title"`
+		} `json:"hosts"`
+	} `json:"dialogues"`
+}
+
+func plnGetPlan(t *testing.T, c *testenv.Client, id string) plnPlanDoc {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/plans/"+id, nil)
+	plnMust(t, r, http.StatusOK, "get plan")
+	var p plnPlanDoc
+	r.Decode(t, &p)
+	return p
+}
+
+// plnRefs lists the reference numbers of a unit's plans of a year.
+func plnRefs(t *testing.T, c *testenv.Client, unit string, year int) []string {
+	t.Helper()
+	r := c.Do(http.MethodGet, fmt.Sprintf("/api/v1/plans?unit_id=%s&year=%d", unit, year), nil)
+	plnMust(t, r, http.StatusOK, "list plans")
+	var page struct {
+		Items []plnPlanDoc `json:"items"`
+	}
+	r.Decode(t, &page)
+	var refs []string
+	for _, p := range page.Items {
+		refs = append(refs, p.ReferenceNo)
+	}
+	return refs
+}
+
+// plnMissingKey finds a text shown as "!key" (a key with no translation).
+var plnMissingKey = regexp.MustCompile(`![a-z]+\.[a-z0-9_.]+`)
+
+func plnPlanID(t *testing.T, location string) string {
+	t.Helper()
+	m := regexp.MustCompile(`^/plans/([0-9a-f-]{36})\?ok=`).FindStringSubmatch(location)
+	if m == nil {
+		t.Fatalf("redirect to %q, want /plans/<id>?ok=…", location)
+	}
+	return m[1]
+}
+
+func TestPlannerPages(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{Quiet: true})
+	admin := env.NewClient(t)
+	province := plnUnit(t, admin, "Tỉnh Thái Bình", "province", "")
+	staff := admin.As(testenv.Staff(province))
+	district := plnUnit(t, staff, "Huyện Vũ Thư", "district", province)
+	other := plnUnit(t, staff, "Huyện Kiến Xương", "district", province)
+	commune := plnUnit(t, staff, "Xã Minh Lãng", "commune", district)
+
+	lan := testenv.User("lan", district, auth.RolePlanner)
+	api := env.NewClient(t).As(lan)
+	now := time.Now()
+	year := now.In(domain.Location).Year()
+	next := year + 1
+
+	// A plan whose dialogue is seconds away, so its survey closes and the
+	// session can be recorded while the other pages are tested.
+	at := now.Add(4 * time.Second).Truncate(time.Second)
+	r := api.Do(http.MethodPost, "/api/v1/plans", map[string]any{
+		"unit_id": district, "year": at.In(domain.Location).Year(), "reference_no": "55-KH/HU", "issuing_body": "Ban Thường vụ Huyện ủy Vũ Thư",
+		"title":  "Kế hoạch tiếp xúc, đối thoại năm nay",
+		"policy": map[string]any{"survey_lead": "PT3S", "survey_close": "PT1S", "session_grace": "PT1H"},
+		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "place": "Hội trường UBND huyện",
+			"hosts": []map[string]any{{"name": "Nguyễn Văn An", "title": "Bí thư Huyện ủy"}}, "invited_groups": []string{"Hội Nông dân"}}},
+	})
+	plnMust(t, r, http.StatusCreated, "create plan")
+	var live plnPlanDoc
+	r.Decode(t, &live)
+	dlg := live.Dialogues[0].ID
+
+	pages := plnPages(t, env, lan)
+
+	t.Run("plans list", func(t *testing.T) {
+		status, body := pages.get("/plans")
+		if status != http.StatusOK || !strings.Contains(body, "55-KH/HU") || !strings.Contains(body, "/plans/"+live.ID) ||
+			!strings.Contains(body, `href="/plans/new"`) || !strings.Contains(body, `href="/plans/import"`) || !strings.Contains(body, "Huyện Vũ Thư") {
+			t.Errorf("GET /plans: %d %.3000s", status, body)
+		}
+		status, body = pages.get(fmt.Sprintf("/plans?year=%d", next))
+		if status != http.StatusOK || strings.Contains(body, "55-KH/HU") {
+			t.Errorf("GET /plans?year=%d shows this year's plan: %d", next, status)
+		}
+	})
+
+	t.Run("create by form", func(t *testing.T) {
+		form := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"60-KH/HU"}, "issuing_body": {""},
+			"title": {"Kế hoạch thử"}, "rows": {"3"},
+			"d0.at": {fmt.Sprintf("%d-06-18T08:00", next)}, "d0.kind": {"periodic"}, "d0.host": {"Nguyễn Văn An"}, "d0.host_title": {"Bí thư Huyện ủy"},
+			"d1.kind": {"thematic"}, "d1.at": {fmt.Sprintf("%d-09-10T14:00", next)}, "d1.host": {"Trần Thị Bình"}}
+		status, _, body := pages.post("/plans", form)
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("missing issuing body and topic: %d %.2000s", status, body)
+		}
+		for _, want := range []string{`value="60-KH/HU"`, `value="Nguyễn Văn An"`, `value="Kế hoạch thử"`,
+			`id="e-issuing_body">Trường này là bắt buộc.`, `id="e-d1.topic">Hội nghị chuyên đề cần có chủ đề.`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the form that came back lacks %s", want)
+			}
+		}
+		if refs := plnRefs(t, api, district, next); len(refs) != 0 {
+			t.Errorf("a refused form created plans %v", refs)
+		}
+		// "Thêm dòng" without JavaScript: the form comes back with a row more.
+		form.Set("add_row", "1")
+		status, _, body = pages.post("/plans", form)
+		if status != http.StatusOK || !strings.Contains(body, `name="d3.at"`) || strings.Contains(body, `name="d4.at"`) || !strings.Contains(body, `value="Trần Thị Bình"`) {
+			t.Errorf("add a row: %d", status)
+		}
+		form.Del("add_row")
+		form.Set("issuing_body", "Ban Thường vụ Huyện ủy Vũ Thư")
+		form.Set("d1.topic", "Giải phóng mặt bằng")
+		status, loc, body := pages.post("/plans", form)
+		if status != http.StatusSeeOther {
+			t.Fatalf("create: %d %.2000s", status, body)
+		}
+		p := plnGetPlan(t, api, plnPlanID(t, loc))
+		if len(p.Dialogues) != 2 || p.Dialogues[0].Hosts[0].Title != "Bí thư Huyện ủy" || p.Dialogues[1].Kind != "thematic" ||
+			!p.Dialogues[0].ScheduledAt.Equal(time.Date(next, 6, 18, 8, 0, 0, 0, domain.Location)) {
+			t.Errorf("plan created: %+v", p)
+		}
+	})
+
+	var imported string
+	t.Run("import", func(t *testing.T) {
+		header := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"70-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"}}
+		bad := plnXLSX(t, [][]any{plnHeader,
+			{fmt.Sprintf("18/06/%d", next), "08:00", "định kỳ", "", "Hội trường", "Nguyễn Văn An", "", ""},
+			{fmt.Sprintf("31/02/%d", next), "08:00", "định kỳ", "", "", "Nguyễn Văn An", "", ""},
+			{fmt.Sprintf("01/03/%d", next), "08:00", "hội thảo", "", "", "Nguyễn Văn An", "", ""},
+			{fmt.Sprintf("02/03/%d", next), "08:00", "định kỳ", "", "", "", "", ""},
+		})
+		status, _, body := pages.upload("/plans/import", header, "ke-hoach.xlsx", bad)
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad file: %d %.2000s", status, body)
+		}
+		for _, want := range []string{"Lỗi trong tệp (3)", "<td>3</td><td>Ngày</td><td>Ngày “31/02/" + strconv.Itoa(next) + "” không hợp lệ",
+			"<td>4</td><td>Hình thức</td><td>Hình thức “hội thảo” không hợp lệ", "<td>5</td><td>Người chủ trì</td><td>Cần ít nhất một người chủ trì.",
+			`value="70-KH/HU"`, "Chưa có gì được tạo"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("bad file page lacks %q", want)
+			}
+		}
+		for _, ref := range plnRefs(t, api, district, next) {
+			if ref == "70-KH/HU" {
+				t.Fatal("a bad file created the plan")
+			}
+		}
+		status, _, body = pages.upload("/plans/import", header, "ke-hoach.pdf", []byte("%PDF-1.4"))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Chỉ nhận tệp .xlsx hoặc .csv.") {
+			t.Errorf("wrong file type: %d", status)
+		}
+		status, _, body = pages.upload("/plans/import", header, "ke-hoach.csv", bytes.Repeat([]byte("a"), 3<<20))
+		if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Tệp quá lớn: tối đa 2 MiB.") {
+			t.Errorf("a 3 MiB file: %d", status)
+		}
+		tooBig := append([]byte("Ngày,Hình thức,Người chủ trì\n"), bytes.Repeat([]byte("01/02/2027,định kỳ,An\n"), 1100)...)
+		status, _, body = pages.upload("/plans/import", header, "ke-hoach.csv", tooBig)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Tệp có quá nhiều dòng: tối đa 1000 hội nghị mỗi lần nhập.") {
+			t.Errorf("1100 rows: %d", status)
+		}
+
+		good := plnXLSX(t, [][]any{plnHeader,
+			{fmt.Sprintf("18/06/%d", next), "08:00", "định kỳ", "", "Hội trường UBND huyện", "Nguyễn Văn An; Trần Thị Bình", "Bí thư Huyện ủy; Chủ tịch UBND huyện", "Hội Nông dân; Hội Phụ nữ"},
+			{fmt.Sprintf("10/09/%d", next), "14:00", "chuyên đề", "Giải phóng mặt bằng", "Nhà văn hóa xã Tân Phong", "Trần Thị Bình", "Chủ tịch UBND huyện", "Các hộ dân bị ảnh hưởng"},
+			{fmt.Sprintf("05/12/%d", next), "", "đột xuất", "", "UBND xã Minh Lãng", "Lê Văn Cường", "", ""},
+		})
+		status, loc, body := pages.upload("/plans/import", header, "ke-hoach.xlsx", good)
+		if status != http.StatusSeeOther {
+			t.Fatalf("good file: %d %.3000s", status, body)
+		}
+		imported = plnPlanID(t, loc)
+		p := plnGetPlan(t, api, imported)
+		if p.ReferenceNo != "70-KH/HU" || len(p.Dialogues) != 3 || len(p.Dialogues[0].Hosts) != 2 || p.Dialogues[2].Kind != "adhoc" {
+			t.Errorf("imported plan: %+v", p)
+		}
+		// The same reference number again: a conflict, shown on the form.
+		status, _, body = pages.upload("/plans/import", header, "ke-hoach.xlsx", good)
+		if status != http.StatusConflict || !strings.Contains(body, "/plans/"+imported) {
+			t.Errorf("import twice: %d", status)
+		}
+		// The templates download.
+		req, _ := http.NewRequest(http.MethodGet, pages.base+"/plans/import/template.xlsx", nil)
+		resp, tb := pages.do(req)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(tb, "PK") || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+			t.Errorf("xlsx template: %d %s", resp.StatusCode, resp.Header)
+		}
+		if status, tb := pages.get("/plans/import/template.csv"); status != http.StatusOK || !strings.Contains(tb, "Người chủ trì") {
+			t.Errorf("csv template: %d %q", status, tb)
+		}
+	})
+	if imported == "" {
+		t.Fatal("no imported plan to go on with")
+	}
+
+	t.Run("plan page", func(t *testing.T) {
+		status, body := pages.get("/plans/" + imported)
+		if status != http.StatusOK {
+			t.Fatalf("plan page: %d", status)
+		}
+		p := plnGetPlan(t, api, imported)
+		for _, want := range []string{`class="calendar"`, "Tháng 6", "Tháng 12", "Danh sách hội nghị", "Đã lên lịch", "/dialogues/" + p.Dialogues[0].ID,
+			"/reports/plan/" + imported, "Nguyễn Văn An (Bí thư Huyện ủy)", "Giải phóng mặt bằng", `action="/plans/` + imported + `/dialogues"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("plan page lacks %q", want)
+			}
+		}
+		// An ad hoc dialogue by form.
+		form := url.Values{"ad_at": {fmt.Sprintf("%d-07-02T14:00", next)}, "ad_kind": {"adhoc"}, "ad_topic": {"Ô nhiễm môi trường"}, "ad_host": {"Trần Thị Bình"}}
+		status, loc, body := pages.post("/plans/"+imported+"/dialogues", form)
+		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/plans/"+imported) {
+			t.Fatalf("add dialogue: %d %.2000s", status, body)
+		}
+		if n := len(plnGetPlan(t, api, imported).Dialogues); n != 4 {
+			t.Errorf("dialogues after adding one: %d", n)
+		}
+		form.Set("ad_at", fmt.Sprintf("%d-07-02T14:00", year-1))
+		status, _, body = pages.post("/plans/"+imported+"/dialogues", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-ad_at"`) || !strings.Contains(body, `value="Ô nhiễm môi trường"`) {
+			t.Errorf("ad hoc dialogue outside the year: %d", status)
+		}
+	})
+
+	t.Run("dialogue and session", func(t *testing.T) {
+		r := api.Do(http.MethodGet, "/api/v1/dialogues/"+dlg, nil)
+		var d struct {
+			SurveyLink struct {
+				Token string `json:"token"`
+			} `json:"survey_link"`
+		}
+		r.Decode(t, &d)
+		status, body := pages.get("/dialogues/" + dlg)
+		if status != http.StatusOK || d.SurveyLink.Token == "" || !strings.Contains(body, "/s/"+d.SurveyLink.Token) || !strings.Contains(body, "/static/dialogue.js") {
+			t.Fatalf("dialogue page: %d, survey link /s/%s missing", status, d.SurveyLink.Token)
+		}
+		// Wait for the survey to close: then the session can be recorded.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			r := api.Do(http.MethodGet, "/api/v1/dialogues/"+dlg, nil)
+			var s struct {
+				Phase string `json:"phase"`
+			}
+			r.Decode(t, &s)
+			if s.Phase == domain.PhaseAwaitingSession {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("dialogue still %s", s.Phase)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		status, body = pages.get("/dialogues/" + dlg)
+		if status != http.StatusOK || !strings.Contains(body, `name="held_at"`) || !strings.Contains(body, `name="con2.t1.due_at"`) || !strings.Contains(body, "Xã Minh Lãng") {
+			t.Fatalf("session form: %d", status)
+		}
+		held := at.In(domain.Location).Format("2006-01-02T15:04")
+		form := url.Values{"held_at": {held}, "chair": {"Nguyễn Văn An"}, "n_op": {"5"}, "n_con": {"3"}, "n_task": {"2"},
+			"grp0.name": {"Hội Nông dân"}, "grp0.count": {"30"},
+			"op0.field": {"Môi trường"}, "op0.content": {"Cụm công nghiệp xả thải"}, "op0.source": {"floor"},
+			"op1.field": {"Đất đai"}, "op1.content": {"Cấp giấy chứng nhận"}, "op1.source": {"survey"}, "op1.answered": {"1"}, "op1.answer": {"Trong quý III"},
+			"con0.content":  {"Giao Phòng Tài nguyên và Môi trường kiểm tra việc xả thải"},
+			"con0.t0.title": {"Kiểm tra việc xả thải"}, "con0.t0.unit": {commune}, "con0.t0.days": {"10"}, "con0.t0.monitor": {"Đ/c Phó Bí thư"}}
+		// Without attendance or the task's agency: errors next to the fields.
+		status, _, body = pages.post("/dialogues/"+dlg+"/session", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-attendance_total"`) || !strings.Contains(body, `id="e-con0.t0.agency"`) ||
+			!strings.Contains(body, `value="Kiểm tra việc xả thải"`) || !strings.Contains(body, "Cụm công nghiệp xả thải</textarea>") {
+			t.Fatalf("session without attendance and agency: %d %.3000s", status, body)
+		}
+		// "Thêm dòng" keeps what was typed and adds an opinion row.
+		form.Set("add", "op")
+		status, _, body = pages.post("/dialogues/"+dlg+"/session", form)
+		if status != http.StatusOK || !strings.Contains(body, `name="op5.field"`) || !strings.Contains(body, `value="Kiểm tra việc xả thải"`) {
+			t.Errorf("add an opinion row: %d", status)
+		}
+		form.Del("add")
+		form.Set("attendance_total", "80")
+		form.Set("con0.t0.agency", "UBND xã Minh Lãng")
+		status, loc, body := pages.post("/dialogues/"+dlg+"/session", form)
+		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dialogues/"+dlg) {
+			t.Fatalf("record session: %d %.3000s", status, body)
+		}
+		r = api.Do(http.MethodGet, "/api/v1/tasks?dialogue_id="+dlg, nil)
+		plnMust(t, r, http.StatusOK, "tasks")
+		var tasks struct {
+			Items []struct {
+				ID             string `json:"id"`
+				Title          string `json:"title"`
+				AssigneeUnitID string `json:"assignee_unit_id"`
+				DeadlineSpec   struct {
+					Days int `json:"due_in_working_days"`
+				} `json:"deadline_spec"`
+			} `json:"items"`
+		}
+		r.Decode(t, &tasks)
+		if len(tasks.Items) != 1 || tasks.Items[0].Title != "Kiểm tra việc xả thải" || tasks.Items[0].AssigneeUnitID != commune || tasks.Items[0].DeadlineSpec.Days != 10 {
+			t.Fatalf("tasks after the session: %+v", tasks.Items)
+		}
+		status, body = pages.get("/dialogues/" + dlg)
+		for _, want := range []string{"/tasks/" + tasks.Items[0].ID, "/reports/dialogue/" + dlg, "Đã tổ chức", "Cấp giấy chứng nhận", "Hội Nông dân: 30"} {
+			if status != http.StatusOK || !strings.Contains(body, want) {
+				t.Errorf("dialogue page after the session lacks %q (%d)", want, status)
+			}
+		}
+		if strings.Contains(body, `name="held_at"`) {
+			t.Error("the session form is still offered after the session")
+		}
+	})
+
+	t.Run("reschedule and cancel", func(t *testing.T) {
+		p := plnGetPlan(t, api, imported)
+		id := p.Dialogues[0].ID
+		status, loc, body := pages.post("/dialogues/"+id+"/reschedule", url.Values{"rs_at": {fmt.Sprintf("%d-06-25T08:00", next)}, "rs_reason": {"Trùng lịch"}})
+		if status != http.StatusSeeOther || !strings.Contains(loc, "ok=dlg_rescheduled") {
+			t.Fatalf("reschedule: %d %.2000s", status, body)
+		}
+		status, _, body = pages.post("/dialogues/"+id+"/cancel", url.Values{"cancel_reason": {""}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-cancel_reason"`) {
+			t.Errorf("cancel without a reason: %d", status)
+		}
+		status, _, _ = pages.post("/dialogues/"+id+"/cancel", url.Values{"cancel_reason": {"Đã giải quyết"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d", status)
+		}
+		// A cancelled dialogue cannot be cancelled again: a form error.
+		status, _, body = pages.post("/dialogues/"+id+"/cancel", url.Values{"cancel_reason": {"Lần nữa"}})
+		if status != http.StatusConflict || !strings.Contains(body, `class="form-error"`) {
+			t.Errorf("cancel twice: %d", status)
+		}
+	})
+
+	t.Run("both languages", func(t *testing.T) {
+		p := plnGetPlan(t, api, imported)
+		en := plnPages(t, env, lan)
+		for _, path := range []string{"/plans", "/plans/new", "/plans/import", "/plans/" + imported, "/plans/" + live.ID,
+			"/dialogues/" + dlg, "/dialogues/" + p.Dialogues[0].ID, "/dialogues/" + p.Dialogues[1].ID} {
+			for _, lang := range []string{"vi", "en"} {
+				c := pages
+				if lang == "en" {
+					c = en
+				}
+				status, body := c.get(path + "?lang=" + lang)
+				if status != http.StatusOK {
+					t.Errorf("%s in %s: %d", path, lang, status)
+				}
+				if m := plnMissingKey.FindString(body); m != "" {
+					t.Errorf("%s in %s shows %s", path, lang, m)
+				}
+				if !strings.Contains(body, `<html lang="`+lang+`"`) {
+					t.Errorf("%s is not in %s", path, lang)
+				}
+			}
+		}
+		if _, body := en.get("/plans/" + imported); !strings.Contains(body, "Scheduled") || !strings.Contains(body, "December") {
+			t.Error("the English plan page is not in English")
+		}
+	})
+
+	t.Run("another district", func(t *testing.T) {
+		stranger := plnPages(t, env, testenv.User("hoa", other, auth.RolePlanner))
+		for _, path := range []string{"/plans/" + imported, "/plans/" + live.ID, "/dialogues/" + dlg} {
+			status, body := stranger.get(path)
+			if status != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy trang này") {
+				t.Errorf("%s for a planner of another district: %d", path, status)
+			}
+		}
+		if _, body := stranger.get("/plans"); strings.Contains(body, "55-KH/HU") || strings.Contains(body, "70-KH/HU") {
+			t.Error("another district's plans are listed")
+		}
+		status, _, _ := stranger.post("/plans/"+imported+"/dialogues", url.Values{"ad_at": {fmt.Sprintf("%d-07-02T14:00", next)}, "ad_host": {"X"}})
+		if status != http.StatusNotFound {
+			t.Errorf("adding a dialogue to another district's plan: %d", status)
+		}
+	})
+
+	t.Run("host reads", func(t *testing.T) {
+		host := plnPages(t, env, testenv.User("an", district, auth.RoleHost))
+		status, body := host.get("/plans")
+		if status != http.StatusOK || !strings.Contains(body, "55-KH/HU") || strings.Contains(body, `href="/plans/new"`) {
+			t.Errorf("host's plan list: %d", status)
+		}
+		status, body = host.get("/dialogues/" + dlg)
+		if status != http.StatusOK || strings.Contains(body, `action="/dialogues/`+dlg+`/cancel"`) {
+			t.Errorf("host's dialogue page: %d", status)
+		}
+	})
+}
