@@ -1,0 +1,176 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/auth"
+)
+
+// The alert board: the alerts of the user's unit subtree that the API lets
+// them see, open ones first, each with an Acknowledge button. New alerts,
+// reminders and notices arrive live (static/alerts.js reads the API's
+// event stream with the session cookie); the page works without it.
+
+func init() {
+	registrations = append(registrations, func(s *Server, r *gin.Engine) {
+		r.GET("/alerts", s.page(s.alertBoard))
+		r.POST("/alerts/:id/ack", s.page(s.alertAck))
+	})
+	addMessages(map[string][2]string{
+		"alert.title":               {"Cảnh báo", "Alerts"},
+		"alert.intro":               {"Cảnh báo của đơn vị và các đơn vị trực thuộc mà bạn được nhận. Cảnh báo mới hiện ngay, không cần tải lại trang.", "Alerts of your unit and the units below it that are addressed to you. New alerts appear at once, without reloading."},
+		"alert.open":                {"Chưa xác nhận", "Not acknowledged"},
+		"alert.acked":               {"Đã xác nhận gần đây", "Recently acknowledged"},
+		"alert.none_open":           {"Không có cảnh báo nào chờ xác nhận.", "No alert is waiting for acknowledgement."},
+		"alert.none_acked":          {"Chưa có cảnh báo nào được xác nhận.", "No alert has been acknowledged yet."},
+		"alert.col_time":            {"Thời gian", "Time"},
+		"alert.col_alert":           {"Cảnh báo", "Alert"},
+		"alert.col_level":           {"Bậc", "Level"},
+		"alert.col_unit":            {"Đơn vị", "Unit"},
+		"alert.col_recipient":       {"Gửi tới", "Addressed to"},
+		"alert.col_links":           {"Liên quan", "Related"},
+		"alert.col_action":          {"Xác nhận", "Acknowledge"},
+		"alert.col_acked":           {"Xác nhận lúc", "Acknowledged"},
+		"alert.ack":                 {"Xác nhận đã nhận", "Acknowledge"},
+		"alert.task_link":           {"Nhiệm vụ", "Task"},
+		"alert.dialogue_link":       {"Hội nghị", "Dialogue"},
+		"alert.kind.task_overdue":   {"Quá hạn", "Overdue"},
+		"alert.kind.session_missed": {"Chưa ghi nhận hội nghị", "Session not recorded"},
+		"alert.acked_by":            {"%s, bởi %s", "%s, by %s"},
+		"alert.live_title":          {"Nhắc việc và thông báo mới", "New reminders and notices"},
+		"alert.live_on":             {"Đang theo dõi trực tiếp", "Following live"},
+		"alert.live_off":            {"Mất kết nối, đang thử lại", "Connection lost, retrying"},
+		"alert.live_connecting":     {"Đang kết nối…", "Connecting…"},
+		"alert.live_reminder":       {"Nhắc hạn", "Reminder"},
+		"alert.live_notice":         {"Thông báo", "Notice"},
+		"alert.open_caption":        {"Cảnh báo chưa xác nhận, mới nhất trước", "Alerts not acknowledged, newest first"},
+		"alert.acked_caption":       {"Cảnh báo đã xác nhận, mới nhất trước", "Acknowledged alerts, newest first"},
+		"ok.alert_ack":              {"Đã xác nhận cảnh báo.", "The alert was acknowledged."},
+	})
+}
+
+// alertJSON is an alert as the API answers it.
+type alertJSON struct {
+	ID            string     `json:"id"`
+	UnitID        string     `json:"unit_id"`
+	RecipientRole string     `json:"recipient_role"`
+	Recipient     string     `json:"recipient"`
+	Kind          string     `json:"kind"`
+	Level         int        `json:"level"`
+	PlanID        *string    `json:"plan_id"`
+	DialogueID    *string    `json:"dialogue_id"`
+	TaskID        *string    `json:"task_id"`
+	Title         string     `json:"title"`
+	TitleEN       string     `json:"title_en"`
+	Body          string     `json:"body"`
+	BodyEN        string     `json:"body_en"`
+	Status        string     `json:"status"`
+	CreatedAt     time.Time  `json:"created_at"`
+	AckedAt       *time.Time `json:"acked_at"`
+	AckedBy       string     `json:"acked_by"`
+}
+
+type alertPageJSON struct {
+	Items []alertJSON `json:"items"`
+	Total int         `json:"total"`
+}
+
+// alertRow is an alert as the board shows it.
+type alertRow struct {
+	alertJSON
+	Text     string // the title in the page language
+	Detail   string // the body in the page language
+	UnitName string
+}
+
+// alertBoardData is the alert board.
+type alertBoardData struct {
+	Open, Acked  []alertRow
+	OpenTotal    int
+	SeesDialogue bool
+	// StreamURL is the API's live stream (same origin, session cookie).
+	StreamURL string
+	// Units names the units of the subtree, for rows added live.
+	Units []unitJSON
+	// Kinds and Roles are the labels rows added live need.
+	Kinds, Roles []string
+}
+
+var (
+	alertKinds = []string{"task_overdue", "session_missed"}
+	alertRoles = []string{auth.RolePlanner, auth.RoleHost, auth.RoleOfficer, auth.RoleMonitor, auth.RoleMTTQ, auth.RolePartyCommittee, auth.RoleAdmin}
+)
+
+func (s *Server) alertBoard(c *gin.Context, v *view) {
+	s.renderAlertBoard(c, v, http.StatusOK)
+}
+
+func (s *Server) renderAlertBoard(c *gin.Context, v *view, status int) {
+	var open, acked alertPageJSON
+	if e := s.get(c, v, "/api/v1/alerts", url.Values{"status": {"open"}, "limit": {"200"}}, &open); e != nil {
+		s.failed(c, v, e)
+		return
+	}
+	if e := s.get(c, v, "/api/v1/alerts", url.Values{"status": {"acknowledged"}, "limit": {"50"}}, &acked); e != nil {
+		s.failed(c, v, e)
+		return
+	}
+	units := s.unitNames(c, v)
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	rows := func(as []alertJSON) []alertRow {
+		out := make([]alertRow, 0, len(as))
+		for _, a := range as {
+			r := alertRow{alertJSON: a, Text: a.Title, Detail: a.Body, UnitName: names[a.UnitID]}
+			if v.Lang == "en" {
+				if a.TitleEN != "" {
+					r.Text = a.TitleEN
+				}
+				if a.BodyEN != "" {
+					r.Detail = a.BodyEN
+				}
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	v.Title = "alert.title"
+	v.Data = alertBoardData{
+		Open: rows(open.Items), Acked: rows(acked.Items), OpenTotal: open.Total,
+		SeesDialogue: v.Has(auth.RolePlanner) || v.Has(auth.RoleHost) || v.Has(auth.RoleMonitor) || v.Has(auth.RoleMTTQ),
+		StreamURL:    "/api/v1/alerts/stream",
+		Units:        units,
+		Kinds:        alertKinds,
+		Roles:        alertRoles,
+	}
+	s.render(c, status, "alerts", v)
+}
+
+// unitNames lists the units the user may read (for names); a failure
+// leaves names out rather than the page.
+func (s *Server) unitNames(c *gin.Context, v *view) []unitJSON {
+	var page unitPageJSON
+	if e := s.get(c, v, "/api/v1/units", url.Values{"limit": {"500"}}, &page); e != nil {
+		return nil
+	}
+	return indentUnits(page.Items)
+}
+
+func (s *Server) alertAck(c *gin.Context, v *view) {
+	id := c.Param("id")
+	if e := s.call(c, v, http.MethodPost, "/api/v1/alerts/"+url.PathEscape(id)+"/ack", nil, nil); e != nil {
+		if status := keepRefusedForm(c, v, e, nil); status != 0 {
+			s.renderAlertBoard(c, v, status)
+			return
+		}
+		s.failed(c, v, e)
+		return
+	}
+	done(c, "/alerts", "alert_ack")
+}
