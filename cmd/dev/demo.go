@@ -97,8 +97,8 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 			dialogueID = d.ID
 		}
 	}
-	fmt.Printf("  Demo plan        %s/plans/%s\n", c.base, created.ID)
-	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", c.base, dialogueID)
+	fmt.Printf("  Demo plan        %s/plans/%s  (sign in as planner.vuthu)\n", base, created.ID)
+	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", base, dialogueID)
 	log.Info("demo loaded", zap.String("plan_id", created.ID), zap.String("dialogue_id", dialogueID))
 
 	// Answer the survey once it opens.
@@ -138,7 +138,7 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 	if err := c.do(ctx, http.MethodGet, "/dialogues/"+dialogueID, nil, http.StatusOK, &d); err != nil {
 		return err
 	}
-	fmt.Printf("  Demo survey link %s%s  (open now; no account needed)\n", base, d.SurveyLink.Path)
+	fmt.Printf("  Demo survey      %s/s/%s  (open now; respondents need no account)\n", base, strings.TrimPrefix(d.SurveyLink.Path, "/api/v1/survey/"))
 	respondent := c.as("")
 	var acc map[string]any
 	for _, s := range samples {
@@ -182,8 +182,8 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		return fmt.Errorf("demo session: %w", err)
 	}
 	fmt.Printf("\n  Demo session recorded; its task is due %s (reminder 1 min before, then an alert a minute per rung):\n", due.In(domain.Location).Format("15:04:05"))
-	fmt.Printf("  Tasks            curl -H \"Authorization: Bearer $TOKEN\" %s/tasks?dialogue_id=%s\n", c.base, dialogueID)
-	fmt.Printf("  Alerts (live)    curl -N -H \"Authorization: Bearer $TOKEN\" %s/alerts/stream  (TOKEN of mttq.thaibinh sees every rung)\n\n", c.base)
+	fmt.Printf("  My tasks         %s/tasks  (sign in as officer.tanhoa)\n", base)
+	fmt.Printf("  Alert board      %s/alerts  (sign in as mttq.thaibinh: every rung arrives live)\n\n", base)
 	return nil
 }
 
