@@ -86,6 +86,10 @@ func (s *Server) call(c *gin.Context, v *view, method, path string, body, out an
 	// The public survey link is rate-limited per client: pass the
 	// browser's address on.
 	req.RemoteAddr = c.Request.RemoteAddr
+	if xff := c.Request.Header.Get("X-Forwarded-For"); xff != "" {
+		// Behind a trusted proxy the API reads the client from here.
+		req.Header.Set("X-Forwarded-For", xff)
+	}
 	if k := c.PostForm("idempotency_key"); k != "" && method != http.MethodGet {
 		req.Header.Set("Idempotency-Key", k)
 	}

@@ -152,7 +152,6 @@ var templateFuncs = template.FuncMap{
 		}
 		return m
 	},
-	"safeHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for SVG we render ourselves
 }
 
 // parsePages parses layout.html with each page template; a page file

@@ -63,7 +63,12 @@ func (s *Server) Register(r *gin.Engine) {
 	}
 	s.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
-	r.StaticFS("/static", http.FS(static))
+	// Scripts and styles may be cached for an hour (the API's responses
+	// are no-store): pages load fast on modest connections.
+	r.Group("/static", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.Next()
+	}).StaticFS("/", http.FS(static))
 
 	r.GET("/", s.page(s.home))
 	r.GET("/login", s.loginPage)

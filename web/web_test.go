@@ -2,8 +2,13 @@ package web
 
 import (
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 // tKey finds the translation keys templates use literally: .T "key" and
@@ -41,6 +46,20 @@ func TestPagesParse(t *testing.T) {
 	for _, want := range []string{"login", "error"} {
 		if pages[want] == nil {
 			t.Errorf("page %s missing", want)
+		}
+	}
+}
+
+// Static files are served from the binary and may be cached.
+func TestStaticFiles(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	(&Server{}).Register(r)
+	for _, p := range []string{"/static/app.css", "/static/app.js", "/static/alerts.js", "/static/dialogue.js"} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		if rec.Code != http.StatusOK || rec.Body.Len() == 0 || !strings.Contains(rec.Header().Get("Cache-Control"), "max-age") {
+			t.Errorf("%s: %d, %d bytes, Cache-Control %q", p, rec.Code, rec.Body.Len(), rec.Header().Get("Cache-Control"))
 		}
 	}
 }

@@ -17,17 +17,20 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/domain"
 )
 
-// Role names. Roles in tokens are matched case-insensitively against these.
+// Role names: the domain's (the same names alerts are addressed to). Roles
+// in tokens are matched case-insensitively against these.
 const (
-	RolePlanner        = "planner"
-	RoleHost           = "host"
-	RoleOfficer        = "officer"
-	RoleMonitor        = "monitor"
-	RoleMTTQ           = "mttq"
-	RolePartyCommittee = "party_committee"
-	RoleAdmin          = "admin"
+	RolePlanner        = domain.RolePlanner
+	RoleHost           = domain.RoleHost
+	RoleOfficer        = domain.RoleOfficer
+	RoleMonitor        = domain.RoleMonitor
+	RoleMTTQ           = domain.RoleMTTQ
+	RolePartyCommittee = domain.RolePartyCommittee
+	RoleAdmin          = domain.RoleAdmin
 )
 
 // KnownRoles lists every role in canonical order; [Principal.Roles] follows it.
