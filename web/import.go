@@ -738,6 +738,8 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 	kept := plnFormValues(nil, form)
 	errs := map[string]string{}
 	req := plnHeader(v, form, errs)
+	var escOf []int
+	req.Policy, escOf = plnReadPolicy(v, form, errs)
 	for _, f := range []string{"unit_id", "year", "reference_no", "issuing_body"} {
 		if strings.TrimSpace(form.Get(f)) == "" {
 			errs[f] = v.T("imp.err_required")
@@ -800,10 +802,15 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 				problems = append(problems, PlanImportError{Row: rows[i].Row, Column: impColumnOf(sub), Code: "api", Message: msg})
 				continue
 			}
+			name := plnPolicyField(f.Field, escOf)
 			switch f.Field {
 			case "unit_id", "year", "reference_no", "issuing_body", "title":
-				if _, ok := v.Errors[f.Field]; !ok {
-					v.Errors[f.Field] = msg
+				name = f.Field
+			}
+			switch {
+			case name != "":
+				if _, ok := v.Errors[name]; !ok {
+					v.Errors[name] = msg
 				}
 			default:
 				extra = append(extra, f.Field+": "+msg)

@@ -258,6 +258,45 @@ func plnGetPlan(t *testing.T, c *testenv.Client, id string) plnPlanDoc {
 	return p
 }
 
+type plnEscalationDoc struct {
+	AfterWorkingDays *int     `json:"after_working_days"`
+	After            string   `json:"after"`
+	Recipients       []string `json:"recipients"`
+}
+
+type plnPolicyDoc struct {
+	SurveyLead          string             `json:"survey_lead"`
+	SurveyClose         string             `json:"survey_close"`
+	SessionGrace        string             `json:"session_grace"`
+	ReminderWorkingDays []int              `json:"reminder_working_days"`
+	Escalation          []plnEscalationDoc `json:"escalation"`
+}
+
+// plnGetPolicy reads a plan's policy through the JSON API.
+func plnGetPolicy(t *testing.T, c *testenv.Client, id string) plnPolicyDoc {
+	t.Helper()
+	r := c.Do(http.MethodGet, "/api/v1/plans/"+id, nil)
+	plnMust(t, r, http.StatusOK, "get plan")
+	var p struct {
+		Policy plnPolicyDoc `json:"policy"`
+	}
+	r.Decode(t, &p)
+	return p.Policy
+}
+
+// plnPolicyString writes a policy for comparing (working days by value).
+func plnPolicyString(p plnPolicyDoc) string {
+	s := fmt.Sprintf("lead=%s close=%s grace=%s reminders=%v", p.SurveyLead, p.SurveyClose, p.SessionGrace, p.ReminderWorkingDays)
+	for _, e := range p.Escalation {
+		wd := "-"
+		if e.AfterWorkingDays != nil {
+			wd = strconv.Itoa(*e.AfterWorkingDays)
+		}
+		s += fmt.Sprintf(" [wd=%s after=%s to=%v]", wd, e.After, e.Recipients)
+	}
+	return s
+}
+
 // plnRefs lists the reference numbers of a unit's plans of a year.
 func plnRefs(t *testing.T, c *testenv.Client, unit string, year int) []string {
 	t.Helper()
@@ -368,6 +407,62 @@ func TestPlannerPages(t *testing.T) {
 		}
 	})
 
+	t.Run("timings by form", func(t *testing.T) {
+		status, body := pages.get("/plans/new")
+		if status != http.StatusOK || !strings.Contains(body, "Thời gian biểu (tùy chọn)") || !strings.Contains(body, `name="pol_lead"`) ||
+			!strings.Contains(body, `placeholder="14"`) || strings.Contains(body, `<details class="card pln-policy" open>`) {
+			t.Errorf("the form lacks the collapsed timings: %d", status)
+		}
+		form := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"61-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"},
+			"rows": {"3"}, "d0.at": {fmt.Sprintf("%d-05-12T08:00", next)}, "d0.kind": {"periodic"}, "d0.host": {"Nguyễn Văn An"},
+			"pol_lead": {"1"}, "pol_lead_unit": {"d"}, "pol_close": {"3"}, "pol_close_unit": {"d"}, "pol_esc1_n": {"3"}}
+		// The survey closing before it opens: the API's message next to the field.
+		status, _, body = pages.post("/plans", form)
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("survey closing before it opens: %d %.2000s", status, body)
+		}
+		for _, want := range []string{`id="e-pol_close">Phiếu xin ý kiến phải đóng sau khi mở`, `name="pol_lead" type="number" min="1" step="1" inputmode="numeric" value="1"`,
+			`name="pol_close" type="number" min="1" step="1" inputmode="numeric" value="3"`, `<details class="card pln-policy" open>`, `value="61-KH/HU"`,
+			`id="e-pol_esc1_to">`, `name="pol_esc1_n" type="number" min="0" step="1" inputmode="numeric" value="3"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the refused timings lack %s", want)
+			}
+		}
+		// Not a positive number: refused by the page before the API.
+		form.Set("pol_grace", "-2")
+		form.Set("pol_reminders", "3, x")
+		status, _, body = pages.post("/plans", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-pol_grace">Hãy nhập một số nguyên dương.`) ||
+			!strings.Contains(body, `id="e-pol_reminders">`) || !strings.Contains(body, `value="3, x"`) {
+			t.Errorf("bad numbers: %d", status)
+		}
+		if refs := plnRefs(t, api, district, next); len(refs) != 1 {
+			t.Errorf("refused forms created plans: %v", refs)
+		}
+		form.Del("pol_esc1_n")
+		form.Set("pol_lead", "2")
+		form.Set("pol_lead_unit", "m")
+		form.Set("pol_close", "1")
+		form.Set("pol_close_unit", "m")
+		form.Set("pol_grace", "5")
+		form.Set("pol_grace_unit", "m")
+		form.Set("pol_reminders", "2")
+		form.Set("pol_esc0_n", "10")
+		form.Set("pol_esc0_unit", "min")
+		form["pol_esc0_to"] = []string{"mttq"}
+		status, loc, body := pages.post("/plans", form)
+		if status != http.StatusSeeOther {
+			t.Fatalf("create with timings: %d %.2000s", status, body)
+		}
+		pol := plnGetPolicy(t, api, plnPlanID(t, loc))
+		zero := 0
+		want := plnPolicyDoc{SurveyLead: "PT2M", SurveyClose: "PT1M", SessionGrace: "PT5M", ReminderWorkingDays: []int{2},
+			Escalation: []plnEscalationDoc{{AfterWorkingDays: &zero, After: "PT10M", Recipients: []string{"mttq"}}}}
+		if plnPolicyString(pol) != plnPolicyString(want) {
+			t.Errorf("stored policy %s, want %s", plnPolicyString(pol), plnPolicyString(want))
+		}
+	})
+
 	var imported string
 	t.Run("import", func(t *testing.T) {
 		header := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"70-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"}}
@@ -420,6 +515,31 @@ func TestPlannerPages(t *testing.T) {
 		p := plnGetPlan(t, api, imported)
 		if p.ReferenceNo != "70-KH/HU" || len(p.Dialogues) != 3 || len(p.Dialogues[0].Hosts) != 2 || p.Dialogues[2].Kind != "adhoc" {
 			t.Errorf("imported plan: %+v", p)
+		}
+		// Timings apply to every imported dialogue.
+		timed := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"71-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"},
+			"pol_lead": {"5"}, "pol_lead_unit": {"d"}, "pol_close": {"12"}, "pol_close_unit": {"h"}, "pol_reminders": {"4, 2"},
+			"pol_esc0_n": {"0"}, "pol_esc0_unit": {"wd"}, "pol_esc0_to": {"assignee", "monitor"},
+			"pol_esc1_n": {"2"}, "pol_esc1_unit": {"wd"}, "pol_esc1_to": {"parent_party_committee"}}
+		status, loc, body = pages.upload("/plans/import", timed, "ke-hoach.xlsx", good)
+		if status != http.StatusSeeOther {
+			t.Fatalf("import with timings: %d %.3000s", status, body)
+		}
+		pol := plnGetPolicy(t, api, plnPlanID(t, loc))
+		zero, two := 0, 2
+		want := plnPolicyDoc{SurveyLead: "P5D", SurveyClose: "PT12H", SessionGrace: "P2D", ReminderWorkingDays: []int{4, 2},
+			Escalation: []plnEscalationDoc{{AfterWorkingDays: &zero, Recipients: []string{"assignee", "monitor"}}, {AfterWorkingDays: &two, Recipients: []string{"parent_party_committee"}}}}
+		if plnPolicyString(pol) != plnPolicyString(want) {
+			t.Errorf("imported policy %s, want %s", plnPolicyString(pol), plnPolicyString(want))
+		}
+		// A refused timing on the import form: next to its field, typed values kept.
+		timed.Set("reference_no", "72-KH/HU")
+		timed.Set("pol_close", "6")
+		timed.Set("pol_close_unit", "d")
+		status, _, body = pages.upload("/plans/import", timed, "ke-hoach.xlsx", good)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-pol_close">Phiếu xin ý kiến phải đóng sau khi mở`) ||
+			!strings.Contains(body, `value="4, 2"`) || !strings.Contains(body, `value="parent_party_committee" checked`) {
+			t.Errorf("import with the survey closing before it opens: %d %.3000s", status, body)
 		}
 		// The same reference number again: a conflict, shown on the form.
 		status, _, body = pages.upload("/plans/import", header, "ke-hoach.xlsx", good)
