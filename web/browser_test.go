@@ -43,11 +43,11 @@ func TestBrowser(t *testing.T) {
 	t.Cleanup(cancel)
 
 	admin := env.NewClient(t)
-	province := createUnit(t, admin, "Thành phố Hà Nội", "province", "")
+	province := admin.CreateUnit("Thành phố Hà Nội", "province", "")
 	admin = admin.As(testenv.Staff(province))
-	district := createUnit(t, admin, "Quận Đống Đa", "district", province)
-	wardA := createUnit(t, admin, "Phường Láng Thượng", "commune", district)
-	wardB := createUnit(t, admin, "Phường Ô Chợ Dừa", "commune", district)
+	district := admin.CreateUnit("Quận Đống Đa", "district", province)
+	wardA := admin.CreateUnit("Phường Láng Thượng", "commune", district)
+	wardB := admin.CreateUnit("Phường Ô Chợ Dừa", "commune", district)
 
 	planner := auth.Principal{Subject: "lan.planner", Name: "Nguyễn Thị Lan", Roles: []string{auth.RolePlanner}, UnitID: district}
 	officer := auth.Principal{Subject: "duc.officer", Name: "Phạm Văn Đức", Roles: []string{auth.RoleOfficer}, UnitID: wardA}
@@ -395,21 +395,4 @@ func shortPolicyPlan(t *testing.T, env *testenv.Env, planner auth.Principal, uni
 		t.Fatalf("short-policy plan: %s", r.Body)
 	}
 	return p.Dialogues[0].ID, p.ID
-}
-
-func createUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
-	t.Helper()
-	body := map[string]any{"name": name, "level": level}
-	if parent != "" {
-		body["parent_id"] = parent
-	}
-	r := c.Do(http.MethodPost, "/api/v1/units", body)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("create unit %s: %d %s", name, r.Status, r.Body)
-	}
-	var u struct {
-		ID string `json:"id"`
-	}
-	r.Decode(t, &u)
-	return u.ID
 }

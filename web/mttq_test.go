@@ -158,21 +158,6 @@ func mtWait(t *testing.T, within time.Duration, what string, fn func() bool) {
 	}
 }
 
-func mtUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
-	t.Helper()
-	body := map[string]any{"name": name, "level": level}
-	if parent != "" {
-		body["parent_id"] = parent
-	}
-	r := c.Do(http.MethodPost, "/api/v1/units", body)
-	mtStatus(t, r, http.StatusCreated, "create unit "+name)
-	var u struct {
-		ID string `json:"id"`
-	}
-	r.Decode(t, &u)
-	return u.ID
-}
-
 type mtTask struct {
 	ID       string `json:"id"`
 	Title    string `json:"title"`
@@ -192,11 +177,11 @@ type mtTask struct {
 func TestOfficerMTTQAndRespondentPages(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{Quiet: true})
 	admin := env.NewClient(t)
-	city := mtUnit(t, admin, "Thành phố Hà Nội", "province", "")
+	city := admin.CreateUnit("Thành phố Hà Nội", "province", "")
 	staff := admin.As(testenv.Staff(city))
-	district := mtUnit(t, staff, "Quận Đống Đa", "district", city)
-	wardA := mtUnit(t, staff, "Phường Láng Thượng", "commune", district)
-	wardB := mtUnit(t, staff, "Phường Ô Chợ Dừa", "commune", district)
+	district := staff.CreateUnit("Quận Đống Đa", "district", city)
+	wardA := staff.CreateUnit("Phường Láng Thượng", "commune", district)
+	wardB := staff.CreateUnit("Phường Ô Chợ Dừa", "commune", district)
 
 	plannerP := testenv.User("lan", district, auth.RolePlanner)
 	mttqP := testenv.User("mttq.dongda", district, auth.RoleMTTQ)

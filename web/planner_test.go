@@ -219,21 +219,6 @@ func plnMust(t *testing.T, r *testenv.Response, status int, what string) {
 	}
 }
 
-func plnUnit(t *testing.T, c *testenv.Client, name, level, parent string) string {
-	t.Helper()
-	body := map[string]any{"name": name, "level": level}
-	if parent != "" {
-		body["parent_id"] = parent
-	}
-	r := c.Do(http.MethodPost, "/api/v1/units", body)
-	plnMust(t, r, http.StatusCreated, "create unit "+name)
-	var u struct {
-		ID string `json:"id"`
-	}
-	r.Decode(t, &u)
-	return u.ID
-}
-
 type plnPlanDoc struct {
 	ID          string `json:"id"`
 	ReferenceNo string `json:"reference_no"`
@@ -328,11 +313,11 @@ func plnPlanID(t *testing.T, location string) string {
 func TestPlannerPages(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{Quiet: true})
 	admin := env.NewClient(t)
-	province := plnUnit(t, admin, "Tỉnh Thái Bình", "province", "")
+	province := admin.CreateUnit("Tỉnh Thái Bình", "province", "")
 	staff := admin.As(testenv.Staff(province))
-	district := plnUnit(t, staff, "Huyện Vũ Thư", "district", province)
-	other := plnUnit(t, staff, "Huyện Kiến Xương", "district", province)
-	commune := plnUnit(t, staff, "Xã Minh Lãng", "commune", district)
+	district := staff.CreateUnit("Huyện Vũ Thư", "district", province)
+	other := staff.CreateUnit("Huyện Kiến Xương", "district", province)
+	commune := staff.CreateUnit("Xã Minh Lãng", "commune", district)
 
 	lan := testenv.User("lan", district, auth.RolePlanner)
 	api := env.NewClient(t).As(lan)

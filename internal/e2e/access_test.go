@@ -1089,7 +1089,7 @@ func seedAccess(t *testing.T, env *testenv.Env, admin *testenv.Client) *accFixtu
 	levels := map[string]string{"P": "province", "D": "district", "A": "commune", "B": "commune", "Q": "province", "QD": "district"}
 	parents := map[string]string{"D": "P", "A": "D", "B": "D", "QD": "Q"}
 	for _, l := range accUnits {
-		fx.unit[l] = createUnit(t, admin, mk(l, "unit"), levels[l], fx.unit[parents[l]])
+		fx.unit[l] = admin.CreateUnit(mk(l, "unit"), levels[l], fx.unit[parents[l]])
 	}
 
 	now := time.Now()

@@ -103,7 +103,7 @@ func BenchmarkEscalation(b *testing.B) {
 		}
 
 		// Ours: one dialogue whose session assigns N tasks.
-		district := createUnit(b, c, "Huyện Bench", "province", "")
+		district := c.CreateUnit("Huyện Bench", "province", "")
 		c := c.As(testenv.Staff(district))
 		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
 		r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
@@ -240,7 +240,7 @@ func BenchmarkSurveyBatch(b *testing.B) {
 	env := testenv.Start(b, testenv.Options{Quiet: true})
 	c := env.NewClient(b)
 	ctx := context.Background()
-	unit := createUnit(b, c, "Tỉnh Bench", "province", "")
+	unit := c.CreateUnit("Tỉnh Bench", "province", "")
 	c = c.As(testenv.Staff(unit))
 	at := time.Now().Add(time.Hour).Truncate(time.Second)
 	if at.In(domain.Location).Year() != time.Now().In(domain.Location).Year() {

@@ -132,11 +132,11 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	c := env.NewClient(t)
 	ctx := context.Background()
 
-	city := createUnit(t, c, "Thành phố Hà Nội", "province", "")
+	city := c.CreateUnit("Thành phố Hà Nội", "province", "")
 	c = c.As(testenv.Staff(city))
-	district := createUnit(t, c, "Quận Đống Đa", "district", city)
-	wardA := createUnit(t, c, "Phường Láng Thượng", "commune", district)
-	wardB := createUnit(t, c, "Phường Ô Chợ Dừa", "commune", district)
+	district := c.CreateUnit("Quận Đống Đa", "district", city)
+	wardA := c.CreateUnit("Phường Láng Thượng", "commune", district)
+	wardB := c.CreateUnit("Phường Ô Chợ Dừa", "commune", district)
 
 	hooks := map[string]*webhookReceiver{}
 	contacts := map[string][]map[string]any{

@@ -130,19 +130,6 @@ func waitPhase(t *testing.T, c *testenv.Client, id, phase string, within time.Du
 	return d
 }
 
-func createUnit(t testing.TB, c *testenv.Client, name, level, parent string) string {
-	t.Helper()
-	body := map[string]any{"name": name, "level": level}
-	if parent != "" {
-		body["parent_id"] = parent
-	}
-	r := c.Do(http.MethodPost, "/api/v1/units", body)
-	mustStatus(t, r, http.StatusCreated, "create unit "+name)
-	var u created
-	r.Decode(t, &u)
-	return u.ID
-}
-
 // surveyLink reads a dialogue's public survey link path.
 func surveyLink(t *testing.T, c *testenv.Client, dialogueID string) string {
 	t.Helper()

@@ -26,12 +26,12 @@ func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
 
 	// Units: a city, a district, three wards.
-	city := createUnit(t, c, "Thành phố Hà Nội", "province", "")
+	city := c.CreateUnit("Thành phố Hà Nội", "province", "")
 	c = c.As(testenv.Staff(city)) // plans, supervises and administers the city
-	district := createUnit(t, c, "Quận Đống Đa", "district", city)
+	district := c.CreateUnit("Quận Đống Đa", "district", city)
 	planner := c.As(testenv.User("planner.dongda", district, auth.RolePlanner))
 	for _, w := range []string{"Phường Láng Thượng", "Phường Ô Chợ Dừa", "Phường Văn Miếu - Quốc Tử Giám"} {
-		createUnit(t, c, w, "commune", district)
+		c.CreateUnit(w, "commune", district)
 	}
 	r := c.Do(http.MethodGet, "/api/v1/units/"+district, nil)
 	mustStatus(t, r, http.StatusOK, "get unit")

@@ -23,9 +23,9 @@ import (
 func TestBadInputIsNeverA500(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{})
 	c := env.NewClient(t)
-	province := createUnit(t, c, "Tỉnh Thái Bình", "province", "")
+	province := c.CreateUnit("Tỉnh Thái Bình", "province", "")
 	c = c.As(testenv.Staff(province))
-	district := createUnit(t, c, "Huyện Vũ Thư", "district", province)
+	district := c.CreateUnit("Huyện Vũ Thư", "district", province)
 	year := time.Now().Year()
 	at := time.Date(year, 12, 31, 8, 0, 0, 0, time.UTC)
 	if at.Before(time.Now().Add(time.Hour)) {
@@ -117,7 +117,7 @@ func TestTemporalDownIs503AndWritesNothing(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	c := testenv.NewClient(t, "http://"+apiLn.Addr().String()).As(testenv.Admin)
 
-	province := createUnit(t, c, "Thành phố Huế", "province", "")
+	province := c.CreateUnit("Thành phố Huế", "province", "")
 	c = c.As(testenv.Staff(province))
 	r := c.Do(http.MethodGet, "/readyz", nil)
 	expectStatus(t, r, http.StatusServiceUnavailable, "readyz with Temporal down")

@@ -163,3 +163,22 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	i = max(0, min(i, len(s)-1))
 	return s[i]
 }
+
+// CreateUnit creates a unit through the API (parent "" for a province)
+// and returns its id, failing the test on any other answer than 201.
+func (c *Client) CreateUnit(name, level, parent string) string {
+	c.tb.Helper()
+	body := map[string]any{"name": name, "level": level}
+	if parent != "" {
+		body["parent_id"] = parent
+	}
+	r := c.Do(http.MethodPost, "/api/v1/units", body)
+	if r.Status != http.StatusCreated {
+		c.tb.Fatalf("create unit %s: status %d, want 201: %s", name, r.Status, r.Body)
+	}
+	var u struct {
+		ID string `json:"id"`
+	}
+	r.Decode(c.tb, &u)
+	return u.ID
+}
