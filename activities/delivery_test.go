@@ -25,7 +25,7 @@ import (
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/notify/smtptest"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 const hookSecret = "bí-mật-webhook"

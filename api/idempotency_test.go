@@ -24,7 +24,7 @@ import (
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 const idemPath = "/test/idempotent"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/web"
 )
 

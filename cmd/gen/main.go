@@ -38,7 +38,7 @@ import (
 	"time"
 
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/internal/gen"
+	"github.com/doithoai/doithoai/devkit/gen"
 	"github.com/doithoai/doithoai/internal/store"
 )
 

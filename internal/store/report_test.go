@@ -22,7 +22,7 @@ import (
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // updateGolden rewrites testdata/report_*.golden.json: go test ./internal/store -run Report -update

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/doithoai/doithoai/internal/gen"
+	"github.com/doithoai/doithoai/devkit/gen"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // BenchmarkScopedLists measures what access control adds to the list

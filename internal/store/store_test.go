@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 func TestMigrationsRollBackAndReapply(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/doithoai/doithoai/internal/pglocal"
+	"github.com/doithoai/doithoai/devkit/pglocal"
 )
 
 // tempDir returns a fresh directory under /tmp that an unprivileged user can

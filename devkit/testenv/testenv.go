@@ -26,7 +26,7 @@ import (
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/internal/calendar"
-	"github.com/doithoai/doithoai/internal/devserver"
+	"github.com/doithoai/doithoai/devkit/devserver"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"

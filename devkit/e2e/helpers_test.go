@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // ids of created resources.

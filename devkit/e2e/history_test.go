@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 	wk "github.com/doithoai/doithoai/worker"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // TestLifecycle drives the first half of the lifecycle through the HTTP

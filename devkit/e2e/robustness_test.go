@@ -14,7 +14,7 @@ import (
 
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/internal/temporalx"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // TestBadInputIsNeverA500 throws malformed and hostile bodies at every

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/doithoai/doithoai/internal/devserver"
+	"github.com/doithoai/doithoai/devkit/devserver"
 )
 
 // testLogger writes warnings and errors to stderr. zaptest is avoided on

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/internal/gen"
+	"github.com/doithoai/doithoai/devkit/gen"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/testenv"
+	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 func small(seed int64) gen.Options {
