@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
@@ -31,6 +32,8 @@ type Activities struct {
 	Webhook *notify.Webhook
 	// Mailer e-mails alerts and notices to units' contacts (nil: channel off).
 	Mailer *notify.Mailer
+	// Temporal starts the workflows of StartWorkflows.
+	Temporal client.Client
 }
 
 // idNamespace derives stable row IDs from dedup keys, so a retried insert

@@ -14,10 +14,6 @@ import (
 	"github.com/doithoai/doithoai/internal/store"
 )
 
-// ComputeTaskSchedulesName is the registered name of ComputeTaskSchedules,
-// which workflows run as a local activity.
-const ComputeTaskSchedulesName = "ComputeTaskSchedules"
-
 // TaskResultState is a reported result.
 type TaskResultState = store.TaskResult
 

@@ -8,15 +8,8 @@ import (
 
 // SavePlanInput is everything needed to write a plan and its dialogues.
 type SavePlanInput struct {
-	PlanID      string                `json:"plan_id"`
-	UnitID      string                `json:"unit_id"`
-	Year        int                   `json:"year"`
-	ReferenceNo string                `json:"reference_no"`
-	IssuingBody string                `json:"issuing_body"`
-	Title       string                `json:"title"`
-	Policy      domain.Policy         `json:"policy"`
-	Dialogues   []domain.DialogueSpec `json:"dialogues"`
-	Actor       domain.Actor          `json:"actor"`
+	domain.PlanSpec
+	Actor domain.Actor `json:"actor"`
 }
 
 // ClosePlanInput closes a plan at the end of its life.

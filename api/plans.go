@@ -157,10 +157,10 @@ func (s *Server) createPlan(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	in := workflows.PlanInput{
+	in := workflows.PlanInput{PlanSpec: domain.PlanSpec{
 		PlanID: planID, UnitID: unitID, Year: req.Year, ReferenceNo: req.ReferenceNo, IssuingBody: req.IssuingBody,
-		Title: strings.TrimSpace(req.Title), Policy: policy, Dialogues: specs, Actor: actor(c),
-	}
+		Title: strings.TrimSpace(req.Title), Policy: policy, Dialogues: specs,
+	}, Actor: actor(c)}
 	if err := s.startPlan(ctx, in); err != nil {
 		abort(c, err)
 		return

@@ -34,5 +34,6 @@ func FromConfig(c client.Client, cfg config.Config, st *store.Store, log *zap.Lo
 	if err != nil {
 		return nil, err
 	}
+	acts.Temporal = c
 	return New(c, acts, Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize}), nil
 }

@@ -28,6 +28,7 @@ type recorder struct {
 	plans   int
 	added   []string
 	reports []string
+	*fanout
 }
 
 type phaseCall struct {
@@ -50,6 +51,7 @@ func mockActivities(env *testsuite.TestWorkflowEnvironment) *recorder {
 	r := &recorder{env: env}
 	var a *activities.Activities
 	env.RegisterActivity(a)
+	r.fanout = mockFanout(env)
 	env.OnActivity(a.SetDialoguePhase, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.PhaseInput) error {
 		r.mu.Lock()
 		defer r.mu.Unlock()

@@ -30,6 +30,13 @@ const (
 	UpdateRecordSession = "dialogue.record_session"
 	// UpdateAddTasks adds follow-up tasks to a recorded dialogue.
 	UpdateAddTasks = "dialogue.add_tasks"
+
+	// SignalDialogueClosed tells a plan that one of its dialogues ended
+	// (DialogueClosed).
+	SignalDialogueClosed = "plan.dialogue_closed"
+	// SignalTaskSettled tells a dialogue that one of its tasks ended
+	// (TaskSettled).
+	SignalTaskSettled = "dialogue.task_settled"
 )
 
 // PlanWorkflowID is the workflow ID of a plan.

@@ -83,3 +83,17 @@ var localCommandOptions = workflow.LocalActivityOptions{
 		MaximumAttempts:    4,
 	},
 }
+
+// startActivity is for the activity that starts other workflows: it
+// heartbeats its progress and retries until every start is done.
+func startActivity(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -14,17 +13,24 @@ import (
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
-// PlanInput starts a plan workflow.
+// PlanInput starts a plan workflow: the plan as issued, who issued it and,
+// after a continue-as-new, where the previous run stopped.
 type PlanInput struct {
-	PlanID      string                `json:"plan_id"`
-	UnitID      string                `json:"unit_id"`
-	Year        int                   `json:"year"`
-	ReferenceNo string                `json:"reference_no"`
-	IssuingBody string                `json:"issuing_body"`
-	Title       string                `json:"title,omitempty"`
-	Policy      domain.Policy         `json:"policy"`
-	Dialogues   []domain.DialogueSpec `json:"dialogues"`
-	Actor       domain.Actor          `json:"actor"`
+	domain.PlanSpec
+	Actor domain.Actor `json:"actor"`
+	// Resume is set when the workflow continues as new.
+	Resume *PlanResume `json:"resume,omitempty"`
+	// HistoryLimit overrides the history length after which the plan
+	// continues as new (0: historyLimit); tests set it low.
+	HistoryLimit int `json:"history_limit,omitempty"`
+}
+
+// PlanResume is what a plan carries across continue-as-new.
+type PlanResume struct {
+	// Open lists the dialogues started and not yet closed.
+	Open []string `json:"open"`
+	// Started counts every dialogue the plan has started.
+	Started int `json:"started"`
 }
 
 // PlanState is the live state of a plan.
@@ -32,8 +38,9 @@ type PlanState struct {
 	PlanID string `json:"plan_id"`
 	// Phase is saving, active (the year runs), closing (the year is over,
 	// waiting for dialogues to close) or closed.
-	Phase         string    `json:"phase"`
-	Saved         bool      `json:"saved"`
+	Phase string `json:"phase"`
+	Saved bool   `json:"saved"`
+	// Dialogues lists the dialogues started and not yet closed.
 	Dialogues     []string  `json:"dialogues"`
 	OpenDialogues int       `json:"open_dialogues"`
 	YearEndsAt    time.Time `json:"year_ends_at"`
@@ -58,6 +65,12 @@ type AddDialogueResult struct {
 	WorkflowID string `json:"workflow_id"`
 }
 
+// DialogueClosed is the signal a dialogue sends its plan when it ends.
+type DialogueClosed struct {
+	DialogueID string `json:"dialogue_id"`
+	Phase      string `json:"phase"`
+}
+
 // Plan phases.
 const (
 	PlanPhaseSaving  = "saving"
@@ -67,62 +80,52 @@ const (
 )
 
 type plan struct {
-	in        PlanInput
-	phase     string
-	saved     bool
-	yearEnd   time.Time
-	yearOver  bool
-	dialogues []string        // ids in the order started
-	known     map[string]bool // ids of dialogues started (lookup only)
-	open      int
+	in       PlanInput
+	phase    string
+	saved    bool
+	yearEnd  time.Time
+	yearOver bool
+	open     map[string]bool // dialogues started and not closed (lookup only)
+	started  int
+	poll     func() // takes in the dialogues' closing signals
 }
 
-// Plan runs an annual plan: it saves the plan, starts one dialogue workflow
-// per dialogue, accepts ad hoc dialogues while the year runs, and ends after
-// the year is over and every dialogue has closed.
+// Plan runs an annual plan: it saves the plan, starts its dialogues' own
+// workflows (from an activity, many at a time), accepts ad hoc dialogues
+// while the year runs, hears each dialogue close by signal, continues as new
+// before its history grows large, and ends after the year is over and every
+// dialogue has closed.
 func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 	if err := ValidatePlanInput(in); err != nil {
 		return PlanResult{}, err
 	}
 	p := &plan{
-		in: in, phase: PlanPhaseSaving, known: map[string]bool{},
+		in: in, phase: PlanPhaseSaving, open: map[string]bool{},
 		yearEnd: time.Date(in.Year+1, time.January, 1, 0, 0, 0, 0, domain.Location),
 	}
 	if err := p.setup(ctx); err != nil {
 		return PlanResult{}, err
 	}
-	if err := p.save(ctx); err != nil {
-		return PlanResult{}, err
+	if in.Resume == nil {
+		if err := p.save(ctx); err != nil {
+			return PlanResult{}, err
+		}
+		if err := p.startDialogues(ctx, in.Dialogues); err != nil {
+			return PlanResult{}, err
+		}
+	} else {
+		p.saved, p.open, p.started = true, setOf(in.Resume.Open), in.Resume.Started
 	}
 	p.phase = PlanPhaseActive
-	if workflow.GetVersion(ctx, versionBatchStarts, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		for _, spec := range in.Dialogues {
-			if err := p.startDialogue(ctx, spec); err != nil {
-				return PlanResult{}, err
-			}
-		}
-	} else if err := p.startDialogues(ctx, in.Dialogues); err != nil {
+	if err := p.runYear(ctx); err != nil {
 		return PlanResult{}, err
 	}
-	p.runYear(ctx)
 	p.phase = PlanPhaseClosing
-	if err := workflow.Await(ctx, func() bool { return p.open == 0 && workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := p.awaitDialogues(ctx); err != nil {
 		return PlanResult{}, err
 	}
-	var acts *activities.Activities
-	if workflow.GetVersion(ctx, versionPlanReport, workflow.DefaultVersion, 1) >= 1 {
-		var rep activities.ReportResult
-		in := activities.ReportInput{Kind: "plan", ID: in.PlanID}
-		if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.GenerateReport, in).Get(ctx, &rep); err != nil {
-			workflow.GetLogger(ctx).Error("plan report failed", "error", err)
-		}
-	}
-	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.ClosePlan,
-		activities.ClosePlanInput{PlanID: in.PlanID, UnitID: in.UnitID, At: workflow.Now(ctx)}).Get(ctx, nil); err != nil {
-		return PlanResult{}, fmt.Errorf("close plan: %w", err)
-	}
-	p.phase = PlanPhaseClosed
-	return PlanResult{PlanID: in.PlanID, Dialogues: len(p.dialogues)}, nil
+	p.close(ctx)
+	return PlanResult{PlanID: in.PlanID, Dialogues: p.started}, nil
 }
 
 // ValidatePlanInput checks what the workflow needs; the API validates the
@@ -181,21 +184,18 @@ func (p *plan) setup(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: p.validateAddDialogue}); err != nil {
 		return fmt.Errorf("register add dialogue: %w", err)
 	}
+	p.poll = signals(ctx, SignalDialogueClosed, func(s DialogueClosed) { delete(p.open, s.DialogueID) })
 	return nil
 }
 
 func (p *plan) state() PlanState {
-	ids := append([]string{}, p.dialogues...)
-	return PlanState{PlanID: p.in.PlanID, Phase: p.phase, Saved: p.saved, Dialogues: ids, OpenDialogues: p.open, YearEndsAt: p.yearEnd}
+	return PlanState{PlanID: p.in.PlanID, Phase: p.phase, Saved: p.saved, Dialogues: sortedKeys(p.open), OpenDialogues: len(p.open), YearEndsAt: p.yearEnd}
 }
 
 // save writes the plan and its dialogues before anything else runs.
 func (p *plan) save(ctx workflow.Context) error {
 	var acts *activities.Activities
-	in := activities.SavePlanInput{
-		PlanID: p.in.PlanID, UnitID: p.in.UnitID, Year: p.in.Year, ReferenceNo: p.in.ReferenceNo,
-		IssuingBody: p.in.IssuingBody, Title: p.in.Title, Policy: p.in.Policy, Dialogues: p.in.Dialogues, Actor: p.in.Actor,
-	}
+	in := activities.SavePlanInput{PlanSpec: p.in.PlanSpec, Actor: p.in.Actor}
 	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.SavePlan, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("save plan: %w", err)
 	}
@@ -203,87 +203,98 @@ func (p *plan) save(ctx workflow.Context) error {
 	return nil
 }
 
-// versionPlanReport guards drafting the plan's supervision report after
-// the year ends, before the plan closes.
-const versionPlanReport = "plan-report"
-
-// versionBatchStarts guards starting a plan's dialogues in one batch
-// instead of one after another.
-const versionBatchStarts = "batch-dialogue-starts"
-
-// startDialogues starts the dialogue workflows of a plan: all the starts
-// go out in one batch, then each is awaited.
+// startDialogues starts the dialogue workflows from an activity and counts
+// each open until it signals its end.
 func (p *plan) startDialogues(ctx workflow.Context, specs []domain.DialogueSpec) error {
-	futs := make([]workflow.ChildWorkflowFuture, len(specs))
+	starts := make([]start, len(specs))
 	for i, spec := range specs {
-		futs[i] = p.launch(ctx, spec)
+		starts[i] = start{id: DialogueWorkflowID(spec.ID), input: p.dialogueInput(spec)}
+		p.open[spec.ID] = true
 	}
-	for i, spec := range specs {
-		if err := p.track(ctx, spec, futs[i]); err != nil {
-			return err
-		}
+	if err := startWorkflows(ctx, DialogueWorkflowName, starts); err != nil {
+		return err
 	}
+	p.started += len(specs)
 	return nil
 }
 
-// launch starts a dialogue workflow as a child, without waiting.
-func (p *plan) launch(ctx workflow.Context, spec domain.DialogueSpec) workflow.ChildWorkflowFuture {
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID: DialogueWorkflowID(spec.ID),
-		// Dialogues outlive a plan that is terminated by an operator.
-		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	})
-	p.dialogues = append(p.dialogues, spec.ID)
-	p.known[spec.ID] = true
-	return workflow.ExecuteChildWorkflow(cctx, DialogueWorkflowName, DialogueInput{
-		DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: p.in.UnitID, PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy,
-	})
+func (p *plan) dialogueInput(spec domain.DialogueSpec) DialogueInput {
+	return DialogueInput{DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: p.in.UnitID, PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy}
 }
 
-// startDialogue starts a dialogue workflow as a child and waits until it
-// runs; a goroutine of the workflow then counts it closed when it ends.
-func (p *plan) startDialogue(ctx workflow.Context, spec domain.DialogueSpec) error {
-	return p.track(ctx, spec, p.launch(ctx, spec))
-}
-
-// track waits until a launched dialogue runs and counts it open until it
-// ends.
-func (p *plan) track(ctx workflow.Context, spec domain.DialogueSpec, fut workflow.ChildWorkflowFuture) error {
-	if err := fut.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-		var already *temporal.ChildWorkflowExecutionAlreadyStartedError
-		if errors.As(err, &already) {
-			workflow.GetLogger(ctx).Warn("dialogue workflow already exists; not tracked by this plan run", "dialogue_id", spec.ID)
+// runYear waits until the plan year is over, continuing as new when the
+// history grows large.
+func (p *plan) runYear(ctx workflow.Context) error {
+	for {
+		wait := p.yearEnd.Sub(workflow.Now(ctx))
+		if wait <= 0 {
+			p.yearOver = true
 			return nil
 		}
-		return fmt.Errorf("start dialogue %s: %w", spec.ID, err)
-	}
-	p.open++
-	workflow.Go(ctx, func(gctx workflow.Context) {
-		var res DialogueResult
-		if err := fut.Get(gctx, &res); err != nil {
-			workflow.GetLogger(gctx).Error("dialogue workflow failed", "dialogue_id", spec.ID, "error", err)
+		cont := p.shouldContinue(ctx)
+		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { p.poll(); return cont() }); err != nil {
+			return err
 		}
-		p.open--
-	})
-	return nil
+		if p.shouldContinue(ctx)() {
+			return p.continueAsNew(ctx)
+		}
+	}
 }
 
-// runYear waits until the plan year is over.
-func (p *plan) runYear(ctx workflow.Context) {
-	if wait := p.yearEnd.Sub(workflow.Now(ctx)); wait > 0 {
-		if err := workflow.Sleep(ctx, wait); err != nil {
-			return
+// awaitDialogues waits until every dialogue has closed, continuing as new
+// when the history grows large.
+func (p *plan) awaitDialogues(ctx workflow.Context) error {
+	for {
+		cont := p.shouldContinue(ctx)
+		if err := workflow.Await(ctx, func() bool {
+			p.poll()
+			return (len(p.open) == 0 && workflow.AllHandlersFinished(ctx)) || cont()
+		}); err != nil {
+			return err
 		}
+		if len(p.open) == 0 && workflow.AllHandlersFinished(ctx) {
+			return nil
+		}
+		return p.continueAsNew(ctx)
 	}
-	p.yearOver = true
+}
+
+// shouldContinue is true once the history is large and no command is
+// running (an Update in flight must finish in this run).
+func (p *plan) shouldContinue(ctx workflow.Context) func() bool {
+	return func() bool {
+		return continueSuggested(ctx, p.in.HistoryLimit) && workflow.AllHandlersFinished(ctx)
+	}
+}
+
+func (p *plan) continueAsNew(ctx workflow.Context) error {
+	p.poll()
+	next := p.in
+	next.Dialogues = nil
+	next.Resume = &PlanResume{Open: sortedKeys(p.open), Started: p.started}
+	return workflow.NewContinueAsNewError(ctx, PlanWorkflowName, next)
+}
+
+// close drafts the plan's supervision report and closes the plan.
+func (p *plan) close(ctx workflow.Context) {
+	var acts *activities.Activities
+	var rep activities.ReportResult
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.GenerateReport,
+		activities.ReportInput{Kind: "plan", ID: p.in.PlanID}).Get(ctx, &rep); err != nil {
+		workflow.GetLogger(ctx).Error("plan report failed", "error", err)
+	}
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.ClosePlan,
+		activities.ClosePlanInput{PlanID: p.in.PlanID, UnitID: p.in.UnitID, At: workflow.Now(ctx)}).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("close plan failed", "error", err)
+	}
+	p.phase = PlanPhaseClosed
 }
 
 func (p *plan) validateAddDialogue(ctx workflow.Context, r AddDialogueRequest) error {
 	if p.phase != PlanPhaseActive || p.yearOver {
 		return conflict(fmt.Sprintf("the plan is %s and takes no new dialogues", p.phase))
 	}
-	if p.known[r.Spec.ID] {
+	if p.open[r.Spec.ID] {
 		return conflict("a dialogue with this id is already in the plan")
 	}
 	if err := validateSpec(r.Spec, p.in.Year); err != nil {
@@ -295,17 +306,25 @@ func (p *plan) validateAddDialogue(ctx workflow.Context, r AddDialogueRequest) e
 	return nil
 }
 
+// addDialogue writes an ad hoc dialogue and starts its workflow. Additions
+// run side by side; a retried request (same id) adds nothing twice: the
+// insert and the start are both idempotent.
 func (p *plan) addDialogue(ctx workflow.Context, r AddDialogueRequest) (AddDialogueResult, error) {
+	res := AddDialogueResult{DialogueID: r.Spec.ID, WorkflowID: DialogueWorkflowID(r.Spec.ID)}
+	if p.open[r.Spec.ID] {
+		return res, nil // a concurrent update with the same id won
+	}
+	p.open[r.Spec.ID] = true
 	var acts *activities.Activities
 	in := activities.InsertDialogueInput{PlanID: p.in.PlanID, UnitID: p.in.UnitID, Spec: r.Spec, Policy: p.in.Policy, Actor: r.Actor}
 	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.InsertDialogue, in).Get(ctx, nil); err != nil {
+		delete(p.open, r.Spec.ID)
 		return AddDialogueResult{}, fmt.Errorf("save dialogue: %w", err)
 	}
-	if p.known[r.Spec.ID] { // a concurrent update with the same id won
-		return AddDialogueResult{DialogueID: r.Spec.ID, WorkflowID: DialogueWorkflowID(r.Spec.ID)}, nil
-	}
-	if err := p.startDialogue(ctx, r.Spec); err != nil {
+	// The row exists now: its workflow must follow, so the start retries
+	// until it is done.
+	if err := p.startDialogues(ctx, []domain.DialogueSpec{r.Spec}); err != nil {
 		return AddDialogueResult{}, err
 	}
-	return AddDialogueResult{DialogueID: r.Spec.ID, WorkflowID: DialogueWorkflowID(r.Spec.ID)}, nil
+	return res, nil
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 func planInput(dates ...time.Time) PlanInput {
-	in := PlanInput{PlanID: "p1", UnitID: "u1", Year: 2026, ReferenceNo: "55-KH/HU", IssuingBody: "Huyện ủy", Policy: policy}
+	in := PlanInput{PlanSpec: domain.PlanSpec{PlanID: "p1", UnitID: "u1", Year: 2026, ReferenceNo: "55-KH/HU", IssuingBody: "Huyện ủy", Policy: policy}}
 	for i, at := range dates {
 		in.Dialogues = append(in.Dialogues, domain.DialogueSpec{
 			ID: "d" + string(rune('1'+i)), Seq: i + 1, Kind: domain.KindPeriodic, ScheduledAt: at,
@@ -64,14 +65,14 @@ func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
 			OnAccept: func() {}, OnReject: func(err error) { dup = err }, OnComplete: func(any, error) {},
 		}, AddDialogueRequest{Spec: adhoc})
 	}, 3*time.Hour)
-	// The child dialogues end on their own only when a session is recorded or
-	// they are cancelled; cancel each through its own workflow ID.
+	// The dialogues run as workflows of their own (started from an
+	// activity); each tells the plan when it ends. They end on their own only
+	// when a session is recorded or they are cancelled: play their closing
+	// signals back late in the year.
 	for _, id := range []string{"d1", "d2", "d9"} {
 		id := id
 		env.RegisterDelayedCallback(func() {
-			env.UpdateWorkflowByID(DialogueWorkflowID(id), UpdateCancel, "cancel-"+id, &testsuite.TestUpdateCallback{
-				OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel %s rejected: %v", id, err) }, OnComplete: func(any, error) {},
-			}, CancelRequest{Reason: "test"})
+			env.SignalWorkflow(SignalDialogueClosed, DialogueClosed{DialogueID: id, Phase: domain.PhaseCancelled})
 		}, 100*24*time.Hour)
 	}
 	env.ExecuteWorkflow(PlanWorkflowName, in)
@@ -83,6 +84,9 @@ func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
 	}
 	if added.WorkflowID != "dialogue/d9" || len(rec.added) != 1 {
 		t.Errorf("added %+v, InsertDialogue calls %v", added, rec.added)
+	}
+	if got := fmt.Sprint(rec.startedIDs()); got != "[dialogue/d1 dialogue/d2 dialogue/d9]" {
+		t.Errorf("dialogue workflows started: %s", got)
 	}
 	if dup == nil {
 		t.Errorf("adding the same dialogue twice must be refused")
@@ -104,14 +108,12 @@ func TestPlanWaitsForOpenDialoguesAfterYearEnd(t *testing.T) {
 	mockActivities(env)
 	late := time.Date(2026, 12, 30, 8, 0, 0, 0, domain.Location)
 	in := planInput(late)
-	// The session of 30 December is recorded on 5 January: the plan must
-	// still be running then.
+	// The session of 30 December is recorded on 5 January and the dialogue
+	// closes then: the plan must still be running.
 	recorded := false
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflowByID(DialogueWorkflowID("d1"), UpdateRecordSession, "", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("session rejected: %v", err) },
-			OnComplete: func(_ any, err error) { recorded = err == nil },
-		}, RecordSessionRequest{Session: session(late)})
+		recorded = true
+		env.SignalWorkflow(SignalDialogueClosed, DialogueClosed{DialogueID: "d1", Phase: domain.PhaseClosed})
 	}, time.Date(2027, 1, 5, 8, 0, 0, 0, domain.Location).Sub(t0))
 	env.ExecuteWorkflow(PlanWorkflowName, in)
 	if err := env.GetWorkflowError(); err != nil {

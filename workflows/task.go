@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -39,6 +40,18 @@ type TaskInput struct {
 	State    activities.TaskState    `json:"state"`
 	Schedule activities.TaskSchedule `json:"schedule"`
 	Policy   domain.Policy           `json:"policy"`
+	// Resume is set when the workflow continues as new.
+	Resume *TaskResume `json:"resume,omitempty"`
+	// HistoryLimit overrides the history length after which the task
+	// continues as new (0: historyLimit); tests set it low.
+	HistoryLimit int `json:"history_limit,omitempty"`
+}
+
+// TaskResume is what a task carries across continue-as-new besides its
+// state and schedule.
+type TaskResume struct {
+	Reminded []bool `json:"reminded"`
+	Raised   int    `json:"raised"`
 }
 
 // TaskResult is how a task ended.
@@ -106,6 +119,7 @@ type CancelTaskRequest struct {
 }
 
 type task struct {
+	in       TaskInput
 	st       activities.TaskState
 	sched    activities.TaskSchedule
 	policy   domain.Policy
@@ -114,14 +128,10 @@ type task struct {
 	changed  int    // bumped by every command, to re-plan the timers
 	next     string
 	nextAt   time.Time
-	// localWrites is true for runs started since versionLocalWrites.
-	localWrites bool
-	// mu serialises every change of st (since versionSerialise): commands
-	// run as concurrent handlers, and the ladder changes st too.
-	mu        workflow.Mutex
-	serialise bool
-	// deliveries counts deliveries still running.
-	deliveries int
+	// lock serialises every change of st: commands run as concurrent
+	// handlers, and the ladder changes st too.
+	lock       commandLock
+	deliveries deliveries
 }
 
 var systemActor = domain.Actor{ID: "system"}
@@ -133,34 +143,68 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	if in.State.TaskID == "" || in.Schedule.DueAt.IsZero() {
 		return TaskResult{}, invalid("task input needs an id and a deadline")
 	}
-	t := &task{st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders)), mu: workflow.NewMutex(ctx)}
+	t := &task{in: in, st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders)), lock: newCommandLock(ctx)}
+	if in.Resume != nil {
+		t.reminded, t.raised = in.Resume.Reminded, in.Resume.Raised
+	}
 	if err := t.setup(ctx); err != nil {
 		return TaskResult{}, err
 	}
-	t.localWrites = workflow.GetVersion(ctx, versionLocalWrites, workflow.DefaultVersion, 1) >= 1
-	t.serialise = workflow.GetVersion(ctx, versionSerialise, workflow.DefaultVersion, 1) >= 1
+	if in.Resume == nil {
+		if err := t.open(ctx); err != nil {
+			return TaskResult{}, err
+		}
+	}
+	if err := t.run(ctx); err != nil {
+		return TaskResult{}, err // continue-as-new
+	}
+	// Deliveries still retrying finish before the task ends, so none is
+	// abandoned.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && t.deliveries.idle() }); err != nil {
+		return TaskResult{}, err
+	}
+	t.tellDialogue(ctx)
+	return TaskResult{TaskID: t.st.TaskID, Status: t.st.Status, Late: t.st.Late}, nil
+}
+
+// open tells the assignee and marks the task in progress.
+func (t *task) open(ctx workflow.Context) error {
 	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned", t.st.TaskID),
 		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
 		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\", hạn hoàn thành %s.", t.st.Title, viTime(t.st.DueAt)),
 		fmt.Sprintf("You have been assigned \"%s\", due %s.", t.st.Title, enTime(t.st.DueAt)))
-	if t.st.Status == domain.TaskAssigned {
-		next := t.st
-		next.Status = domain.TaskInProgress
-		next.Version++
-		if err := t.save(ctx, false, next, "task.in_progress", systemActor, nil); err != nil {
-			return TaskResult{}, err
-		}
+	if t.st.Status != domain.TaskAssigned {
+		return nil
 	}
-	t.run(ctx)
-	// Since versionAwaitDeliveries, deliveries still retrying finish before
-	// the task ends, so none is abandoned.
-	awaitDeliveries := workflow.GetVersion(ctx, versionAwaitDeliveries, workflow.DefaultVersion, 1) >= 1
-	if err := workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && (!awaitDeliveries || t.deliveries == 0)
-	}); err != nil {
-		return TaskResult{}, err
+	next := t.st
+	next.Status = domain.TaskInProgress
+	next.Version++
+	return t.save(ctx, false, next, "task.in_progress", systemActor, nil)
+}
+
+// tellDialogue signals the dialogue that this task has settled. A dialogue
+// that has already closed (its supervision date passed) is no error.
+func (t *task) tellDialogue(ctx workflow.Context) {
+	err := workflow.SignalExternalWorkflow(ctx, DialogueWorkflowID(t.st.DialogueID), "", SignalTaskSettled,
+		TaskSettled{TaskID: t.st.TaskID, Status: t.st.Status}).Get(ctx, nil)
+	if err != nil {
+		workflow.GetLogger(ctx).Info("dialogue not told of the task's end", "dialogue_id", t.st.DialogueID, "error", err)
 	}
-	return TaskResult{TaskID: t.st.TaskID, Status: t.st.Status, Late: t.st.Late}, nil
+}
+
+// continueAsNew carries the task's state, schedule and ladder progress into
+// a new run with an empty history.
+func (t *task) continueAsNew(ctx workflow.Context) error {
+	next := t.in
+	next.State, next.Schedule, next.Policy = t.st, t.sched, t.policy
+	next.Resume = &TaskResume{Reminded: append([]bool{}, t.reminded...), Raised: t.raised}
+	return workflow.NewContinueAsNewError(ctx, TaskWorkflowName, next)
+}
+
+// shouldContinue is true once the history is large and nothing is in
+// flight that must finish in this run.
+func (t *task) shouldContinue(ctx workflow.Context) bool {
+	return continueSuggested(ctx, t.in.HistoryLimit) && workflow.AllHandlersFinished(ctx) && t.deliveries.idle()
 }
 
 func (t *task) setup(ctx workflow.Context) error {
@@ -229,26 +273,30 @@ func (t *task) nextTimer(now time.Time) (kind string, idx int, at time.Time) {
 }
 
 // run is the timer loop: wait for the next reminder or rung (re-planned
-// after every command) until the task settles.
-func (t *task) run(ctx workflow.Context) {
+// after every command) until the task settles. It returns a
+// continue-as-new error when the history has grown large.
+func (t *task) run(ctx workflow.Context) error {
 	for !t.st.Settled() {
+		if t.shouldContinue(ctx) {
+			return t.continueAsNew(ctx)
+		}
 		now := workflow.Now(ctx)
 		kind, idx, at := t.nextTimer(now)
 		seen := t.changed
+		wake := func() bool { return t.changed != seen || t.st.Settled() || t.shouldContinue(ctx) }
+		t.next, t.nextAt = kind, at
 		if kind == "" {
-			t.next, t.nextAt = "", time.Time{}
-			if err := workflow.Await(ctx, func() bool { return t.changed != seen || t.st.Settled() }); err != nil {
-				return
+			if err := workflow.Await(ctx, wake); err != nil {
+				return nil
 			}
 			continue
 		}
-		t.next, t.nextAt = kind, at
 		if wait := at.Sub(now); wait > 0 {
-			changed, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return t.changed != seen || t.st.Settled() })
+			woken, err := workflow.AwaitWithTimeout(ctx, wait, wake)
 			if err != nil {
-				return
+				return nil
 			}
-			if changed {
+			if woken {
 				continue
 			}
 		}
@@ -260,6 +308,7 @@ func (t *task) run(ctx workflow.Context) {
 		}
 	}
 	t.next, t.nextAt = "", time.Time{}
+	return nil
 }
 
 func (t *task) remind(ctx workflow.Context, idx int) {
@@ -274,21 +323,23 @@ func (t *task) remind(ctx workflow.Context, idx int) {
 // escalate raises the alerts of rung idx, marks the task overdue, and
 // delivers the alerts in the background.
 func (t *task) escalate(ctx workflow.Context, idx, seen int) {
-	if t.serialise {
-		if err := t.mu.Lock(ctx); err != nil {
-			return
-		}
-		defer t.mu.Unlock()
-		// A command changed the task while the rung waited for the lock
-		// (an approved extension brings a new ladder): plan again.
+	// A command changed the task while the rung waited for the lock (an
+	// approved extension brings a new ladder): plan again.
+	unlock, err := t.lock.acquire(ctx, func() error {
 		if t.changed != seen || t.st.Settled() || t.ladderPaused() {
-			return
+			return errReplan
 		}
+		return nil
+	})
+	if err != nil {
+		return
 	}
+	defer unlock()
 	step := t.sched.Steps[idx]
+	var acts *activities.Activities
 	var res activities.TaskAlertResult
 	in := activities.TaskAlertInput{State: t.st, Level: step.Level, Recipients: step.Recipients, At: workflow.Now(ctx)}
-	if err := t.write(ctx, false, "RaiseTaskAlerts", in, &res); err != nil {
+	if err := t.write(ctx, false, acts.RaiseTaskAlerts, in, &res); err != nil {
 		workflow.GetLogger(ctx).Error("raise task alerts failed", "level", step.Level, "error", err)
 		return
 	}
@@ -300,85 +351,41 @@ func (t *task) escalate(ctx workflow.Context, idx, seen int) {
 		workflow.GetLogger(ctx).Error("save escalation failed", "error", err)
 	}
 	for _, id := range res.AlertIDs {
-		t.deliver(ctx, "alert", id)
+		t.deliveries.send(ctx, "alert", id)
 	}
-}
-
-// deliver sends an alert or notice to its unit's webhook and e-mail
-// contacts without holding up the ladder; Temporal retries failures.
-func (t *task) deliver(ctx workflow.Context, kind, id string) {
-	t.deliveries++
-	workflow.Go(ctx, func(gctx workflow.Context) {
-		defer func() { t.deliveries-- }()
-		var acts *activities.Activities
-		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
-		var res activities.DeliverResult
-		if err := workflow.ExecuteActivity(actx, acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res); err != nil {
-			workflow.GetLogger(gctx).Error("delivery gave up", "kind", kind, "id", id, "error", err)
-		}
-	})
 }
 
 func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, bodyEN string) {
+	var acts *activities.Activities
 	var res activities.TaskNoticeResult
 	in := activities.TaskNoticeInput{State: t.st, Kind: kind, Key: key, SubjectVI: subjVI, SubjectEN: subjEN, BodyVI: bodyVI, BodyEN: bodyEN}
-	if err := t.write(ctx, false, "SendTaskNotice", in, &res); err != nil {
+	if err := t.write(ctx, false, acts.SendTaskNotice, in, &res); err != nil {
 		workflow.GetLogger(ctx).Error("task notice failed", "kind", kind, "error", err)
 		return
 	}
-	t.deliver(ctx, "notification", res.ID)
+	t.deliveries.send(ctx, "notification", res.ID)
 }
 
-// versionAwaitDeliveries guards waiting for running deliveries before a
-// task workflow completes.
-const versionAwaitDeliveries = "task-await-deliveries"
-
-// versionLocalWrites guards running the task's short database writes as
-// local activities (no round trip through the server) instead of regular
-// ones.
-const versionLocalWrites = "task-local-writes"
-
-// write runs a short, idempotent database write: a local activity since
-// versionLocalWrites, a regular one before. Commands (a caller waits) give
-// up after a few attempts; background writes retry until they succeed.
-func (t *task) write(ctx workflow.Context, command bool, name string, arg, result any) error {
-	if t.localWrites {
-		opts := localWriteOptions
-		if command {
-			opts = localCommandOptions
-		}
-		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), name, arg).Get(ctx, result)
-	}
-	actx := backgroundActivity(ctx)
+// write runs a short, idempotent database write as a local activity (no
+// round trip through the server). Commands (a caller waits) give up after a
+// few attempts; background writes retry until they succeed.
+func (t *task) write(ctx workflow.Context, command bool, activity, arg, result any) error {
+	opts := localWriteOptions
 	if command {
-		actx = commandActivity(ctx)
+		opts = localCommandOptions
 	}
-	return workflow.ExecuteActivity(actx, name, arg).Get(ctx, result)
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg).Get(ctx, result)
 }
 
-// lock takes the task's mutex for a command (since versionSerialise) and
-// checks the command again against the state it now sees — the validator
-// ran on an older one; on a refusal the mutex is released again. The
-// returned func releases it.
-func (t *task) lock(ctx workflow.Context, validate func() error) (func(), error) {
-	if !t.serialise {
-		return func() {}, nil
-	}
-	if err := t.mu.Lock(ctx); err != nil {
-		return nil, err
-	}
-	if err := validate(); err != nil {
-		t.mu.Unlock()
-		return nil, err
-	}
-	return t.mu.Unlock, nil
-}
+// errReplan refuses a rung whose task changed while it waited for the lock.
+var errReplan = errors.New("the task changed: plan the ladder again")
 
 // save writes next as the task's state; only on success does it become the
 // workflow's state, so a failed command leaves nothing changed.
 func (t *task) save(ctx workflow.Context, command bool, next activities.TaskState, action string, actor domain.Actor, data map[string]any) error {
+	var acts *activities.Activities
 	in := activities.TaskStateInput{State: next, Action: action, Actor: actor, Data: data}
-	if err := t.write(ctx, command, "SaveTaskState", in, nil); err != nil {
+	if err := t.write(ctx, command, acts.SaveTaskState, in, nil); err != nil {
 		return fmt.Errorf("save task: %w", err)
 	}
 	t.st = next
@@ -399,7 +406,7 @@ func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error
 }
 
 func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateSubmit(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateSubmit(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}
@@ -434,7 +441,7 @@ func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
 }
 
 func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateReview(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateReview(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}
@@ -483,7 +490,7 @@ func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest
 }
 
 func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateRequestExtension(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateRequestExtension(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}
@@ -519,7 +526,7 @@ func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision
 // decideExtension approves (new deadline: reminders and the ladder re-armed
 // from it) or denies a pending extension.
 func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateDecideExtension(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateDecideExtension(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}
@@ -538,10 +545,11 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 			due = *r.DueAt
 		}
 		ext.Status, ext.NewDueAt = "approved", &due
+		var acts *activities.Activities
 		var out []activities.TaskSchedule
 		lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
 		in := []activities.ScheduleInput{{AssignedAt: now, DueAt: &due, Policy: t.policy}}
-		if err := workflow.ExecuteLocalActivity(lctx, activities.ComputeTaskSchedulesName, in).Get(ctx, &out); err != nil {
+		if err := workflow.ExecuteLocalActivity(lctx, acts.ComputeTaskSchedules, in).Get(ctx, &out); err != nil {
 			return TaskView{}, fmt.Errorf("compute new schedule: %w", err)
 		}
 		sched = out[0]
@@ -585,7 +593,7 @@ func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
 // reassign gives the task to someone else; the deadline and the ladder go
 // on, and later alerts name the new assignee.
 func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateReassign(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateReassign(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}
@@ -618,7 +626,7 @@ func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
 }
 
 func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, error) {
-	unlock, err := t.lock(ctx, func() error { return t.validateCancel(ctx, r) })
+	unlock, err := t.lock.acquire(ctx, func() error { return t.validateCancel(ctx, r) })
 	if err != nil {
 		return TaskView{}, err
 	}

@@ -25,6 +25,7 @@ type taskRecorder struct {
 	states    []activities.TaskStateInput
 	delivered int
 	reports   []string
+	*fanout
 }
 
 func (r *taskRecorder) levels() []string {
@@ -61,7 +62,7 @@ func newTaskEnv(t *testing.T, start time.Time) (*testsuite.TestWorkflowEnvironme
 	}
 	a := &activities.Activities{Calendar: cal}
 	env.RegisterActivity(a)
-	rec := &taskRecorder{}
+	rec := &taskRecorder{fanout: mockFanout(env)}
 	env.OnActivity(a.RaiseTaskAlerts, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TaskAlertInput) (activities.TaskAlertResult, error) {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
@@ -363,7 +364,8 @@ func TestTaskCommandsRefusedInWrongState(t *testing.T) {
 	}
 }
 
-// The dialogue closes only once every task of its conclusions settles.
+// The dialogue starts its tasks' workflows and closes only once every task
+// of its conclusions has told it that it settled.
 func TestDialogueClosesWhenAllTasksSettle(t *testing.T) {
 	env, trec := newTaskEnv(t, t0)
 	at := t0.Add(20 * 24 * time.Hour)
@@ -375,16 +377,14 @@ func TestDialogueClosesWhenAllTasksSettle(t *testing.T) {
 		{ID: "t2", Title: "Báo cáo kết quả", Assignee: domain.Assignee{Agency: "Phòng TN&MT"}, DueAt: &due2},
 	}
 	rec := sendUpdate(env, 20*24*time.Hour+time.Hour, UpdateRecordSession, RecordSessionRequest{Session: sess})
-	var settled1, settled2 time.Time
+	var startedBySettle []string
+	settled2 := t0.Add(40 * 24 * time.Hour)
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflowByID(TaskWorkflowID("t1"), UpdateCancelTask, "c1", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel t1: %v", err) }, OnComplete: func(any, error) { settled1 = env.Now() },
-		}, CancelTaskRequest{Reason: "không còn cần"})
+		startedBySettle = trec.startedIDs()
+		env.SignalWorkflow(SignalTaskSettled, TaskSettled{TaskID: "t1", Status: domain.TaskCancelled})
 	}, 22*24*time.Hour)
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflowByID(TaskWorkflowID("t2"), UpdateCancelTask, "c2", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel t2: %v", err) }, OnComplete: func(any, error) { settled2 = env.Now() },
-		}, CancelTaskRequest{Reason: "đã xử lý"})
+		env.SignalWorkflow(SignalTaskSettled, TaskSettled{TaskID: "t2", Status: domain.TaskDone})
 	}, 40*24*time.Hour)
 	env.ExecuteWorkflow(DialogueWorkflowName, dialogueInput(at))
 	if err := env.GetWorkflowError(); err != nil {
@@ -393,13 +393,35 @@ func TestDialogueClosesWhenAllTasksSettle(t *testing.T) {
 	if rec.err != nil || rec.rejected != nil {
 		t.Fatalf("session: %+v", rec)
 	}
-	if settled1.IsZero() || settled2.IsZero() {
-		t.Fatal("tasks were not settled")
+	if got := fmt.Sprint(startedBySettle); got != "[task/t1 task/t2]" {
+		t.Errorf("task workflows started after the session: %s", got)
 	}
 	if env.Now().Before(settled2) {
 		t.Errorf("dialogue closed at %v, before its last task settled at %v", env.Now(), settled2)
 	}
 	if len(trec.reports) != 1 || trec.reports[0] != "dialogue/d1" {
 		t.Errorf("reports drafted: %v, want the dialogue's once", trec.reports)
+	}
+	sent := trec.sent()
+	if len(sent) != 1 || sent[0].WorkflowID != "plan/p1" || sent[0].Name != SignalDialogueClosed {
+		t.Errorf("signals sent: %+v, want the plan told once", sent)
+	}
+}
+
+// A task tells its dialogue when it settles.
+func TestTaskTellsItsDialogueWhenSettled(t *testing.T) {
+	env, rec := newTaskEnv(t, t0)
+	in := taskInput(t, t0, t0.Add(10*24*time.Hour))
+	sendTaskUpdate(env, t0.Add(24*time.Hour), t0, UpdateCancelTask, CancelTaskRequest{Reason: "không còn cần"})
+	env.ExecuteWorkflow(TaskWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	sent := rec.sent()
+	if len(sent) != 1 || sent[0].WorkflowID != "dialogue/d1" || sent[0].Name != SignalTaskSettled {
+		t.Fatalf("signals sent: %+v, want the dialogue told once", sent)
+	}
+	if s, ok := sent[0].Arg.(TaskSettled); !ok || s.TaskID != "t1" || s.Status != domain.TaskCancelled {
+		t.Errorf("signal argument %#v", sent[0].Arg)
 	}
 }

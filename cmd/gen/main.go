@@ -1,6 +1,6 @@
 // Command gen fills a database with a realistic year of dialogue data — a
 // province-year or a country-year — written through the service's own
-// store code (see package internal/gen), for demos, report development and
+// store code (see package devkit/gen), for demos, report development and
 // benchmarks.
 //
 // The database named by DATABASE_URL must exist; gen applies the schema

@@ -50,7 +50,7 @@ func floorNow(context.Context) (time.Time, error) { return time.Now(), nil }
 // to a bare Temporal workflow with one timer on the same server in the
 // same run. Run it once:
 //
-//	go test ./internal/e2e -run '^$' -bench Escalation -benchtime 1x
+//	go test ./devkit/e2e -run '^$' -bench Escalation -benchtime 1x
 func BenchmarkEscalation(b *testing.B) {
 	n := benchInt("DOITHOAI_BENCH_TASKS", 200)
 	spread := 10 * time.Second
@@ -235,7 +235,7 @@ func waitUntil(b testing.TB, within time.Duration, fn func() bool) {
 // HTTP API and, in the same run, inserts the same rows straight through
 // bun (the floor), reporting answers/s for both and their ratio.
 //
-//	go test ./internal/e2e -run '^$' -bench SurveyBatch
+//	go test ./devkit/e2e -run '^$' -bench SurveyBatch
 func BenchmarkSurveyBatch(b *testing.B) {
 	env := testenv.Start(b, testenv.Options{Quiet: true})
 	c := env.NewClient(b)

@@ -177,7 +177,7 @@ func Start(tb testing.TB, opts Options) *Env {
 	if err != nil {
 		tb.Fatalf("calendar: %v", err)
 	}
-	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}, Calendar: cal}
+	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}, Calendar: cal, Temporal: e.Client}
 	if opts.SMTPAddr != "" {
 		e.acts.Mailer = &notify.Mailer{Addr: opts.SMTPAddr, From: "doithoai@localhost"}
 	}

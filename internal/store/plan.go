@@ -106,6 +106,15 @@ func (s *Store) SavePlan(ctx context.Context, p *Plan, dialogues []Dialogue, ev 
 // InsertDialogue adds one (ad hoc) dialogue to a plan, idempotently.
 func (s *Store) InsertDialogue(ctx context.Context, d *Dialogue, ev Event) error {
 	return s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		// Concurrent additions to one plan take their numbers one after
+		// another: the plan's row is locked until this one commits.
+		if _, err := tx.NewRaw("SELECT 1 FROM plans WHERE id = ? FOR UPDATE", d.PlanID).Exec(ctx); err != nil {
+			return fmt.Errorf("lock plan: %w", err)
+		}
+		if err := tx.NewSelect().TableExpr("dialogues").ColumnExpr("coalesce(max(seq), 0) + 1").
+			Where("plan_id = ?", d.PlanID).Scan(ctx, &d.Seq); err != nil {
+			return fmt.Errorf("next dialogue seq: %w", err)
+		}
 		res, err := tx.NewInsert().Model(d).On("CONFLICT (id) DO NOTHING").Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("insert dialogue: %w", err)

@@ -1,0 +1,235 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/domain"
+)
+
+// followUp starts a task workflow for every task of the conclusions (and
+// any added later) and waits until all of them settle, or until the
+// supervision date, whichever comes first; then it drafts the report. It
+// returns a continue-as-new error when the history has grown large.
+func (d *dialogue) followUp(ctx workflow.Context) error {
+	due := d.heldAt.Add(d.in.Policy.SupervisionWithin)
+	for {
+		if err := d.startQueued(ctx); err != nil {
+			return err
+		}
+		d.poll()
+		if len(d.open) == 0 && len(d.queue) == 0 {
+			break
+		}
+		d.nextEvent, d.nextEventAt = "tasks_settled", due
+		wait := due.Sub(workflow.Now(ctx))
+		if wait <= 0 {
+			break
+		}
+		more, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
+			d.poll()
+			return len(d.open) == 0 || len(d.queue) > 0 || d.shouldContinue(ctx)
+		})
+		if err != nil {
+			return err
+		}
+		if !more {
+			break // supervision date reached with tasks still open: they go on on their own
+		}
+		if len(d.queue) == 0 && d.shouldContinue(ctx) {
+			return d.continueAsNew(ctx)
+		}
+	}
+	d.nextEvent, d.nextEventAt = "", time.Time{}
+	// Tasks added from here on would never start: refuse them, and start
+	// those a command added meanwhile.
+	if err := d.lock.mu.Lock(ctx); err == nil {
+		d.followUpOver = true
+		d.lock.mu.Unlock()
+	}
+	if err := d.startQueued(ctx); err != nil {
+		return err
+	}
+	d.report(ctx)
+	return nil
+}
+
+// enqueue records tasks that were saved: they count open from now on and
+// their workflows start from the follow-up loop.
+func (d *dialogue) enqueue(tasks []TaskInput) {
+	for _, t := range tasks {
+		d.known[t.State.TaskID], d.open[t.State.TaskID] = true, true
+	}
+	d.queue = append(d.queue, tasks...)
+}
+
+// startQueued starts the workflows of the tasks saved since the last call,
+// all at once from an activity; each tells the dialogue when it settles.
+func (d *dialogue) startQueued(ctx workflow.Context) error {
+	if len(d.queue) == 0 {
+		return nil
+	}
+	batch := d.queue
+	d.queue = nil
+	starts := make([]start, len(batch))
+	for i, t := range batch {
+		starts[i] = start{id: TaskWorkflowID(t.State.TaskID), input: t}
+	}
+	return startWorkflows(ctx, TaskWorkflowName, starts)
+}
+
+// shouldContinue is true once the history is large and nothing is in
+// flight that must finish in this run.
+func (d *dialogue) shouldContinue(ctx workflow.Context) bool {
+	return continueSuggested(ctx, d.in.HistoryLimit) && workflow.AllHandlersFinished(ctx) && d.deliveries.idle()
+}
+
+func (d *dialogue) continueAsNew(ctx workflow.Context) error {
+	d.poll()
+	next := d.in
+	next.Resume = &DialogueResume{
+		ScheduledAt: d.scheduledAt, Window: d.window, Generation: d.generation, HeldAt: d.heldAt,
+		Conclusions: sortedKeys(d.conclusions), Tasks: sortedKeys(d.known), Open: sortedKeys(d.open),
+	}
+	return workflow.NewContinueAsNewError(ctx, DialogueWorkflowName, next)
+}
+
+// report drafts the dialogue's supervision report once its tasks settle
+// (or its supervision date comes); MTTQ then adds the assessment and
+// finalises it through the API.
+func (d *dialogue) report(ctx workflow.Context) {
+	var acts *activities.Activities
+	var res activities.ReportResult
+	in := activities.ReportInput{Kind: "dialogue", ID: d.in.DialogueID}
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.GenerateReport, in).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("dialogue report failed", "error", err)
+	}
+}
+
+// planTasks turns task specs into first task states with their timetables
+// (computed with the working-day calendar in a local activity).
+func (d *dialogue) planTasks(ctx workflow.Context, specs []domain.TaskSpec) ([]TaskInput, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	now := workflow.Now(ctx)
+	ins := make([]activities.ScheduleInput, len(specs))
+	for i, sp := range specs {
+		ins[i] = activities.ScheduleInput{AssignedAt: now, DueAt: sp.DueAt, DueInWorkingDays: sp.DueInWorkingDays, Policy: d.in.Policy}
+	}
+	var scheds []activities.TaskSchedule
+	var acts *activities.Activities
+	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
+	if err := workflow.ExecuteLocalActivity(lctx, acts.ComputeTaskSchedules, ins).Get(ctx, &scheds); err != nil {
+		return nil, fmt.Errorf("compute task deadlines: %w", err)
+	}
+	out := make([]TaskInput, len(specs))
+	for i, sp := range specs {
+		a := sp.Assignee
+		if a.UnitID == "" {
+			a.UnitID = d.in.UnitID
+		}
+		spec := map[string]any{}
+		if sp.DueAt != nil {
+			spec["due_at"] = *sp.DueAt
+		} else {
+			spec["due_in_working_days"] = sp.DueInWorkingDays
+		}
+		out[i] = TaskInput{
+			State: activities.TaskState{
+				TaskID: sp.ID, DialogueID: d.in.DialogueID, ConclusionID: sp.ConclusionID, PlanID: d.in.PlanID, UnitID: d.in.UnitID,
+				Title: sp.Title, Description: sp.Description, Assignee: a, Monitor: sp.Monitor, Status: domain.TaskAssigned,
+				AssignedAt: now, DueAt: scheds[i].DueAt, OriginalDueAt: scheds[i].DueAt, DeadlineSpec: spec, Version: 1,
+			},
+			Schedule: scheds[i],
+			Policy:   d.in.Policy,
+		}
+	}
+	return out, nil
+}
+
+// AddTasksRequest is the argument of UpdateAddTasks.
+type AddTasksRequest struct {
+	Tasks []domain.TaskSpec `json:"tasks"`
+	Actor domain.Actor      `json:"actor"`
+}
+
+// AddTasksResult lists the tasks added.
+type AddTasksResult struct {
+	TaskIDs []string `json:"task_ids"`
+}
+
+func (d *dialogue) validateAddTasks(ctx workflow.Context, r AddTasksRequest) error {
+	switch {
+	case d.terminal() || d.cancelled:
+		return conflict(fmt.Sprintf("dialogue is %s", d.phase))
+	case !d.recorded:
+		return conflict("tasks come from conclusions: record the session first")
+	case d.followUpOver:
+		return conflict("the follow-up of this dialogue is over: its report has been drafted")
+	case len(r.Tasks) == 0:
+		return invalid("no tasks given")
+	}
+	seen := map[string]bool{}
+	for i, t := range r.Tasks {
+		if !d.conclusions[t.ConclusionID] {
+			return invalid(fmt.Sprintf("tasks[%d]: unknown conclusion %s", i, t.ConclusionID))
+		}
+		if seen[t.ID] || d.known[t.ID] {
+			return conflict(fmt.Sprintf("tasks[%d]: task %s already exists", i, t.ID))
+		}
+		seen[t.ID] = true
+		if err := validateTaskSpec(t, workflow.Now(ctx)); err != nil {
+			return invalid(fmt.Sprintf("tasks[%d]: %s", i, err))
+		}
+	}
+	return nil
+}
+
+func validateTaskSpec(t domain.TaskSpec, now time.Time) error {
+	switch {
+	case t.ID == "":
+		return fmt.Errorf("id is required")
+	case strings.TrimSpace(t.Title) == "":
+		return fmt.Errorf("title is required")
+	case strings.TrimSpace(t.Assignee.Agency) == "":
+		return fmt.Errorf("assignee agency is required")
+	case t.DueAt == nil && t.DueInWorkingDays <= 0:
+		return fmt.Errorf("a deadline (due_at or due_in_working_days) is required")
+	case t.DueAt != nil && t.DueInWorkingDays > 0:
+		return fmt.Errorf("give due_at or due_in_working_days, not both")
+	case t.DueAt != nil && !t.DueAt.After(now):
+		return fmt.Errorf("the deadline is in the past")
+	}
+	return nil
+}
+
+func (d *dialogue) addTasks(ctx workflow.Context, r AddTasksRequest) (AddTasksResult, error) {
+	unlock, err := d.lock.acquire(ctx, func() error { return d.validateAddTasks(ctx, r) })
+	if err != nil {
+		return AddTasksResult{}, err
+	}
+	defer unlock()
+	tasks, err := d.planTasks(ctx, r.Tasks)
+	if err != nil {
+		return AddTasksResult{}, err
+	}
+	states := make([]activities.TaskState, len(tasks))
+	for i, t := range tasks {
+		states[i] = t.State
+	}
+	var acts *activities.Activities
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.SaveTasks, activities.SaveTasksInput{Tasks: states, Actor: r.Actor}).Get(ctx, nil); err != nil {
+		return AddTasksResult{}, fmt.Errorf("save tasks: %w", err)
+	}
+	d.enqueue(tasks)
+	res := AddTasksResult{TaskIDs: []string{}}
+	for _, t := range tasks {
+		res.TaskIDs = append(res.TaskIDs, t.State.TaskID)
+	}
+	return res, nil
+}

@@ -1,0 +1,142 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/activities"
+)
+
+// The helpers every workflow of the service shares: the command lock, the
+// background delivery fan-out, starting other workflows without a funnel,
+// and the continue-as-new check.
+
+// commandLock serialises a workflow's commands: Update handlers run
+// concurrently (each yields at its activities), so each takes the lock and
+// checks itself again against the state it now sees.
+type commandLock struct{ mu workflow.Mutex }
+
+func newCommandLock(ctx workflow.Context) commandLock {
+	return commandLock{mu: workflow.NewMutex(ctx)}
+}
+
+// acquire takes the lock and runs validate under it; on a refusal the lock
+// is released again. The returned func releases it.
+func (l commandLock) acquire(ctx workflow.Context, validate func() error) (func(), error) {
+	if err := l.mu.Lock(ctx); err != nil {
+		return nil, err
+	}
+	if err := validate(); err != nil {
+		l.mu.Unlock()
+		return nil, err
+	}
+	return l.mu.Unlock, nil
+}
+
+// deliveries sends alerts and notices to their units' webhooks and e-mail
+// contacts in the background; Temporal retries failures for up to a day.
+// A workflow waits until idle() before it completes or continues as new,
+// so no delivery is abandoned.
+type deliveries struct{ running int }
+
+func (d *deliveries) send(ctx workflow.Context, kind, id string) {
+	d.running++
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { d.running-- }()
+		var acts *activities.Activities
+		var res activities.DeliverResult
+		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
+		if err := workflow.ExecuteActivity(actx, acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res); err != nil {
+			workflow.GetLogger(gctx).Error("delivery gave up", "kind", kind, "id", id, "error", err)
+		}
+	})
+}
+
+func (d *deliveries) idle() bool { return d.running == 0 }
+
+// start is one workflow to start from an activity.
+type start struct {
+	id    string
+	input any
+}
+
+// startWorkflows starts workflows of one type from an activity, many at a
+// time, instead of one child after another through this workflow's tasks.
+// IDs come from domain IDs and a workflow that already exists counts as
+// started, so a retried activity starts nothing twice. The activity retries
+// until the starts are done.
+func startWorkflows(ctx workflow.Context, workflowType string, starts []start) error {
+	if len(starts) == 0 {
+		return nil
+	}
+	dc := converter.GetDefaultDataConverter()
+	in := activities.StartWorkflowsInput{TaskQueue: workflow.GetInfo(ctx).TaskQueueName, WorkflowType: workflowType}
+	for _, s := range starts {
+		p, err := dc.ToPayload(s.input)
+		if err != nil {
+			return fmt.Errorf("encode %s input: %w", s.id, err)
+		}
+		in.Starts = append(in.Starts, activities.WorkflowStart{WorkflowID: s.id, Input: p})
+	}
+	var acts *activities.Activities
+	var res activities.StartWorkflowsResult
+	if err := workflow.ExecuteActivity(startActivity(ctx), acts.StartWorkflows, in).Get(ctx, &res); err != nil {
+		return fmt.Errorf("start %d %s workflows: %w", len(starts), workflowType, err)
+	}
+	return nil
+}
+
+// historyLimit is the history length after which a long-lived workflow
+// continues as new, well below Temporal's 10,240-event warning.
+const historyLimit = 2000
+
+// continueSuggested reports whether the workflow should continue as new:
+// the server suggests it, or the history passed limit (historyLimit when
+// limit is 0).
+func continueSuggested(ctx workflow.Context, limit int) bool {
+	if limit <= 0 {
+		limit = historyLimit
+	}
+	info := workflow.GetInfo(ctx)
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit
+}
+
+// sortedKeys lists a set's keys in order, for carrying it across
+// continue-as-new deterministically.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setOf builds a set from a list.
+func setOf(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// signals hands every signal of a name to fn. The workflow polls it in
+// its wait conditions and before it decides (poll never blocks), so a
+// signal is taken in by the workflow's own coroutine and none is left
+// behind at continue-as-new.
+func signals[T any](ctx workflow.Context, name string, fn func(T)) (poll func()) {
+	ch := workflow.GetSignalChannel(ctx, name)
+	return func() {
+		for {
+			var v T
+			if !ch.ReceiveAsync(&v) {
+				return
+			}
+			fn(v)
+		}
+	}
+}
