@@ -21,11 +21,11 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/notify/smtptest"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 const hookSecret = "bí-mật-webhook"

@@ -21,10 +21,10 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 const idemPath = "/test/idempotent"

@@ -22,9 +22,9 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // eventWait bounds every wait for an event. It is a deadline, not a

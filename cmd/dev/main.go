@@ -24,11 +24,11 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/devkit/devserver"
+	"github.com/doithoai/doithoai/devkit/pglocal"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/config"
-	"github.com/doithoai/doithoai/devkit/devserver"
 	"github.com/doithoai/doithoai/internal/logging"
-	"github.com/doithoai/doithoai/devkit/pglocal"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/temporalx"
 	"github.com/doithoai/doithoai/web"

@@ -37,8 +37,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/devkit/gen"
+	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 

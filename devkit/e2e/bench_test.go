@@ -15,9 +15,9 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 func benchInt(name string, def int) int {

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/notify/smtptest"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // webhookReceiver is a unit's webhook endpoint: it verifies every

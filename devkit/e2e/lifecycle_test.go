@@ -11,9 +11,9 @@ import (
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // TestLifecycle drives the first half of the lifecycle through the HTTP

@@ -13,8 +13,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/api"
-	"github.com/doithoai/doithoai/internal/temporalx"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/temporalx"
 )
 
 // TestBadInputIsNeverA500 throws malformed and hostile bodies at every

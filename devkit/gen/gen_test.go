@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/devkit/gen"
-	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 func small(seed int64) gen.Options {

@@ -25,8 +25,8 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/api"
-	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/devkit/devserver"
+	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"

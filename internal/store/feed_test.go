@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // feedFixture is a province with a district and a ward below it, and an

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // BenchmarkReports measures every report kind over a generated year at

@@ -18,11 +18,11 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/devkit/testenv"
 )
 
 // updateGolden rewrites testdata/report_*.golden.json: go test ./internal/store -run Report -update

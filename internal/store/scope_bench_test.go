@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/doithoai/doithoai/devkit/gen"
-	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // BenchmarkScopedLists measures what access control adds to the list

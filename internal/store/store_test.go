@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 func TestMigrationsRollBackAndReapply(t *testing.T) {
