@@ -61,16 +61,15 @@ func (a *App) Run(ctx context.Context, roles ...Role) error {
 // RunWorker runs a worker (NewWorker) until ctx is cancelled, then stops
 // it.
 func (a *App) RunWorker(ctx context.Context) error {
-	w, err := a.startWorker()
+	w, err := a.NewWorker()
 	if err != nil {
 		return err
 	}
-	<-ctx.Done()
-	a.Logger.Info("stopping the worker")
-	w.Stop()
-	return nil
+	a.logWorker()
+	return worker.Run(ctx, w)
 }
 
+// startWorker starts a worker for Run, which stops it.
 func (a *App) startWorker() (sdkworker.Worker, error) {
 	w, err := a.NewWorker()
 	if err != nil {
@@ -79,8 +78,12 @@ func (a *App) startWorker() (sdkworker.Worker, error) {
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
-	a.Logger.Info("worker running", zap.String("task_queue", a.Config.TaskQueue), zap.String("temporal", a.Config.TemporalAddress))
+	a.logWorker()
 	return w, nil
+}
+
+func (a *App) logWorker() {
+	a.Logger.Info("worker running", zap.String("task_queue", a.Config.TaskQueue), zap.String("temporal", a.Config.TemporalAddress))
 }
 
 // NewWorker builds a (new, not yet started) worker of the configuration:
