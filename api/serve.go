@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -40,18 +41,22 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.
 	return nil
 }
 
-// Run serves the API on ln until ctx is cancelled: it starts the alert
-// feed (unless s.Feed is already set and run by the caller) and the
-// maintenance loop, then serves and drains like Serve.
+// Run serves the API on ln until ctx is cancelled: it runs the alert feed
+// (s.Feed, when set) and the maintenance loop beside the HTTP server, then
+// drains like Serve. Stopping the feed ends the open streams, so the drain
+// does not wait for them. Run returns once the feed has stopped too.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	if s.Feed == nil {
-		s.Feed = NewFeed(s.Store, nil, s.Logger)
-		go func() {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // before the Wait: a failed Serve stops the rest
+	if s.Feed != nil {
+		wg.Go(func() {
 			if err := s.Feed.Run(ctx); err != nil {
-				s.Logger.Error("alert feed stopped", zap.Error(err))
+				s.logger().Error("alert feed stopped", zap.Error(err))
 			}
-		}()
+		})
 	}
-	go s.RunMaintenance(ctx)
-	return Serve(ctx, ln, s.Handler(), s.Logger)
+	wg.Go(func() { s.RunMaintenance(ctx) })
+	return Serve(ctx, ln, s.Handler(), s.logger())
 }

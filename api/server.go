@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -38,9 +39,9 @@ type Server struct {
 	UpdateTimeout time.Duration
 	// Now is the clock of the API edge (validation only); default time.Now.
 	Now func() time.Time
-	// Feed streams new alerts and notices (GET /alerts/stream); nil turns
-	// the stream off.
-	Feed *Feed
+	// Feed wakes the streams of new alerts and notices (GET
+	// /alerts/stream); nil turns the stream off. Run runs it.
+	Feed *store.Feed
 	// CORSOrigins are the browser origins allowed to call the API; none by
 	// default.
 	CORSOrigins []string
@@ -53,15 +54,49 @@ type Server struct {
 	// client; none by default.
 	TrustedProxies []string
 
-	// Pages, when set, adds the web pages to the engine (package web) and
-	// answers unknown paths outside /api with its own page.
-	Pages interface {
-		Register(r *gin.Engine)
-		NotFound(c *gin.Context)
-	}
+	// Mount, when set, adds routes of its own to the engine after the
+	// API's: the composition root mounts the web pages with it.
+	Mount func(r *gin.Engine)
+	// NotFound, when set, answers unknown paths outside /api/ (the pages'
+	// own not-found page).
+	NotFound gin.HandlerFunc
 
 	paths   unitPaths
 	limiter *clientLimiter
+}
+
+// Deps are what the handlers use, built once by the composition root.
+type Deps struct {
+	Store    *store.Store
+	Temporal client.Client
+	Logger   *zap.Logger
+	// Auth verifies bearer tokens; nil refuses every authenticated route.
+	Auth auth.Verifier
+	// Feed wakes the alert streams; nil turns the stream off.
+	Feed *store.Feed
+}
+
+// Options are the hooks the composition root passes in at construction.
+type Options struct {
+	// Mount adds routes of its own to the engine after the API's (the web
+	// pages).
+	Mount func(r *gin.Engine)
+	// NotFound answers unknown paths outside /api/.
+	NotFound gin.HandlerFunc
+}
+
+// New builds the API server of the configuration (the HTTP settings, the
+// task queue, the survey link's rate limit) over its dependencies.
+func New(cfg config.Config, d Deps, o Options) *Server {
+	s := &Server{
+		Store: d.Store, Temporal: d.Temporal, Logger: d.Logger, Auth: d.Auth, Feed: d.Feed,
+		TaskQueue: cfg.TaskQueue, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
+		Mount: o.Mount, NotFound: o.NotFound,
+	}
+	if cfg.SurveyRatePerMinute > 0 {
+		s.SurveyLimit = RateLimit{Every: time.Minute / time.Duration(cfg.SurveyRatePerMinute), Burst: cfg.SurveyRateBurst}
+	}
+	return s
 }
 
 func (s *Server) logger() *zap.Logger {
@@ -92,8 +127,21 @@ func (s *Server) updateTimeout() time.Duration {
 	return s.UpdateTimeout
 }
 
-// Handler builds the Gin engine with every route.
+// Handler builds the Gin engine with every route, then lets Mount add its
+// own.
 func (s *Server) Handler() http.Handler {
+	r := s.engine()
+	s.publicRoutes(r)
+	s.privateRoutes(r)
+	if s.Mount != nil {
+		s.Mount(r)
+	}
+	return r
+}
+
+// engine is a Gin engine with the API's middleware and its answers to
+// unknown routes and methods.
+func (s *Server) engine() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	s.logger() // a nil Logger becomes a no-op one
 	r := gin.New()
@@ -109,8 +157,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), bodyLimit(maxBody))
 	r.NoRoute(func(c *gin.Context) {
-		if s.Pages != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
-			s.Pages.NotFound(c)
+		if s.NotFound != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			s.NotFound(c)
 			return
 		}
 		abort(c, newError(http.StatusNotFound, CodeRouteNotFound, "Đường dẫn không tồn tại.", "No such route."))
@@ -118,7 +166,12 @@ func (s *Server) Handler() http.Handler {
 	r.NoMethod(func(c *gin.Context) {
 		abort(c, newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "Phương thức không được hỗ trợ cho đường dẫn này.", "Method not allowed on this route."))
 	})
+	return r
+}
 
+// publicRoutes are the routes open without a token: health, the spec and
+// the public survey link.
+func (s *Server) publicRoutes(r *gin.Engine) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 
@@ -130,8 +183,11 @@ func (s *Server) Handler() http.Handler {
 	s.limiter = newClientLimiter(s.SurveyLimit)
 	pub.GET("/survey/:token", s.limit(), s.getPublicSurvey)
 	pub.POST("/survey/:token/responses", s.limit(), publicBodyLimit, s.postPublicSurveyResponse)
+}
 
-	// Everything else needs a token and a role that allows the route.
+// privateRoutes are the routes that need a token and a role that allows
+// them.
+func (s *Server) privateRoutes(r *gin.Engine) {
 	v1 := r.Group("/api/v1", s.authenticate(), s.guard())
 	idem := s.idempotency()
 	v1.POST("/units", idem, s.createUnit)
@@ -178,10 +234,6 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)
 	v1.POST("/alerts/:id/ack", idem, s.ackAlert)
-	if s.Pages != nil {
-		s.Pages.Register(r)
-	}
-	return r
 }
 
 func (s *Server) healthz(c *gin.Context) {

@@ -6,44 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/driver/pgdriver"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/store"
 )
-
-// FeedChannel is the PostgreSQL notification channel on which the
-// database announces every new alert and notification (payload: its seq).
-const FeedChannel = "doithoai_feed"
 
 // CodeStreamUnavailable answers a stream request when the live feed is not
 // running in this process.
 const CodeStreamUnavailable = "stream_unavailable"
 
 const (
-	// feedPingChannel carries the feed's own health pings.
-	feedPingChannel = "doithoai_feed_ping"
-	// feedFallback wakes every stream even when no notification came, so a
-	// notification lost to a broken connection delays an item, never drops it.
-	feedFallback = 5 * time.Second
-	// feedIdle is how long the listener waits silently before it pings
-	// itself; no answer within another feedIdle means the connection is dead.
-	feedIdle = 30 * time.Second
-	// feedConnectTimeout bounds connecting and LISTENing.
-	feedConnectTimeout = 10 * time.Second
-	feedMinBackoff     = 500 * time.Millisecond
-	feedMaxBackoff     = 30 * time.Second
-
 	// streamBatch is how many items a stream reads per query.
 	streamBatch = 500
 	// streamKeepAlive is the interval of the comment lines that keep
@@ -53,197 +30,33 @@ const (
 	streamRetryMillis = 3000
 )
 
-// Feed wakes the Server-Sent Event streams of alerts and notices when
-// something new is stored. It holds one PostgreSQL LISTEN connection per
-// process and fans each notification out to every stream as a coalescing
-// wake-up; the streams then read what is new from the store themselves.
-// Run must be running for streams to be served.
-type Feed struct {
-	st  *store.Store
-	db  *bun.DB
-	log *zap.Logger
-
-	mu   sync.Mutex
-	subs map[*feedSub]struct{}
-
-	running atomic.Bool
-	// done is closed when Run returns: the streams end with it.
-	done chan struct{}
-}
-
-// feedSub is one stream's wake-up: a buffer of one, so any number of
-// notifications between two reads collapse into one read.
-type feedSub struct {
-	wake chan struct{}
-}
-
-// NewFeed builds the feed of st. listenDB is the database the LISTEN
-// connection is opened on; nil means st.DB. Pass a separate handle when
-// st.DB goes through a pooler in transaction mode, where LISTEN does not
-// work. Both must use the pgdriver driver.
-func NewFeed(st *store.Store, listenDB *bun.DB, log *zap.Logger) *Feed {
-	if listenDB == nil {
-		listenDB = st.DB
-	}
-	if log == nil {
-		log = zap.NewNop()
-	}
-	return &Feed{
-		st:   st,
-		db:   listenDB,
-		log:  log.Named("feed"),
-		subs: map[*feedSub]struct{}{},
-		done: make(chan struct{}),
-	}
-}
-
-// Run listens for new items until ctx is cancelled, waking every stream on
-// each notification, on a fallback tick, and whenever the listener has
-// (re)connected. A failed listener reconnects with backoff; Run itself
-// returns nil when ctx is cancelled, and an error only if it cannot run at
-// all. The streams end when Run returns. Run may be called once per Feed.
-func (f *Feed) Run(ctx context.Context) error {
-	if !f.running.CompareAndSwap(false, true) {
-		return errors.New("run feed: already running")
-	}
-	defer close(f.done)
-	if _, ok := f.db.Driver().(pgdriver.Driver); !ok {
-		return fmt.Errorf("run feed: the listen database uses %T, not pgdriver", f.db.Driver())
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { f.listen(ctx) })
-	defer wg.Wait()
-	tick := time.NewTicker(feedFallback)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			f.log.Info("feed stopped")
-			return nil
-		case <-tick.C:
-			f.wakeAll()
-		}
-	}
-}
-
-// listen keeps one listener connected until ctx is cancelled, backing off
-// exponentially (with jitter) while connecting fails.
-func (f *Feed) listen(ctx context.Context) {
-	backoff := feedMinBackoff
-	for {
-		connected, err := f.session(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if connected {
-			backoff = feedMinBackoff
-		}
-		wait := backoff/2 + rand.N(backoff/2+1)
-		f.log.Warn("feed listener failed; reconnecting", zap.Error(err), zap.Duration("in", wait))
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		backoff = min(2*backoff, feedMaxBackoff)
-	}
-}
-
-// session runs one listener connection until it fails or ctx is cancelled.
-// It reports whether it got as far as listening.
-func (f *Feed) session(ctx context.Context) (connected bool, err error) {
-	ln := pgdriver.NewListener(f.db)
-	// Receiving blocks on the socket and ignores ctx: closing the listener
-	// is what ends it.
-	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
-	defer func() {
-		if stop() {
-			_ = ln.Close()
-		}
-	}()
-
-	lctx, cancel := context.WithTimeout(ctx, feedConnectTimeout)
-	err = ln.Listen(lctx, FeedChannel, feedPingChannel)
-	cancel()
-	if err != nil {
-		return false, fmt.Errorf("listen on %s: %w", FeedChannel, err)
-	}
-	f.log.Info("feed listener connected")
-	// Whatever was stored while no one listened is read now.
-	f.wakeAll()
-
-	pinged := false
-	for {
-		channel, _, err := ln.ReceiveTimeout(ctx, feedIdle)
-		if ctx.Err() != nil {
-			return true, nil
-		}
-		var netErr net.Error
-		switch {
-		case err == nil:
-			pinged = false
-			if channel == FeedChannel {
-				f.wakeAll()
-			}
-		case errors.As(err, &netErr) && netErr.Timeout():
-			if pinged {
-				return true, errors.New("listener connection silent: no answer to ping")
-			}
-			pctx, cancel := context.WithTimeout(ctx, feedConnectTimeout)
-			err := pgdriver.Notify(pctx, f.db, feedPingChannel, "")
-			cancel()
-			if err != nil {
-				return true, fmt.Errorf("ping listener: %w", err)
-			}
-			pinged = true
-		default:
-			return true, fmt.Errorf("receive notification: %w", err)
-		}
-	}
-}
-
-func (f *Feed) subscribe() *feedSub {
-	s := &feedSub{wake: make(chan struct{}, 1)}
-	f.mu.Lock()
-	f.subs[s] = struct{}{}
-	f.mu.Unlock()
-	return s
-}
-
-func (f *Feed) unsubscribe(s *feedSub) {
-	f.mu.Lock()
-	delete(f.subs, s)
-	f.mu.Unlock()
-}
-
-// wakeAll tells every stream that something may be new, without blocking:
-// a stream that has not yet read since its last wake-up keeps one pending.
-func (f *Feed) wakeAll() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for s := range f.subs {
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// stopped reports whether Run has returned.
-func (f *Feed) stopped() bool {
-	select {
-	case <-f.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // streamAlerts serves GET /api/v1/alerts/stream: the alerts, reminders and
 // notices of a unit (and by default the units below it) as Server-Sent
 // Events, each with its seq as the event id, from Last-Event-ID on or, for
 // a fresh stream, from now on.
 func (s *Server) streamAlerts(c *gin.Context) {
+	fs, after, ok := s.streamStart(c)
+	if !ok {
+		return
+	}
+	// Subscribe before the first read, so nothing stored after that read
+	// can go by without a wake-up.
+	sub := s.Feed.Subscribe()
+	defer sub.Close()
+
+	st, err := openEventStream(c)
+	if err != nil {
+		return
+	}
+	log := logger(c).With(zap.String("unit_id", fs.unitID), zap.Bool("subtree", fs.subtree))
+	log.Info("stream opened", zap.Int64("after", after))
+	s.followFeed(c.Request.Context(), st, sub, fs, after, log)
+}
+
+// streamStart checks a stream request and positions it: what the stream
+// shows and the seq after which it starts. It answers the request itself
+// and reports false when the stream is not to be opened.
+func (s *Server) streamStart(c *gin.Context) (fs feedScope, after int64, ok bool) {
 	var errs []FieldError
 	unitID := uuidQuery(c, "unit_id", &errs)
 	subtree := subtreeParam(c, &errs)
@@ -254,39 +67,38 @@ func (s *Server) streamAlerts(c *gin.Context) {
 	lastID, resume := lastEventID(c, &errs)
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
-		return
+		return fs, 0, false
 	}
-	if s.Feed == nil || s.Feed.stopped() {
+	if s.Feed == nil || s.Feed.Stopped() {
 		abort(c, newError(http.StatusServiceUnavailable, CodeStreamUnavailable,
 			"Luồng cảnh báo trực tiếp không hoạt động trên máy chủ này; hãy dùng GET /api/v1/alerts.",
 			"The live alert stream is not running on this server; use GET /api/v1/alerts."))
-		return
+		return fs, 0, false
 	}
-	ctx := c.Request.Context()
 	if unitID == "" || !s.checkUnitParam(c, unitID) {
 		if unitID == "" {
 			abort(c, validationError(fieldError("unit_id", "required")))
 		}
-		return
+		return fs, 0, false
 	}
-	fs := feedScope{unitID: unitID, subtree: subtree, alerts: cl.scope(kindAlerts), notices: cl.scope(kindNotices)}
-	head, err := s.Store.FeedHead(ctx)
+	fs = feedScope{unitID: unitID, subtree: subtree, alerts: cl.scope(kindAlerts), notices: cl.scope(kindNotices)}
+	head, err := s.Store.FeedHead(c.Request.Context())
 	if err != nil {
 		abort(c, err)
-		return
+		return fs, 0, false
 	}
-	after := head
+	after = head
 	if resume {
 		// An id beyond the head was not handed out by this database (a
 		// restore, another environment): start from now rather than wait.
 		after = min(lastID, head)
 	}
+	return fs, after, true
+}
 
-	// Subscribe before the first read, so nothing stored after that read
-	// can go by without a wake-up.
-	sub := s.Feed.subscribe()
-	defer s.Feed.unsubscribe(sub)
-
+// openEventStream answers 200 with the event-stream headers and sends the
+// retry field.
+func openEventStream(c *gin.Context) (*sseStream, error) {
 	// The server's WriteTimeout would cut a long stream; lift it here.
 	rc := http.NewResponseController(c.Writer)
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
@@ -300,14 +112,18 @@ func (s *Server) streamAlerts(c *gin.Context) {
 
 	st := &sseStream{c: c, rc: rc}
 	if err := st.send(fmt.Appendf(nil, "retry: %d\n\n", streamRetryMillis)); err != nil {
-		return
+		return nil, err
 	}
-	log := logger(c).With(zap.String("unit_id", unitID), zap.Bool("subtree", subtree))
-	log.Info("stream opened", zap.Int64("after", after))
+	return st, nil
+}
 
+// followFeed writes what is new after seq, then again on every wake-up of
+// sub, until the client goes, the feed stops or a write fails.
+func (s *Server) followFeed(ctx context.Context, st *sseStream, sub *store.FeedSubscription, fs feedScope, after int64, log *zap.Logger) {
 	keepAlive := time.NewTicker(streamKeepAlive)
 	defer keepAlive.Stop()
 	for {
+		var err error
 		after, err = s.streamSince(ctx, st, fs, after)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -319,10 +135,10 @@ func (s *Server) streamAlerts(c *gin.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.Feed.done:
+		case <-s.Feed.Done():
 			log.Info("stream closed: server shutting down", zap.Int64("after", after))
 			return
-		case <-sub.wake:
+		case <-sub.Wake():
 		case <-keepAlive.C:
 			if err := st.send([]byte(": keep-alive\n\n")); err != nil {
 				return

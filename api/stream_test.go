@@ -47,7 +47,7 @@ func newStreamEnv(t *testing.T) *streamEnv {
 	t.Helper()
 	st, _ := testenv.NewDatabase(t)
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
-	feed := api.NewFeed(st, nil, log)
+	feed := store.NewFeed(st.DB, log)
 	srv := httptest.NewServer((&api.Server{Store: st, Feed: feed, Logger: log, Auth: testenv.Tokens(t)}).Handler())
 	t.Cleanup(srv.Close)
 	// Registered after srv.Close, so it runs first: stopping the feed ends
@@ -346,46 +346,6 @@ func TestStreamCarriesRemindersAndNoticesOfTheUnitOnly(t *testing.T) {
 			t.Fatalf("data %q (%v), want notification %s", ev.Data, err, want.n.ID)
 		}
 	}
-}
-
-func TestStreamSurvivesALostListenerConnection(t *testing.T) {
-	e := newStreamEnv(t)
-	c := e.openStream(t, "unit_id="+e.province)
-	ctx := context.Background()
-	// listenerPID waits for the feed's one LISTEN connection other than
-	// not and returns its server process id.
-	listenerPID := func(not int) int {
-		t.Helper()
-		const q = `SELECT pid FROM pg_stat_activity
-			WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> ? AND query LIKE 'LISTEN%'`
-		for deadline := time.Now().Add(eventWait); ; time.Sleep(20 * time.Millisecond) {
-			var pids []int
-			if err := e.st.DB.NewRaw(q, not).Scan(ctx, &pids); err != nil {
-				t.Fatal(err)
-			}
-			if len(pids) > 1 {
-				t.Fatalf("%d listener connections %v, want one per process", len(pids), pids)
-			}
-			if len(pids) == 1 {
-				return pids[0]
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the feed is not listening")
-			}
-		}
-	}
-	// Cut the feed's LISTEN connection from the server side, and store an
-	// alert while it may be down.
-	pid := listenerPID(0)
-	if _, err := e.st.DB.ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
-		t.Fatal(err)
-	}
-	a := e.raise(t, e.ward)
-	c.expectAlert(a)
-	// The feed listens again on a new connection, and notifications work.
-	listenerPID(pid)
-	b := e.raise(t, e.district)
-	c.expectAlert(b)
 }
 
 func TestStreamEndsWhenTheFeedStops(t *testing.T) {

@@ -5,14 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
-
-	"go.temporal.io/sdk/client"
-	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/config"
-	"github.com/doithoai/doithoai/internal/store"
 )
 
 // ErrNoAuth is NewVerifier's answer when no authentication is configured.
@@ -56,17 +51,4 @@ func NewVerifier(ctx context.Context, cfg config.Config) (auth.Verifier, error) 
 		return v, nil
 	}
 	return nil, fmt.Errorf("AUTH_MODE must be oidc or hs256, not %q", cfg.AuthMode)
-}
-
-// NewServer builds the API server of the configuration (api and dev
-// commands).
-func NewServer(cfg config.Config, st *store.Store, tc client.Client, log *zap.Logger, v auth.Verifier) *Server {
-	s := &Server{
-		Store: st, Temporal: tc, TaskQueue: cfg.TaskQueue, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
-		CORSOrigins: cfg.CORSOrigins, Auth: v, TrustedProxies: cfg.TrustedProxies,
-	}
-	if cfg.SurveyRatePerMinute > 0 {
-		s.SurveyLimit = RateLimit{Every: time.Minute / time.Duration(cfg.SurveyRatePerMinute), Burst: cfg.SurveyRateBurst}
-	}
-	return s
 }

@@ -53,7 +53,9 @@ type Server struct {
 const pageCSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// Register adds the pages to the API's engine.
+// Register mounts the pages on r, the API's engine (which the pages then
+// call in-process unless s.API is set): the composition root (package app)
+// hands it to the API as its Mount hook, and NotFound as its NotFound.
 func (s *Server) Register(r *gin.Engine) {
 	if s.Logger == nil {
 		s.Logger = zap.NewNop()

@@ -103,6 +103,11 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 		in: in, phase: PlanPhaseSaving, open: map[string]bool{},
 		yearEnd: time.Date(in.Year+1, time.January, 1, 0, 0, 0, 0, domain.Location),
 	}
+	if r := in.Resume; r != nil {
+		// Restored before the handlers are registered: Updates that waited
+		// for the new run are checked against this state.
+		p.phase, p.saved, p.open, p.started = PlanPhaseActive, true, setOf(r.Open), r.Started
+	}
 	if err := p.setup(ctx); err != nil {
 		return PlanResult{}, err
 	}
@@ -113,8 +118,6 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 		if err := p.startDialogues(ctx, in.Dialogues); err != nil {
 			return PlanResult{}, err
 		}
-	} else {
-		p.saved, p.open, p.started = true, setOf(in.Resume.Open), in.Resume.Started
 	}
 	p.phase = PlanPhaseActive
 	if err := p.runYear(ctx); err != nil {

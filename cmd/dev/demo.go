@@ -30,21 +30,9 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		return err
 	}
 	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}, token: admin}
-	province, err := c.unit(ctx, demoProvinceCode, "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
+	province, district, wards, err := demoUnits(ctx, c)
 	if err != nil {
 		return err
-	}
-	district, err := c.unit(ctx, demoDistrictCode, "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
-	if err != nil {
-		return err
-	}
-	var wards []string
-	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
-		id, err := c.unit(ctx, fmt.Sprintf("%s-%d", demoDistrictCode, i+1), w+" (demo)", domain.LevelCommune, district)
-		if err != nil {
-			return err
-		}
-		wards = append(wards, id)
 	}
 	tokens, err := printDemoTokens(minter, province, district, wards)
 	if err != nil {
@@ -52,8 +40,58 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 	}
 	c = c.as(tokens["planner.vuthu"])
 	devLogin.SetUsers(webUsers(ctx, st))
+	planID, dialogueID, first, err := demoPlan(ctx, c, district)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  Demo plan        %s/plans/%s  (sign in as planner.vuthu)\n", base, planID)
+	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", base, dialogueID)
+	log.Info("demo loaded", zap.String("plan_id", planID), zap.String("dialogue_id", dialogueID))
+
+	if open, err := demoAwaitSurvey(ctx, c, dialogueID); err != nil || !open {
+		return err
+	}
+	if err := demoSurvey(ctx, c, base, dialogueID); err != nil {
+		return err
+	}
+	log.Info("demo: 25 survey answers sent (5 by link, 20 entered)", zap.String("dialogue_id", dialogueID))
+
+	// At the session time, record the session: its conclusion becomes a
+	// task due three minutes later, which nobody completes — so the
+	// reminder, the overdue alerts and the ladder show up.
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-time.After(time.Until(first)):
+	}
+	return demoSession(ctx, c, base, dialogueID, first, wards[0])
+}
+
+// demoUnits creates (or finds) the demo province, district and wards.
+func demoUnits(ctx context.Context, c *demoClient) (province, district string, wards []string, err error) {
+	province, err = c.unit(ctx, demoProvinceCode, "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
+	if err != nil {
+		return "", "", nil, err
+	}
+	district, err = c.unit(ctx, demoDistrictCode, "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
+	if err != nil {
+		return "", "", nil, err
+	}
+	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
+		id, err := c.unit(ctx, fmt.Sprintf("%s-%d", demoDistrictCode, i+1), w+" (demo)", domain.LevelCommune, district)
+		if err != nil {
+			return "", "", nil, err
+		}
+		wards = append(wards, id)
+	}
+	return province, district, wards, nil
+}
+
+// demoPlan creates the demo plan of the district: a dialogue in four
+// minutes (first) and another in a week.
+func demoPlan(ctx context.Context, c *demoClient, district string) (planID, dialogueID string, first time.Time, err error) {
 	now := time.Now().In(domain.Location)
-	first := now.Add(4 * time.Minute).Truncate(time.Second)
+	first = now.Add(4 * time.Minute).Truncate(time.Second)
 	second := now.Add(7 * 24 * time.Hour).Truncate(time.Second)
 	if second.Year() != now.Year() {
 		second = first.Add(time.Hour)
@@ -89,38 +127,43 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		} `json:"dialogues"`
 	}
 	if err := c.do(ctx, http.MethodPost, "/plans", plan, http.StatusCreated, &created); err != nil {
-		return fmt.Errorf("create demo plan: %w", err)
+		return "", "", first, fmt.Errorf("create demo plan: %w", err)
 	}
-	dialogueID := ""
 	for _, d := range created.Dialogues {
 		if d.ScheduledAt.Equal(first) {
 			dialogueID = d.ID
 		}
 	}
-	fmt.Printf("  Demo plan        %s/plans/%s  (sign in as planner.vuthu)\n", base, created.ID)
-	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", base, dialogueID)
-	log.Info("demo loaded", zap.String("plan_id", created.ID), zap.String("dialogue_id", dialogueID))
+	return created.ID, dialogueID, first, nil
+}
 
-	// Answer the survey once it opens.
+// demoAwaitSurvey waits until the dialogue's survey opens; false means it
+// never will (the dialogue moved on, or ctx ended).
+func demoAwaitSurvey(ctx context.Context, c *demoClient, dialogueID string) (bool, error) {
 	for {
 		var d struct {
 			Phase string `json:"phase"`
 		}
 		if err := c.do(ctx, http.MethodGet, "/dialogues/"+dialogueID, nil, http.StatusOK, &d); err != nil {
-			return err
+			return false, err
 		}
 		if d.Phase == domain.PhaseSurveyOpen {
-			break
+			return true, nil
 		}
 		if d.Phase != domain.PhaseScheduled {
-			return nil
+			return false, nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return false, nil
 		case <-time.After(2 * time.Second):
 		}
 	}
+}
+
+// demoSurvey answers the open survey: five respondents through the public
+// link (no account), and the planner enters twenty paper forms in one batch.
+func demoSurvey(ctx context.Context, c *demoClient, base, dialogueID string) error {
 	samples := []struct{ field, content string }{
 		{"Đất đai", "Đề nghị đẩy nhanh cấp giấy chứng nhận quyền sử dụng đất"},
 		{"Đất đai", "Giá bồi thường giải phóng mặt bằng chưa thỏa đáng"},
@@ -128,8 +171,6 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		{"Giao thông", "Đường liên xã xuống cấp, đề nghị sửa chữa"},
 		{"Chính sách xã hội", "Chậm chi trả trợ cấp cho người cao tuổi"},
 	}
-	// Five respondents answer through the public link (no account), and
-	// the planner enters twenty paper forms in one batch.
 	var d struct {
 		SurveyLink struct {
 			Path string `json:"path"`
@@ -155,16 +196,12 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 	if err := c.do(ctx, http.MethodPost, "/dialogues/"+dialogueID+"/survey/responses", map[string]any{"responses": batch}, http.StatusCreated, &acc); err != nil {
 		return fmt.Errorf("demo survey answers: %w", err)
 	}
-	log.Info("demo: 25 survey answers sent (5 by link, 20 entered)", zap.String("dialogue_id", dialogueID))
+	return nil
+}
 
-	// At the session time, record the session: its conclusion becomes a
-	// task due three minutes later, which nobody completes — so the
-	// reminder, the overdue alerts and the ladder show up.
-	select {
-	case <-ctx.Done():
-		return nil
-	case <-time.After(time.Until(first)):
-	}
+// demoSession records the session of the dialogue held at first, with a
+// conclusion whose task, for ward, is due three minutes from now.
+func demoSession(ctx context.Context, c *demoClient, base, dialogueID string, first time.Time, ward string) error {
 	due := time.Now().Add(3 * time.Minute).Truncate(time.Second)
 	session := map[string]any{
 		"held_at": first.Format(time.RFC3339), "chair": "Nguyễn Văn Hùng", "attendance": map[string]any{"total": 96, "groups": map[string]int{"Đại biểu nhân dân": 70, "Hội Nông dân": 26}},
@@ -174,7 +211,7 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		},
 		"conclusions": []map[string]any{{"content": "Giao UBND xã Tân Hòa kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "tasks": []map[string]any{{
 			"title": "Kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "monitor": "Đ/c Phó Bí thư Thường trực",
-			"assignee": map[string]any{"agency": "UBND xã Tân Hòa", "officer": "Trần Văn Bình", "unit_id": wards[0]},
+			"assignee": map[string]any{"agency": "UBND xã Tân Hòa", "officer": "Trần Văn Bình", "unit_id": ward},
 			"due_at":   due.Format(time.RFC3339)}}}},
 	}
 	var recorded map[string]any

@@ -49,41 +49,22 @@ func main() {
 	}
 }
 
+// genFlags are the command-line settings that are not gen.Options.
+type genFlags struct {
+	migrate, syncCommit bool
+	cpuProfile          string
+}
+
 func run() error {
-	var o gen.Options
-	var asOf string
-	flag.StringVar(&o.Scale, "scale", gen.ScaleProvince, "small, province or country")
-	flag.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same data")
-	flag.IntVar(&o.Year, "year", time.Now().In(domain.Location).Year()-1, "plan year (default: last year)")
-	flag.IntVar(&o.Provinces, "provinces", 0, "number of provinces (0: from -scale)")
-	flag.IntVar(&o.DistrictsPerProvince, "districts", 0, "mean districts per province (0: from -scale)")
-	flag.IntVar(&o.CommunesPerDistrict, "communes", 0, "mean communes per district (0: from -scale)")
-	flag.IntVar(&o.SurveyAnswersPerDialogue, "answers", 0, "mean survey answers per dialogue (0: from -scale)")
-	flag.IntVar(&o.OpinionsPerDialogue, "opinions", 0, "mean opinions per held dialogue (0: from -scale)")
-	flag.IntVar(&o.TasksPerDialogue, "tasks", 0, "mean tasks per held dialogue (0: from -scale)")
-	flag.Float64Var(&o.HeldRatio, "held", gen.DefaultHeldRatio, "share of each district's communes that hold their dialogue")
-	flag.StringVar(&asOf, "as-of", "", "stop the data at this date (YYYY-MM-DD, Vietnam time) or RFC 3339 instant (default: end of the year)")
-	flag.IntVar(&o.Workers, "workers", gen.DefaultWorkers, "dialogues written at once")
-	migrate := flag.Bool("migrate", true, "apply pending database migrations first")
-	syncCommit := flag.Bool("sync-commit", false, "keep synchronous_commit as the server sets it (slower)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (flags only; see -h)", flag.Args())
-	}
-	if asOf != "" {
-		t, err := parseAsOf(asOf)
-		if err != nil {
-			return err
-		}
-		o.AsOf = t
+	o, f, err := parseFlags()
+	if err != nil {
+		return err
 	}
 	dsn := os.Getenv("DATABASE_URL")
 	if dsn == "" {
 		return fmt.Errorf("DATABASE_URL is required, e.g. DATABASE_URL='postgres://postgres@127.0.0.1:5432/doithoai_gen?sslmode=disable' (the database must exist: createdb doithoai_gen)")
 	}
-	if !*syncCommit {
-		var err error
+	if !f.syncCommit {
 		if dsn, err = withParam(dsn, "synchronous_commit", "off"); err != nil {
 			return err
 		}
@@ -91,31 +72,19 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(dsn)
+	st, err := openStore(ctx, dsn, f.migrate)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Ping(ctx); err != nil {
-		return err
-	}
-	if *migrate {
-		applied, err := st.Migrate(ctx)
-		if err != nil {
-			return err
-		}
-		if len(applied) > 0 {
-			fmt.Fprintf(os.Stderr, "migrations applied: %s\n", strings.Join(applied, ", "))
-		}
-	}
 
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if f.cpuProfile != "" {
+		prof, err := os.Create(f.cpuProfile)
 		if err != nil {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
+		defer prof.Close()
+		if err := pprof.StartCPUProfile(prof); err != nil {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
@@ -130,6 +99,64 @@ func run() error {
 	}
 	printSummary(os.Stdout, o, sum)
 	return nil
+}
+
+// parseFlags reads the command line.
+func parseFlags() (gen.Options, genFlags, error) {
+	var o gen.Options
+	var f genFlags
+	var asOf string
+	flag.StringVar(&o.Scale, "scale", gen.ScaleProvince, "small, province or country")
+	flag.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same data")
+	flag.IntVar(&o.Year, "year", time.Now().In(domain.Location).Year()-1, "plan year (default: last year)")
+	flag.IntVar(&o.Provinces, "provinces", 0, "number of provinces (0: from -scale)")
+	flag.IntVar(&o.DistrictsPerProvince, "districts", 0, "mean districts per province (0: from -scale)")
+	flag.IntVar(&o.CommunesPerDistrict, "communes", 0, "mean communes per district (0: from -scale)")
+	flag.IntVar(&o.SurveyAnswersPerDialogue, "answers", 0, "mean survey answers per dialogue (0: from -scale)")
+	flag.IntVar(&o.OpinionsPerDialogue, "opinions", 0, "mean opinions per held dialogue (0: from -scale)")
+	flag.IntVar(&o.TasksPerDialogue, "tasks", 0, "mean tasks per held dialogue (0: from -scale)")
+	flag.Float64Var(&o.HeldRatio, "held", gen.DefaultHeldRatio, "share of each district's communes that hold their dialogue")
+	flag.StringVar(&asOf, "as-of", "", "stop the data at this date (YYYY-MM-DD, Vietnam time) or RFC 3339 instant (default: end of the year)")
+	flag.IntVar(&o.Workers, "workers", gen.DefaultWorkers, "dialogues written at once")
+	flag.BoolVar(&f.migrate, "migrate", true, "apply pending database migrations first")
+	flag.BoolVar(&f.syncCommit, "sync-commit", false, "keep synchronous_commit as the server sets it (slower)")
+	flag.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return o, f, fmt.Errorf("unexpected arguments %q (flags only; see -h)", flag.Args())
+	}
+	if asOf != "" {
+		t, err := parseAsOf(asOf)
+		if err != nil {
+			return o, f, err
+		}
+		o.AsOf = t
+	}
+	return o, f, nil
+}
+
+// openStore opens the database at dsn, checks that it answers and, when
+// migrate is set, applies pending migrations.
+func openStore(ctx context.Context, dsn string, migrate bool) (*store.Store, error) {
+	st, err := store.Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Ping(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if migrate {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			fmt.Fprintf(os.Stderr, "migrations applied: %s\n", strings.Join(applied, ", "))
+		}
+	}
+	return st, nil
 }
 
 func parseAsOf(s string) (time.Time, error) {

@@ -10,13 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"go.uber.org/zap"
-
+	"github.com/doithoai/doithoai/app"
 	"github.com/doithoai/doithoai/internal/config"
-	"github.com/doithoai/doithoai/internal/logging"
-	"github.com/doithoai/doithoai/internal/store"
-	"github.com/doithoai/doithoai/internal/temporalx"
-	"github.com/doithoai/doithoai/worker"
 )
 
 func main() {
@@ -31,39 +26,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	migrate := flag.Bool("migrate", cfg.MigrateOnStart, "apply pending database migrations on start")
+	flag.BoolVar(&cfg.MigrateOnStart, "migrate", cfg.MigrateOnStart, "apply pending database migrations on start")
 	flag.Parse()
-	log, err := logging.New(cfg.LogLevel, cfg.LogFormat)
-	if err != nil {
-		return err
-	}
-	defer log.Sync() //nolint:errcheck
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := store.Open(cfg.DatabaseURL)
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	cal, err := cfg.Calendar()
-	if err != nil {
-		return err
-	}
-	applied, err := st.Prepare(ctx, *migrate, cal)
-	if err != nil {
-		return err
-	}
-	log.Info("database ready", zap.Strings("migrations_applied", applied))
-	tc, err := temporalx.Dial(ctx, temporalx.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	w, err := worker.FromConfig(tc, cfg, st, log)
-	if err != nil {
-		return err
-	}
-	log.Info("worker running", zap.String("task_queue", cfg.TaskQueue), zap.String("temporal", cfg.TemporalAddress))
-	return worker.Run(ctx, w)
+	defer a.Close()
+	return a.RunWorker(ctx)
 }

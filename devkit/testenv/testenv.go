@@ -23,15 +23,13 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/api"
+	"github.com/doithoai/doithoai/app"
 	"github.com/doithoai/doithoai/devkit/devserver"
 	"github.com/doithoai/doithoai/internal/calendar"
-	"github.com/doithoai/doithoai/internal/logging"
-	"github.com/doithoai/doithoai/internal/notify"
+	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/web"
-	"github.com/doithoai/doithoai/worker"
 )
 
 // DefaultDatabaseURL is used when DATABASE_URL is not set.
@@ -45,17 +43,16 @@ type Env struct {
 	Store    *store.Store
 	DBURL    string
 	Temporal *devserver.Server
-	Client   client.Client
-	Worker   sdkworker.Worker
-	API      *api.Server
-	Feed     *api.Feed
-	BaseURL  string
-	Logger   *zap.Logger
+	// App is the service assembled over them, the way the commands do.
+	App     *app.App
+	Client  client.Client
+	Worker  sdkworker.Worker
+	API     *api.Server
+	Feed    *store.Feed
+	BaseURL string
+	Logger  *zap.Logger
 	// DevLogin is the pages' dev sign-in: SetUsers offers users on /login.
 	DevLogin *web.DevLogin
-
-	acts   *activities.Activities
-	stopAP func()
 }
 
 // DatabaseURL returns DATABASE_URL or the default local server.
@@ -79,7 +76,7 @@ func NewDatabase(tb testing.TB) (*store.Store, string) {
 	if err := admin.PingContext(ctx); err != nil {
 		tb.Fatalf("PostgreSQL is needed at %s and did not answer (%v).\n"+
 			"Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"+
-			"or point DATABASE_URL at a server where the user may CREATE DATABASE.", redact(base), err)
+			"or point DATABASE_URL at a server where the user may CREATE DATABASE.", app.Redact(base), err)
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -118,23 +115,22 @@ func NewDatabase(tb testing.TB) (*store.Store, string) {
 	return st, dsn
 }
 
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(unparseable DATABASE_URL)"
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxx")
-	}
-	return u.String()
-}
-
 // Options tunes Start.
 type Options struct {
 	// Quiet sends logs nowhere instead of the test log.
 	Quiet bool
 	// SMTPAddr turns e-mail delivery on, to this server.
 	SMTPAddr string
+}
+
+// testConfig is the configuration of the test stack: the test task queue, a
+// survey link limit no test reaches, e-mail to opts.SMTPAddr when set.
+func testConfig(ts *devserver.Server, opts Options) config.Config {
+	return config.Config{
+		TemporalAddress: ts.FrontendHostPort(), TemporalNamespace: ts.Namespace(), TaskQueue: TaskQueue,
+		CloseOfDay: "17:00", SurveyRatePerMinute: 60_000, SurveyRateBurst: 1000,
+		SMTPAddr: opts.SMTPAddr, SMTPFrom: "doithoai@localhost",
+	}
 }
 
 // Start brings up database, Temporal, worker and API, and tears them down
@@ -167,52 +163,60 @@ func Start(tb testing.TB, opts Options) *Env {
 		}
 	})
 	e.Temporal = ts
-	e.Client, err = client.DialContext(ctx, client.Options{HostPort: ts.FrontendHostPort(), Namespace: ts.Namespace(), Logger: logging.ForTemporal(log)})
-	if err != nil {
-		tb.Fatalf("dial Temporal: %v", err)
-	}
-	tb.Cleanup(e.Client.Close)
-
-	cal, err := calendar.New(calendar.Options{})
-	if err != nil {
-		tb.Fatalf("calendar: %v", err)
-	}
-	e.acts = &activities.Activities{Store: e.Store, Logger: log, Webhook: &notify.Webhook{}, Calendar: cal, Temporal: e.Client}
-	if opts.SMTPAddr != "" {
-		e.acts.Mailer = &notify.Mailer{Addr: opts.SMTPAddr, From: "doithoai@localhost"}
-	}
+	e.startApp(ctx, tb, opts)
 	e.StartWorker(tb)
 	tb.Cleanup(e.StopWorker)
+	e.serve(tb)
+	return e
+}
 
-	feedCtx, stopFeed := context.WithCancel(context.Background())
-	e.Feed = api.NewFeed(e.Store, nil, log)
-	feedDone := make(chan struct{})
-	go func() { defer close(feedDone); _ = e.Feed.Run(feedCtx) }()
-	e.API = &api.Server{Store: e.Store, Temporal: e.Client, TaskQueue: TaskQueue, Logger: log, Feed: e.Feed, Auth: Tokens(tb),
-		SurveyLimit: api.RateLimit{Every: time.Millisecond, Burst: 1000}}
-	// The web pages too, with the dev sign-in (users added by the test).
-	e.DevLogin = &web.DevLogin{Minter: Tokens(tb)}
-	e.API.Pages = &web.Server{Verifier: Tokens(tb), Dev: e.DevLogin, Logger: log}
+// startApp assembles the service over the test database and Temporal
+// server, with the test tokens and the pages' dev sign-in (users added by
+// the test).
+func (e *Env) startApp(ctx context.Context, tb testing.TB, opts Options) {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("listen: %v", err)
 	}
 	e.BaseURL = "http://" + ln.Addr().String()
+	e.DevLogin = &web.DevLogin{Minter: Tokens(tb)}
+	e.App, err = app.New(ctx, testConfig(e.Temporal, opts), app.WithLogger(e.Logger), app.WithStore(e.Store),
+		app.WithVerifier(Tokens(tb)), app.WithDevLogin(e.DevLogin), app.WithListener(ln))
+	if err != nil {
+		ln.Close()
+		tb.Fatalf("assemble the service: %v", err)
+	}
+	tb.Cleanup(func() { _ = e.App.Close() })
+	e.Client = e.App.Temporal
+	if e.API, err = e.App.API(ctx); err != nil {
+		tb.Fatalf("build the API: %v", err)
+	}
+	e.Feed = e.API.Feed
+}
+
+// serve runs the API (with its alert feed) until the test ends. Stopping
+// it stops the feed first, so open streams end at once, then drains.
+func (e *Env) serve(tb testing.TB) {
 	apiCtx, stopAPI := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- api.Serve(apiCtx, ln, e.API.Handler(), log) }()
-	e.stopAP = func() { stopAPI(); <-done }
-	tb.Cleanup(e.stopAP)
-	// Cleanups run last-first: the feed stops before the API drains, so
-	// open streams end at once.
-	tb.Cleanup(func() { stopFeed(); <-feedDone })
-	return e
+	go func() { done <- e.App.RunAPI(apiCtx) }()
+	tb.Cleanup(func() {
+		stopAPI()
+		if err := <-done; err != nil {
+			tb.Logf("stop API: %v", err)
+		}
+	})
 }
 
 // StartWorker starts a (new) worker on the test task queue.
 func (e *Env) StartWorker(tb testing.TB) {
 	tb.Helper()
-	e.Worker = worker.New(e.Client, e.acts, worker.Options{TaskQueue: TaskQueue})
+	w, err := e.App.NewWorker()
+	if err != nil {
+		tb.Fatalf("build worker: %v", err)
+	}
+	e.Worker = w
 	if err := e.Worker.Start(); err != nil {
 		tb.Fatalf("start worker: %v", err)
 	}
