@@ -9,29 +9,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
-
-// ChannelsRequest is the body of PUT /units/{id}/channels.
-type ChannelsRequest struct {
-	WebhookURL    *string          `json:"webhook_url"`
-	WebhookSecret *string          `json:"webhook_secret"`
-	Contacts      []ContactRequest `json:"contacts"`
-}
-
-// ContactRequest is an e-mail contact of a unit for a role.
-type ContactRequest struct {
-	Role  string `json:"role"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-// ChannelsView answers the channels endpoints; the secret is never shown.
-type ChannelsView struct {
-	store.Channels
-	WebhookSecretSet bool `json:"webhook_secret_set"`
-}
 
 var contactRoles = map[string]bool{
 	domain.RolePlanner: true, domain.RoleHost: true, domain.RoleOfficer: true, domain.RoleMonitor: true,
@@ -47,13 +28,13 @@ func (s *Server) putChannels(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var req ChannelsRequest
+	var req contract.ChannelsRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
 	ch := store.Channels{UnitID: id, Contacts: []store.Contact{}}
-	var errs []FieldError
+	var errs []contract.FieldError
 	if req.WebhookURL != nil && *req.WebhookURL != "" {
 		u, err := url.Parse(*req.WebhookURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*req.WebhookURL) > 2000 {
@@ -137,5 +118,5 @@ func (s *Server) respondChannels(c *gin.Context, id string) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, ChannelsView{Channels: *ch, WebhookSecretSet: ch.WebhookSecret != ""})
+	c.JSON(http.StatusOK, contract.ChannelsView{Channels: *ch, WebhookSecretSet: ch.WebhookSecret != ""})
 }
