@@ -13,9 +13,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
-	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/web"
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/planimport"
 )
 
 func init() {
@@ -333,20 +334,9 @@ func plnInstant(s string) (string, bool) {
 	return "", false
 }
 
-// plnSplit splits a list typed in one field ("a; b; c" or one a line).
-func plnSplit(s string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' }) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // plnHosts pairs host names with titles given in the same order.
 func plnHosts(names, titles string) []plnHost {
-	ns, ts := plnSplit(names), plnSplit(titles)
+	ns, ts := planimport.SplitList(names), planimport.SplitList(titles)
 	hs := make([]plnHost, 0, len(ns))
 	for i, n := range ns {
 		h := plnHost{Name: n}
@@ -443,7 +433,7 @@ type plnDialogueReq struct {
 func plnReadDialogue(v *view, form url.Values, prefix string, errs map[string]string) (plnDialogueReq, bool) {
 	get := func(k string) string { return strings.TrimSpace(form.Get(prefix + k)) }
 	d := plnDialogueReq{Kind: get("kind"), Topic: get("topic"), Title: get("title"), Place: get("place"),
-		Hosts: plnHosts(form.Get(prefix+"host"), form.Get(prefix+"host_title")), InvitedGroups: plnSplit(form.Get(prefix + "groups"))}
+		Hosts: plnHosts(form.Get(prefix+"host"), form.Get(prefix+"host_title")), InvitedGroups: planimport.SplitList(form.Get(prefix + "groups"))}
 	empty := get("at") == "" && d.Topic == "" && d.Title == "" && d.Place == "" && get("host") == "" && get("host_title") == "" && get("groups") == ""
 	at, ok := plnInstant(get("at"))
 	if !ok {
