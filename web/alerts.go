@@ -15,44 +15,6 @@ import (
 // reminders and notices arrive live (static/alerts.js reads the API's
 // event stream with the session cookie); the page works without it.
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/alerts", s.page(s.alertBoard))
-		r.POST("/alerts/:id/ack", s.page(s.alertAck))
-	})
-	addMessages(map[string][2]string{
-		"alert.title":               {"Cảnh báo", "Alerts"},
-		"alert.intro":               {"Cảnh báo của đơn vị và các đơn vị trực thuộc mà bạn được nhận. Cảnh báo mới hiện ngay, không cần tải lại trang.", "Alerts of your unit and the units below it that are addressed to you. New alerts appear at once, without reloading."},
-		"alert.open":                {"Chưa xác nhận", "Not acknowledged"},
-		"alert.acked":               {"Đã xác nhận gần đây", "Recently acknowledged"},
-		"alert.none_open":           {"Không có cảnh báo nào chờ xác nhận.", "No alert is waiting for acknowledgement."},
-		"alert.none_acked":          {"Chưa có cảnh báo nào được xác nhận.", "No alert has been acknowledged yet."},
-		"alert.col_time":            {"Thời gian", "Time"},
-		"alert.col_alert":           {"Cảnh báo", "Alert"},
-		"alert.col_level":           {"Bậc", "Level"},
-		"alert.col_unit":            {"Đơn vị", "Unit"},
-		"alert.col_recipient":       {"Gửi tới", "Addressed to"},
-		"alert.col_links":           {"Liên quan", "Related"},
-		"alert.col_action":          {"Xác nhận", "Acknowledge"},
-		"alert.col_acked":           {"Xác nhận lúc", "Acknowledged"},
-		"alert.ack":                 {"Xác nhận đã nhận", "Acknowledge"},
-		"alert.task_link":           {"Nhiệm vụ", "Task"},
-		"alert.dialogue_link":       {"Hội nghị", "Dialogue"},
-		"alert.kind.task_overdue":   {"Quá hạn", "Overdue"},
-		"alert.kind.session_missed": {"Chưa ghi nhận hội nghị", "Session not recorded"},
-		"alert.acked_by":            {"%s, bởi %s", "%s, by %s"},
-		"alert.live_title":          {"Nhắc việc và thông báo mới", "New reminders and notices"},
-		"alert.live_on":             {"Đang theo dõi trực tiếp", "Following live"},
-		"alert.live_off":            {"Mất kết nối, đang thử lại", "Connection lost, retrying"},
-		"alert.live_connecting":     {"Đang kết nối…", "Connecting…"},
-		"alert.live_reminder":       {"Nhắc hạn", "Reminder"},
-		"alert.live_notice":         {"Thông báo", "Notice"},
-		"alert.open_caption":        {"Cảnh báo chưa xác nhận, mới nhất trước", "Alerts not acknowledged, newest first"},
-		"alert.acked_caption":       {"Cảnh báo đã xác nhận, mới nhất trước", "Acknowledged alerts, newest first"},
-		"ok.alert_ack":              {"Đã xác nhận cảnh báo.", "The alert was acknowledged."},
-	})
-}
-
 // alertJSON is an alert as the API answers it.
 type alertJSON struct {
 	ID            string     `json:"id"`

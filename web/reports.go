@@ -19,63 +19,6 @@ import (
 // form) and the report page — key figures, charts, the sections as tables,
 // the exports, and for MTTQ the assessment and finalising.
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/reports", s.page(s.reportIndex))
-		r.GET("/reports/rollup", s.page(s.reportRollup))
-		r.GET("/reports/dialogue/:id", s.page(s.reportOfDialogue))
-		r.GET("/reports/plan/:id", s.page(s.reportOfPlan))
-		r.GET("/reports/:id", s.page(s.reportByID))
-		r.POST("/reports/:id/assessment", s.page(s.reportAssess))
-		r.POST("/reports/:id/finalise", s.page(s.reportFinalise))
-	})
-	addMessages(map[string][2]string{
-		"rep.title":            {"Báo cáo giám sát", "Supervision reports"},
-		"rep.intro":            {"Báo cáo của từng hội nghị, của kế hoạch năm, hoặc tổng hợp theo địa bàn và thời gian.", "Reports of a dialogue, of an annual plan, or rolled up by area and period."},
-		"rep.plans":            {"Kế hoạch năm", "Annual plans"},
-		"rep.plans_none":       {"Chưa có kế hoạch nào.", "No plans yet."},
-		"rep.col_plan":         {"Kế hoạch", "Plan"},
-		"rep.col_year":         {"Năm", "Year"},
-		"rep.col_report":       {"Báo cáo", "Report"},
-		"rep.col_dialogue":     {"Hội nghị", "Dialogue"},
-		"rep.col_date":         {"Ngày", "Date"},
-		"rep.open_report":      {"Xem báo cáo", "View the report"},
-		"rep.dialogues":        {"Hội nghị đã tổ chức gần đây", "Recently held dialogues"},
-		"rep.dialogues_none":   {"Chưa có hội nghị nào được ghi nhận.", "No session has been recorded yet."},
-		"rep.rollup":           {"Báo cáo tổng hợp", "Roll-up report"},
-		"rep.rollup_hint":      {"Tổng hợp các hội nghị của một đơn vị và các đơn vị trực thuộc trong một khoảng thời gian (từ ngày, đến trước ngày).", "Every dialogue of a unit and the units below it in a period (from a date, up to but not including the end date)."},
-		"rep.unit":             {"Đơn vị", "Unit"},
-		"rep.from":             {"Từ ngày", "From"},
-		"rep.to":               {"Đến trước ngày", "Until (not included)"},
-		"rep.level":            {"Chỉ tính hội nghị cấp", "Only dialogues of level"},
-		"rep.level_all":        {"Mọi cấp", "All levels"},
-		"rep.make":             {"Lập báo cáo", "Make the report"},
-		"rep.back":             {"← Danh sách báo cáo", "← All reports"},
-		"rep.draft":            {"DỰ THẢO", "DRAFT"},
-		"rep.final":            {"CHÍNH THỨC", "FINAL"},
-		"rep.version":          {"Phiên bản %d", "Version %d"},
-		"rep.period":           {"Kỳ báo cáo: %s", "Period: %s"},
-		"rep.as_of":            {"Số liệu tính đến %s", "Figures as of %s"},
-		"rep.finalised":        {"Hoàn tất lúc %s bởi %s", "Finalised at %s by %s"},
-		"rep.draft_note":       {"Bản dự thảo được tính lại mỗi lần mở; số liệu chỉ cố định khi MTTQ hoàn tất báo cáo.", "A draft is recomputed each time it is opened; its figures are fixed only when MTTQ finalises it."},
-		"rep.key_figures":      {"Số liệu chính", "Key figures"},
-		"rep.exports":          {"Tải về", "Download"},
-		"rep.export.xlsx":      {"Bảng tính Excel (.xlsx)", "Spreadsheet (.xlsx)"},
-		"rep.export.csv":       {"CSV", "CSV"},
-		"rep.export.json":      {"JSON", "JSON"},
-		"rep.export.html":      {"Bản in (HTML, in ra PDF)", "Printable (HTML, print to PDF)"},
-		"rep.assessment_input": {"Nội dung đánh giá (mỗi đoạn một dòng)", "Assessment (one paragraph per line)"},
-		"rep.assessment_save":  {"Lưu đánh giá", "Save the assessment"},
-		"rep.finalise":         {"Hoàn tất báo cáo", "Finalise the report"},
-		"rep.finalise_hint":    {"Khi hoàn tất, số liệu và đánh giá của phiên bản này được cố định và không sửa được nữa.", "Finalising fixes this version's figures and assessment; it cannot change afterwards."},
-		"rep.finalise_confirm": {"Hoàn tất báo cáo? Sau đó không thể sửa phiên bản này.", "Finalise the report? This version cannot be changed afterwards."},
-		"rep.view_dialogue":    {"Xem hội nghị", "View the dialogue"},
-		"rep.view_plan":        {"Xem kế hoạch", "View the plan"},
-		"ok.rep_assessment":    {"Đã lưu đánh giá.", "The assessment was saved."},
-		"ok.rep_final":         {"Báo cáo đã được hoàn tất.", "The report is final."},
-	})
-}
-
 // reportFormats are the export formats offered, in order.
 var reportFormats = []string{"xlsx", "csv", "html", "json"}
 

@@ -16,49 +16,6 @@ import (
 // the API's public survey endpoints (no token; the API limits each client's
 // rate and takes answers only while the survey is open).
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/s/:token", s.public(s.surveyForm))
-		r.POST("/s/:token", s.public(s.surveySubmit))
-		r.GET("/s/:token/done", s.public(s.surveyDone))
-	})
-	addMessages(map[string][2]string{
-		"survey.title":           {"Phiếu xin ý kiến", "Survey"},
-		"survey.heading":         {"Phiếu xin ý kiến trước hội nghị", "Survey before the dialogue"},
-		"survey.intro":           {"Ý kiến, kiến nghị của bạn sẽ được tổng hợp gửi người chủ trì để chuẩn bị trả lời tại hội nghị.", "Your opinion or question will be summarised for the host, who prepares answers for the dialogue."},
-		"survey.unit":            {"Đơn vị", "Unit"},
-		"survey.dialogue":        {"Hội nghị", "Dialogue"},
-		"survey.when":            {"Thời gian", "Date"},
-		"survey.place":           {"Địa điểm", "Place"},
-		"survey.topic":           {"Chuyên đề", "Topic"},
-		"survey.groups":          {"Thành phần mời", "Invited"},
-		"survey.window":          {"Nhận ý kiến từ %s đến %s", "Open from %s to %s"},
-		"survey.field":           {"Lĩnh vực", "Field"},
-		"survey.field_choose":    {"— Chọn lĩnh vực —", "— Choose a field —"},
-		"survey.content":         {"Ý kiến, kiến nghị của bạn", "Your opinion or question"},
-		"survey.content_hint":    {"Tối đa 2.000 ký tự.", "At most 2,000 characters."},
-		"survey.name":            {"Họ và tên (không bắt buộc)", "Your name (optional)"},
-		"survey.group":           {"Thành phần, tổ chức (không bắt buộc)", "Group or organisation (optional)"},
-		"survey.retry":           {"Tải lại phiếu", "Reload the survey"},
-		"survey.send":            {"Gửi ý kiến", "Send"},
-		"survey.thanks_title":    {"Cảm ơn bạn đã gửi ý kiến", "Thank you for your opinion"},
-		"survey.thanks":          {"Ý kiến của bạn đã được ghi nhận và sẽ được tổng hợp gửi người chủ trì hội nghị.", "Your opinion was recorded and will be summarised for the host of the dialogue."},
-		"survey.another":         {"Gửi thêm một ý kiến khác", "Send another opinion"},
-		"survey.closed_title":    {"Phiếu xin ý kiến đã đóng", "The survey is closed"},
-		"survey.closed":          {"Phiếu xin ý kiến này không còn nhận ý kiến.", "This survey no longer takes answers."},
-		"survey.was_open":        {"Phiếu đã nhận ý kiến từ %s đến %s (giờ Việt Nam).", "It was open from %s to %s (Vietnam time)."},
-		"survey.notyet_title":    {"Phiếu xin ý kiến chưa mở", "The survey has not opened yet"},
-		"survey.notyet":          {"Phiếu sẽ nhận ý kiến từ %s đến %s (giờ Việt Nam). Vui lòng quay lại trong thời gian này.", "It will be open from %s to %s (Vietnam time). Please come back then."},
-		"survey.cancelled_title": {"Hội nghị đã hủy", "The dialogue was cancelled"},
-		"survey.cancelled":       {"Hội nghị này đã bị hủy, phiếu xin ý kiến không còn nhận ý kiến.", "This dialogue was cancelled; its survey takes no answers."},
-		"survey.unknown_title":   {"Không tìm thấy phiếu xin ý kiến", "Survey not found"},
-		"survey.unknown":         {"Đường dẫn phiếu xin ý kiến không đúng hoặc không còn hiệu lực. Hãy kiểm tra lại đường dẫn bạn nhận được.", "This survey link is not valid. Check the link you were given."},
-		"survey.kind.periodic":   {"Hội nghị định kỳ", "Periodic dialogue"},
-		"survey.kind.thematic":   {"Hội nghị chuyên đề", "Thematic dialogue"},
-		"survey.kind.adhoc":      {"Hội nghị đột xuất", "Ad hoc dialogue"},
-	})
-}
-
 // publicSurveyJSON is GET /api/v1/survey/{token}.
 type publicSurveyJSON struct {
 	UnitName      string    `json:"unit_name"`

@@ -12,32 +12,6 @@ import (
 // The administrator's units page: the units they may see and a form to add
 // one below them.
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/units", s.page(s.unitList))
-		r.POST("/units", s.page(s.unitCreate))
-	})
-	addMessages(map[string][2]string{
-		"unit.title":          {"Đơn vị hành chính", "Administrative units"},
-		"unit.intro":          {"Các đơn vị bạn quản lý. Thêm đơn vị cấp dưới bằng biểu mẫu bên dưới.", "The units you manage. Add a unit below one of them with the form underneath."},
-		"unit.none":           {"Chưa có đơn vị nào.", "No units yet."},
-		"unit.col_name":       {"Tên đơn vị", "Name"},
-		"unit.col_level":      {"Cấp", "Level"},
-		"unit.col_code":       {"Mã", "Code"},
-		"unit.col_id":         {"Mã định danh (unit_id)", "Identifier (unit_id)"},
-		"unit.add":            {"Thêm đơn vị", "Add a unit"},
-		"unit.name":           {"Tên đơn vị", "Name"},
-		"unit.level":          {"Cấp", "Level"},
-		"unit.parent":         {"Đơn vị cấp trên", "Parent unit"},
-		"unit.parent_none":    {"(không có — cấp tỉnh/thành phố)", "(none — a province or city)"},
-		"unit.create":         {"Thêm đơn vị", "Add the unit"},
-		"unit.level.province": {"Tỉnh, thành phố", "Province or city"},
-		"unit.level.district": {"Quận, huyện, thị xã", "District"},
-		"unit.level.commune":  {"Xã, phường, thị trấn", "Commune or ward"},
-		"ok.unit_created":     {"Đã thêm đơn vị.", "The unit was added."},
-	})
-}
-
 // unitLevels are the administrative levels, top down.
 var unitLevels = []string{"province", "district", "commune"}
 
