@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/planimport"
 )
@@ -78,7 +79,7 @@ var plnLevels = map[string]int{"province": 0, "district": 1, "commune": 2}
 
 // plnUnits lists root and the units below it (as the user may see them)
 // for a select.
-func (s *Server) plnUnits(c *gin.Context, v *view, root string) ([]plnOpt, map[string]string, *apiError) {
+func (s *Server) plnUnits(c *gin.Context, v *view, root string) ([]plnOpt, map[string]string, *contract.Error) {
 	var page struct {
 		Items []plnUnit `json:"items"`
 	}
@@ -180,7 +181,7 @@ func plnIndex(field string) (string, int, string, bool) {
 // plnFieldErrors maps the API's field errors to form fields with mapf;
 // errors of fields the form does not show ("" from mapf) are returned as
 // lines for the form's message, so none is lost.
-func plnFieldErrors(e *apiError, lang string, mapf func(string) string) (map[string]string, []string) {
+func plnFieldErrors(e *contract.Error, lang string, mapf func(string) string) (map[string]string, []string) {
 	out := map[string]string{}
 	var extra []string
 	for _, f := range e.Fields {
@@ -201,7 +202,7 @@ func plnFieldErrors(e *apiError, lang string, mapf func(string) string) (map[str
 }
 
 // plnFormError is the message over a form refused by the API.
-func plnFormError(v *view, e *apiError, extra []string) string {
+func plnFormError(v *view, e *contract.Error, extra []string) string {
 	msg := v.T("err.form")
 	if len(e.Fields) == 0 {
 		msg = e.Msg(v.Lang)

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 )
@@ -150,7 +151,7 @@ func (s *Server) reportRollup(c *gin.Context, v *view) {
 	}
 	if e := s.get(c, v, "/api/v1/reports", q, &r); e != nil {
 		if e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity {
-			v.Errors = e.FieldErrors(v.Lang, nil)
+			v.Errors = fieldErrors(e, v.Lang, nil)
 			v.FormError = v.T("err.form")
 			s.renderReportIndex(c, v, http.StatusUnprocessableEntity, in)
 			return
@@ -178,7 +179,7 @@ func (s *Server) showReport(c *gin.Context, v *view, apiPath string, q url.Value
 func (s *Server) renderReport(c *gin.Context, v *view, r *report.Report, status int) {
 	pv, err := report.Page(r, v.Lang)
 	if err != nil {
-		s.failed(c, v, &apiError{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error(), MessageEN: err.Error()})
+		s.failed(c, v, internalError(err))
 		return
 	}
 	self := *c.Request.URL
@@ -228,7 +229,7 @@ func (s *Server) reportFinalise(c *gin.Context, v *view) {
 }
 
 // reportRefused shows the report again with the API's refusal.
-func (s *Server) reportRefused(c *gin.Context, v *view, e *apiError) {
+func (s *Server) reportRefused(c *gin.Context, v *view, e *contract.Error) {
 	status := keepRefusedForm(c, v, e, nil)
 	if status == 0 {
 		s.failed(c, v, e)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/contract"
 )
 
 // The respondent's page: the pre-meeting survey form a dialogue's public
@@ -84,7 +86,7 @@ func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 
 // surveyUnavailable explains a link that does not open a form: unknown,
 // not yet open, closed, the dialogue cancelled.
-func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *apiError) {
+func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *contract.Error) {
 	d := surveyPageData{Token: c.Param("token")}
 	switch e.Status {
 	case http.StatusNotFound:

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
@@ -297,11 +298,11 @@ func deadlineFromInput(s string) (string, bool) {
 // form fields), a state conflict as the form's message, what the user typed
 // kept. It reports the status to render with, or 0 when the refusal is not
 // about the form (then the caller shows the error page).
-func keepRefusedForm(c *gin.Context, v *view, e *apiError, rename func(string) string) int {
+func keepRefusedForm(c *gin.Context, v *view, e *contract.Error, rename func(string) string) int {
 	switch e.Status {
 	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		v.Form = c.Request.PostForm
-		v.Errors = e.FieldErrors(v.Lang, rename)
+		v.Errors = fieldErrors(e, v.Lang, rename)
 		v.FormError = v.T("err.form")
 		if len(e.Fields) == 0 {
 			v.FormError = e.Msg(v.Lang)
