@@ -12,15 +12,17 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 type plnShowDialogue struct {
 	plnFields
-	D          plnDialogueView
+	D          dlgView
 	UnitName   string
 	SurveyURL  string
-	Summary    *plnSurveySummary
+	Summary    *store.SurveySummary
 	SummaryAPI string
 	Live       bool
 	Tasks      []plnTask
@@ -79,11 +81,12 @@ func (s *Server) dlgShow(c *gin.Context, v *view) {
 // that comes back (nil on a plain GET).
 func (s *Server) dlgRender(c *gin.Context, v *view, status int, sent url.Values, n plnSessionCounts) {
 	id := c.Param("id")
-	var dv plnDialogueView
-	if e := s.get(c, v, "/api/v1/dialogues/"+url.PathEscape(id), nil, &dv); e != nil {
+	var got contract.DialogueView
+	if e := s.get(c, v, "/api/v1/dialogues/"+url.PathEscape(id), nil, &got); e != nil {
 		s.failed(c, v, e)
 		return
 	}
+	dv := dlgViewOf(got)
 	v.Title, v.Path = "dlg.title", "/dialogues/"+id
 	d := plnShowDialogue{D: dv, UnitName: s.plnUnitName(c, v, dv.UnitID), NOp: n.op, NCon: n.con, NTask: n.task,
 		Sources: []plnOpt{{Value: domain.SourceFloor, Key: "dlg.source_floor"}, {Value: domain.SourceSurvey, Key: "dlg.source_survey"}}}
@@ -96,7 +99,7 @@ func (s *Server) dlgRender(c *gin.Context, v *view, status int, sent url.Values,
 	}
 	// Survey counts: planners, hosts and MTTQ may read them.
 	if v.Has("planner") || v.Has("host") || v.Has("mttq") {
-		var sum plnSurveySummary
+		var sum store.SurveySummary
 		path := "/api/v1/dialogues/" + url.PathEscape(dv.ID) + "/survey/summary"
 		if s.get(c, v, path, nil, &sum) == nil {
 			d.Summary = &sum
@@ -109,13 +112,13 @@ func (s *Server) dlgRender(c *gin.Context, v *view, status int, sent url.Values,
 		d.Summary = dv.SurveySummary
 	}
 	if dv.Session != nil {
-		var page struct {
-			Items []plnTask `json:"items"`
-		}
+		var page contract.TaskPage
 		if e := s.get(c, v, "/api/v1/tasks", url.Values{"dialogue_id": {dv.ID}, "limit": {"500"}}, &page); e != nil {
 			d.TasksError = e.Msg(v.Lang)
 		} else {
-			d.Tasks = page.Items
+			for _, t := range page.Items {
+				d.Tasks = append(d.Tasks, plnTask{t})
+			}
 		}
 	}
 	def := url.Values{"rs_at": {v.InputTime(dv.ScheduledAt)}, "rs_place": {dv.Place}}

@@ -16,6 +16,7 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/planimport"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // plnPhases are the dialogue phases in lifecycle order.
@@ -80,9 +81,7 @@ var plnLevels = map[string]int{"province": 0, "district": 1, "commune": 2}
 // plnUnits lists root and the units below it (as the user may see them)
 // for a select.
 func (s *Server) plnUnits(c *gin.Context, v *view, root string) ([]plnOpt, map[string]string, *contract.Error) {
-	var page struct {
-		Items []plnUnit `json:"items"`
-	}
+	var page contract.Page[store.Unit]
 	q := url.Values{"subtree": {"true"}, "limit": {"500"}}
 	if root != "" {
 		q.Set("unit_id", root)
@@ -108,7 +107,7 @@ func (s *Server) plnUnits(c *gin.Context, v *view, root string) ([]plnOpt, map[s
 
 // plnUnitName reads a unit's name ("" when it cannot be read).
 func (s *Server) plnUnitName(c *gin.Context, v *view, id string) string {
-	var u plnUnit
+	var u store.Unit
 	if id == "" || s.get(c, v, "/api/v1/units/"+url.PathEscape(id), nil, &u) != nil {
 		return ""
 	}
@@ -134,11 +133,11 @@ func plnInstant(s string) (string, bool) {
 }
 
 // plnHosts pairs host names with titles given in the same order.
-func plnHosts(names, titles string) []plnHost {
+func plnHosts(names, titles string) []contract.HostRequest {
 	ns, ts := planimport.SplitList(names), planimport.SplitList(titles)
-	hs := make([]plnHost, 0, len(ns))
+	hs := make([]contract.HostRequest, 0, len(ns))
 	for i, n := range ns {
-		h := plnHost{Name: n}
+		h := contract.HostRequest{Name: n}
 		if i < len(ts) {
 			h.Title = ts[i]
 		}
@@ -213,30 +212,21 @@ func plnFormError(v *view, e *contract.Error, extra []string) string {
 	return msg
 }
 
-// plnDialogueReq is a dialogue as the API takes it.
-type plnDialogueReq struct {
-	ScheduledAt   string    `json:"scheduled_at,omitempty"`
-	Kind          string    `json:"kind,omitempty"`
-	Topic         string    `json:"topic,omitempty"`
-	Title         string    `json:"title,omitempty"`
-	Place         string    `json:"place,omitempty"`
-	Hosts         []plnHost `json:"hosts,omitempty"`
-	InvitedGroups []string  `json:"invited_groups,omitempty"`
-}
-
 // plnReadDialogue reads the dialogue fields named prefix+"at", "kind",
 // "topic", "place", "host", "host_title", "groups"; empty says the row was
 // left blank (the kind select always has a value, so it does not count).
-func plnReadDialogue(v *view, form url.Values, prefix string, errs map[string]string) (plnDialogueReq, bool) {
+func plnReadDialogue(v *view, form url.Values, prefix string, errs map[string]string) (contract.DialogueRequest, bool) {
 	get := func(k string) string { return strings.TrimSpace(form.Get(prefix + k)) }
-	d := plnDialogueReq{Kind: get("kind"), Topic: get("topic"), Title: get("title"), Place: get("place"),
+	d := contract.DialogueRequest{Kind: get("kind"), Topic: get("topic"), Title: get("title"), Place: get("place"),
 		Hosts: plnHosts(form.Get(prefix+"host"), form.Get(prefix+"host_title")), InvitedGroups: planimport.SplitList(form.Get(prefix + "groups"))}
 	empty := get("at") == "" && d.Topic == "" && d.Title == "" && d.Place == "" && get("host") == "" && get("host_title") == "" && get("groups") == ""
 	at, ok := plnInstant(get("at"))
 	if !ok {
 		errs[prefix+"at"] = v.T("plan.err_datetime")
 	}
-	d.ScheduledAt = at
+	if at != "" {
+		d.ScheduledAt = contract.TimestampOf(at)
+	}
 	return d, empty
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/planimport"
 )
@@ -150,14 +151,8 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 		s.impRender(c, v, http.StatusUnprocessableEntity, kept, problems, "")
 		return
 	}
-	for _, r := range rows {
-		d := plnDialogueReq{ScheduledAt: r.ScheduledAt.Format(time.RFC3339), Kind: r.Kind, Topic: r.Topic, Title: r.Title, Place: r.Place, InvitedGroups: r.InvitedGroups}
-		for _, h := range r.Hosts {
-			d.Hosts = append(d.Hosts, plnHost{Name: h.Name, Title: h.Title})
-		}
-		req.Dialogues = append(req.Dialogues, d)
-	}
-	var out plnPlan
+	req.Dialogues = impDialogues(rows)
+	var out contract.PlanView
 	if e := s.call(c, v, http.MethodPost, "/api/v1/plans", req, &out); e != nil {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest && e.Status != http.StatusConflict {
 			s.failed(c, v, e)
@@ -233,4 +228,18 @@ func (s *Server) impTemplateXLSX(c *gin.Context, v *view) {
 func (s *Server) impTemplateCSV(c *gin.Context, v *view) {
 	c.Header("Content-Disposition", `attachment; filename="mau-ke-hoach.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", planimport.TemplateCSV())
+}
+
+// impDialogues are the imported rows as the API takes them.
+func impDialogues(rows []planimport.Row) []contract.DialogueRequest {
+	out := make([]contract.DialogueRequest, 0, len(rows))
+	for _, r := range rows {
+		d := contract.DialogueRequest{ScheduledAt: contract.TimestampOf(r.ScheduledAt.Format(time.RFC3339)), Kind: r.Kind, Topic: r.Topic,
+			Title: r.Title, Place: r.Place, InvitedGroups: r.InvitedGroups}
+		for _, h := range r.Hosts {
+			d.Hosts = append(d.Hosts, contract.HostRequest{Name: h.Name, Title: h.Title})
+		}
+		out = append(out, d)
+	}
+	return out
 }

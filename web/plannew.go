@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
@@ -27,17 +28,6 @@ const (
 	plnDefaultRows = 3
 	plnMaxFormRows = 100
 )
-
-// plnCreateReq is the body of POST /api/v1/plans.
-type plnCreateReq struct {
-	UnitID      string           `json:"unit_id"`
-	Year        int              `json:"year"`
-	ReferenceNo string           `json:"reference_no"`
-	IssuingBody string           `json:"issuing_body"`
-	Title       string           `json:"title,omitempty"`
-	Policy      *plnPolicyReq    `json:"policy,omitempty"`
-	Dialogues   []plnDialogueReq `json:"dialogues,omitempty"`
-}
 
 func (s *Server) plnNewPage(c *gin.Context, v *view) {
 	def := url.Values{"unit_id": {v.User.UnitID}, "year": {strconv.Itoa(time.Now().In(domain.Location).Year())}}
@@ -67,8 +57,8 @@ func (s *Server) plnNewRender(c *gin.Context, v *view, status int, form url.Valu
 
 // plnHeader reads the plan's header fields of a form; errs gets what is
 // wrong before the API is asked.
-func plnHeader(v *view, form url.Values, errs map[string]string) plnCreateReq {
-	req := plnCreateReq{UnitID: strings.TrimSpace(form.Get("unit_id")), ReferenceNo: strings.TrimSpace(form.Get("reference_no")),
+func plnHeader(v *view, form url.Values, errs map[string]string) contract.CreatePlanRequest {
+	req := contract.CreatePlanRequest{UnitID: strings.TrimSpace(form.Get("unit_id")), ReferenceNo: strings.TrimSpace(form.Get("reference_no")),
 		IssuingBody: strings.TrimSpace(form.Get("issuing_body")), Title: strings.TrimSpace(form.Get("title"))}
 	if y := strings.TrimSpace(form.Get("year")); y != "" {
 		n, err := strconv.Atoi(y)
@@ -110,7 +100,7 @@ func (s *Server) plnCreate(c *gin.Context, v *view) {
 		s.plnNewRender(c, v, http.StatusUnprocessableEntity, kept, rows)
 		return
 	}
-	var out plnPlan
+	var out contract.PlanView
 	if e := s.call(c, v, http.MethodPost, "/api/v1/plans", req, &out); e != nil {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest && e.Status != http.StatusConflict {
 			s.failed(c, v, e)

@@ -11,11 +11,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
 type plnListItem struct {
-	plnPlan
+	contract.PlanListItem
 	UnitName string
 	Counts   []plnCount
 }
@@ -56,17 +57,14 @@ func (s *Server) plnList(c *gin.Context, v *view) {
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(0, offset)
 	q.Set("offset", strconv.Itoa(offset))
-	var page struct {
-		Items []plnPlan `json:"items"`
-		Total int       `json:"total"`
-	}
+	var page contract.Page[contract.PlanListItem]
 	if e := s.get(c, v, "/api/v1/plans", q, &page); e != nil {
 		s.failed(c, v, e)
 		return
 	}
 	_, names, _ := s.plnUnits(c, v, v.User.UnitID)
 	for _, p := range page.Items {
-		it := plnListItem{plnPlan: p, UnitName: names[p.UnitID]}
+		it := plnListItem{PlanListItem: p, UnitName: names[p.UnitID]}
 		for _, ph := range plnPhases {
 			if n := p.DialogueCounts[ph]; n > 0 {
 				it.Counts = append(it.Counts, plnCount{Phase: ph, Class: plnPhaseClass(ph), N: n})
@@ -109,7 +107,7 @@ type plnMonth struct {
 
 type plnShowData struct {
 	plnFields
-	Plan     plnPlan
+	Plan     plnPlanPage
 	UnitName string
 	Months   []plnMonth
 	Kinds    []plnOpt
@@ -124,11 +122,12 @@ func (s *Server) plnShow(c *gin.Context, v *view) {
 
 func (s *Server) plnShowRender(c *gin.Context, v *view, status int, form url.Values) {
 	id := c.Param("id")
-	var p plnPlan
-	if e := s.get(c, v, "/api/v1/plans/"+url.PathEscape(id), nil, &p); e != nil {
+	var got contract.PlanView
+	if e := s.get(c, v, "/api/v1/plans/"+url.PathEscape(id), nil, &got); e != nil {
 		s.failed(c, v, e)
 		return
 	}
+	p := plnPlanPage{PlanView: got, Dialogues: plnDialogues(got.Dialogues)}
 	v.Title, v.Path = "plan.show_title", "/plans/"+id
 	d := plnShowData{Plan: p, UnitName: s.plnUnitName(c, v, p.UnitID), Kinds: plnKindOpts}
 	counts := map[string]int{}
@@ -170,7 +169,7 @@ func (s *Server) plnAddDialogue(c *gin.Context, v *view) {
 		s.plnShowRender(c, v, http.StatusUnprocessableEntity, kept)
 		return
 	}
-	var out plnDialogue
+	var out contract.DialogueSummary
 	if e := s.call(c, v, http.MethodPost, "/api/v1/plans/"+url.PathEscape(id)+"/dialogues", req, &out); e != nil {
 		if e.Status != http.StatusUnprocessableEntity && e.Status != http.StatusBadRequest && e.Status != http.StatusConflict {
 			s.failed(c, v, e)

@@ -1,6 +1,8 @@
 package web
 
-// The plan's timing policy, a part of the create and import forms.
+// The plan's timing policy, a part of the create and import forms: the
+// form's fields read into the contract's PolicyRequest; what is left out
+// takes the API's default.
 
 import (
 	"fmt"
@@ -9,24 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 )
-
-// plnPolicyReq is the part of a plan's policy the forms set; what is left
-// out takes the API's default.
-type plnPolicyReq struct {
-	SurveyLead          string             `json:"survey_lead,omitempty"`
-	SurveyClose         string             `json:"survey_close,omitempty"`
-	SessionGrace        string             `json:"session_grace,omitempty"`
-	ReminderWorkingDays []int              `json:"reminder_working_days,omitempty"`
-	Escalation          []plnEscalationReq `json:"escalation,omitempty"`
-}
-
-type plnEscalationReq struct {
-	AfterWorkingDays *int     `json:"after_working_days,omitempty"`
-	After            string   `json:"after,omitempty"`
-	Recipients       []string `json:"recipients"`
-}
 
 // plnPolicyRungs is how many escalation rungs the forms offer.
 const plnPolicyRungs = 3
@@ -74,8 +61,8 @@ func plnISO(n int, unit string) (string, bool) {
 
 // plnReadPolicy reads the timing fields of a form: nil when none was
 // filled. escOf[k] is the form rung of the request's k-th rung.
-func plnReadPolicy(v *view, form url.Values, errs map[string]string) (*plnPolicyReq, []int) {
-	var p plnPolicyReq
+func plnReadPolicy(v *view, form url.Values, errs map[string]string) (*contract.PolicyRequest, []int) {
+	var p contract.PolicyRequest
 	set := false
 	num := func(name string, lo int) (int, bool) {
 		s := strings.TrimSpace(form.Get(name))
@@ -93,7 +80,7 @@ func plnReadPolicy(v *view, form url.Values, errs map[string]string) (*plnPolicy
 		}
 		return n, true
 	}
-	dst := []*string{&p.SurveyLead, &p.SurveyClose, &p.SessionGrace}
+	dst := []*contract.Duration{&p.SurveyLead, &p.SurveyClose, &p.SessionGrace}
 	for i, f := range plnPolicyDurations {
 		if n, ok := num(f.Name, 1); ok {
 			iso, ok := plnISO(n, form.Get(f.Name+"_unit"))
@@ -101,7 +88,7 @@ func plnReadPolicy(v *view, form url.Values, errs map[string]string) (*plnPolicy
 				errs[f.Name] = v.T("plan.pol_err_unit")
 				continue
 			}
-			*dst[i], set = iso, true
+			*dst[i], set = contract.DurationOf(iso), true
 		}
 	}
 	if s := strings.TrimSpace(form.Get("pol_reminders")); s != "" {
@@ -129,9 +116,9 @@ func plnReadPolicy(v *view, form url.Values, errs map[string]string) (*plnPolicy
 		if !ok {
 			continue
 		}
-		r := plnEscalationReq{Recipients: append([]string{}, to...)}
+		r := contract.EscalationRequest{Recipients: append([]string{}, to...)}
 		if form.Get(pre+"unit") == "min" {
-			r.After = fmt.Sprintf("PT%dM", n)
+			r.After = contract.DurationOf(fmt.Sprintf("PT%dM", n))
 		} else {
 			r.AfterWorkingDays = &n
 		}

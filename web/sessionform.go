@@ -8,47 +8,11 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/contract"
 )
 
 // The session form on a dialogue's page: POST /dialogues/:id/session.
-
-type (
-	plnAttendanceReq struct {
-		Total  *int           `json:"total"`
-		Groups map[string]int `json:"groups,omitempty"`
-	}
-	plnOpinionReq struct {
-		Field          string `json:"field"`
-		Content        string `json:"content"`
-		Source         string `json:"source"`
-		AnsweredOnSpot bool   `json:"answered_on_spot"`
-		Answer         string `json:"answer,omitempty"`
-	}
-	plnAssigneeReq struct {
-		Agency  string `json:"agency"`
-		Officer string `json:"officer,omitempty"`
-		UnitID  string `json:"unit_id,omitempty"`
-	}
-	plnTaskReq struct {
-		Title            string         `json:"title"`
-		Assignee         plnAssigneeReq `json:"assignee"`
-		Monitor          string         `json:"monitor,omitempty"`
-		DueAt            string         `json:"due_at,omitempty"`
-		DueInWorkingDays *int           `json:"due_in_working_days,omitempty"`
-	}
-	plnConclusionReq struct {
-		Content string       `json:"content"`
-		Tasks   []plnTaskReq `json:"tasks,omitempty"`
-	}
-	plnSessionReq struct {
-		HeldAt      string             `json:"held_at,omitempty"`
-		Chair       string             `json:"chair,omitempty"`
-		Attendance  *plnAttendanceReq  `json:"attendance,omitempty"`
-		Opinions    []plnOpinionReq    `json:"opinions,omitempty"`
-		Conclusions []plnConclusionReq `json:"conclusions,omitempty"`
-		Notes       string             `json:"notes,omitempty"`
-	}
-)
 
 // plnSessionMap says which form row each list item of the request came
 // from, to put the API's errors next to the right fields.
@@ -60,16 +24,45 @@ type plnSessionMap struct {
 }
 
 // plnReadSession reads the session form; blank rows are left out.
-func plnReadSession(v *view, form url.Values, n plnSessionCounts, errs map[string]string) (plnSessionReq, plnSessionMap) {
+func plnReadSession(v *view, form url.Values, n plnSessionCounts, errs map[string]string) (contract.SessionRequest, plnSessionMap) {
 	get := func(k string) string { return strings.TrimSpace(form.Get(k)) }
-	var req plnSessionReq
+	var req contract.SessionRequest
 	m := plnSessionMap{groups: map[string]int{}}
 	at, ok := plnInstant(get("held_at"))
 	if !ok {
 		errs["held_at"] = v.T("plan.err_datetime")
 	}
-	req.HeldAt, req.Chair, req.Notes = at, get("chair"), get("notes")
-	att := &plnAttendanceReq{}
+	if at != "" {
+		req.HeldAt = contract.TimestampOf(at)
+	}
+	req.Chair, req.Notes = get("chair"), get("notes")
+	req.Attendance = plnReadAttendance(v, get, errs, m.groups)
+	for i := 0; i < n.op; i++ {
+		p := fmt.Sprintf("op%d.", i)
+		o := contract.OpinionRequest{Field: get(p + "field"), Content: get(p + "content"), Source: get(p + "source"),
+			AnsweredOnSpot: form.Get(p+"answered") != "", Answer: get(p + "answer")}
+		if o.Field == "" && o.Content == "" && o.Answer == "" {
+			continue
+		}
+		req.Opinions = append(req.Opinions, o)
+		m.opinions = append(m.opinions, i)
+	}
+	for i := 0; i < n.con; i++ {
+		k, rows := plnReadConclusion(v, get, fmt.Sprintf("con%d.", i), n.task, errs)
+		if k.Content == "" && len(k.Tasks) == 0 {
+			continue
+		}
+		req.Conclusions = append(req.Conclusions, k)
+		m.conclusions = append(m.conclusions, i)
+		m.tasks = append(m.tasks, rows)
+	}
+	return req, m
+}
+
+// plnReadAttendance reads the attendance fields (nil when none was
+// filled); groups gets the form row of each group named.
+func plnReadAttendance(v *view, get func(string) string, errs map[string]string, groups map[string]int) *contract.AttendanceRequest {
+	att := &contract.AttendanceRequest{}
 	if t := get("attendance_total"); t != "" {
 		if x, err := strconv.Atoi(t); err != nil {
 			errs["attendance_total"] = v.T("dlg.err_number")
@@ -94,57 +87,54 @@ func plnReadSession(v *view, form url.Values, n plnSessionCounts, errs map[strin
 				att.Groups = map[string]int{}
 			}
 			att.Groups[name] += x
-			m.groups[name] = i
+			groups[name] = i
 		}
 	}
-	if att.Total != nil || att.Groups != nil {
-		req.Attendance = att
+	if att.Total == nil && att.Groups == nil {
+		return nil
 	}
-	for i := 0; i < n.op; i++ {
-		p := fmt.Sprintf("op%d.", i)
-		o := plnOpinionReq{Field: get(p + "field"), Content: get(p + "content"), Source: get(p + "source"),
-			AnsweredOnSpot: form.Get(p+"answered") != "", Answer: get(p + "answer")}
-		if o.Field == "" && o.Content == "" && o.Answer == "" {
+	return att
+}
+
+// plnReadConclusion reads the conclusion with form prefix p and its task
+// rows; rows are the form rows of the tasks kept.
+func plnReadConclusion(v *view, get func(string) string, p string, nTask int, errs map[string]string) (contract.ConclusionRequest, []int) {
+	k := contract.ConclusionRequest{Content: get(p + "content")}
+	var rows []int
+	for j := 0; j < nTask; j++ {
+		tp := fmt.Sprintf("%st%d.", p, j)
+		t, blank := plnReadTask(v, get, tp, errs)
+		if blank {
 			continue
 		}
-		req.Opinions = append(req.Opinions, o)
-		m.opinions = append(m.opinions, i)
+		k.Tasks = append(k.Tasks, t)
+		rows = append(rows, j)
 	}
-	for i := 0; i < n.con; i++ {
-		p := fmt.Sprintf("con%d.", i)
-		k := plnConclusionReq{Content: get(p + "content")}
-		var rows []int
-		for j := 0; j < n.task; j++ {
-			tp := fmt.Sprintf("%st%d.", p, j)
-			t := plnTaskReq{Title: get(tp + "title"), Monitor: get(tp + "monitor"),
-				Assignee: plnAssigneeReq{Agency: get(tp + "agency"), Officer: get(tp + "officer"), UnitID: get(tp + "unit")}}
-			days, due := get(tp+"days"), get(tp+"due_at")
-			if t.Title == "" && t.Monitor == "" && t.Assignee.Agency == "" && t.Assignee.Officer == "" && days == "" && due == "" {
-				continue
-			}
-			if days != "" {
-				if x, err := strconv.Atoi(days); err != nil {
-					errs[tp+"days"] = v.T("dlg.err_number")
-				} else {
-					t.DueInWorkingDays = &x
-				}
-			}
-			if at, ok := plnInstant(due); !ok {
-				errs[tp+"due_at"] = v.T("plan.err_datetime")
-			} else {
-				t.DueAt = at
-			}
-			k.Tasks = append(k.Tasks, t)
-			rows = append(rows, j)
-		}
-		if k.Content == "" && len(k.Tasks) == 0 {
-			continue
-		}
-		req.Conclusions = append(req.Conclusions, k)
-		m.conclusions = append(m.conclusions, i)
-		m.tasks = append(m.tasks, rows)
+	return k, rows
+}
+
+// plnReadTask reads the task row with form prefix tp; blank says it was
+// left empty.
+func plnReadTask(v *view, get func(string) string, tp string, errs map[string]string) (contract.TaskRequest, bool) {
+	t := contract.TaskRequest{Title: get(tp + "title"), Monitor: get(tp + "monitor"),
+		Assignee: &contract.AssigneeRequest{Agency: get(tp + "agency"), Officer: get(tp + "officer"), UnitID: get(tp + "unit")}}
+	days, due := get(tp+"days"), get(tp+"due_at")
+	if t.Title == "" && t.Monitor == "" && t.Assignee.Agency == "" && t.Assignee.Officer == "" && days == "" && due == "" {
+		return t, true
 	}
-	return req, m
+	if days != "" {
+		if x, err := strconv.Atoi(days); err != nil {
+			errs[tp+"days"] = v.T("dlg.err_number")
+		} else {
+			t.DueInWorkingDays = &x
+		}
+	}
+	if at, ok := plnInstant(due); !ok {
+		errs[tp+"due_at"] = v.T("plan.err_datetime")
+	} else if at != "" {
+		t.DueAt = contract.TimestampOf(at)
+	}
+	return t, false
 }
 
 // field maps an API field of the session command to the form's field.
