@@ -25,33 +25,12 @@ var reportFormats = []string{"xlsx", "csv", "html", "json"}
 
 // reportIndexData is the list of reports.
 type reportIndexData struct {
-	Plans     []planItemJSON
-	Dialogues []dialogueItemJSON
-	Units     []unitJSON
+	Plans     []contract.PlanListItem
+	Dialogues []contract.DialogueSummary
+	Units     []unitItem
 	Levels    []string
 	// Rollup is the roll-up form's values.
 	Rollup url.Values
-}
-
-type planItemJSON struct {
-	ID          string `json:"id"`
-	UnitID      string `json:"unit_id"`
-	Year        int    `json:"year"`
-	ReferenceNo string `json:"reference_no"`
-	IssuingBody string `json:"issuing_body"`
-	Title       string `json:"title"`
-	Status      string `json:"status"`
-}
-
-type dialogueItemJSON struct {
-	ID                string     `json:"id"`
-	PlanID            string     `json:"plan_id"`
-	Title             string     `json:"title"`
-	Kind              string     `json:"kind"`
-	Phase             string     `json:"phase"`
-	ScheduledAt       time.Time  `json:"scheduled_at"`
-	Place             string     `json:"place"`
-	SessionRecordedAt *time.Time `json:"session_recorded_at"`
 }
 
 // recentPlans is how many plans the list reads the dialogues of.
@@ -62,9 +41,7 @@ func (s *Server) reportIndex(c *gin.Context, v *view) {
 }
 
 func (s *Server) renderReportIndex(c *gin.Context, v *view, status int, rollup url.Values) {
-	var plans struct {
-		Items []planItemJSON `json:"items"`
-	}
+	var plans contract.Page[contract.PlanListItem]
 	if e := s.get(c, v, "/api/v1/plans", url.Values{"limit": {"100"}}, &plans); e != nil {
 		s.failed(c, v, e)
 		return
@@ -77,9 +54,7 @@ func (s *Server) renderReportIndex(c *gin.Context, v *view, status int, rollup u
 		if i >= recentPlans {
 			break
 		}
-		var pv struct {
-			Dialogues []dialogueItemJSON `json:"dialogues"`
-		}
+		var pv contract.PlanView
 		if e := s.get(c, v, "/api/v1/plans/"+url.PathEscape(p.ID), nil, &pv); e != nil {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 )
 
 // The review queue of MTTQ, planners and hosts: results waiting to be
@@ -14,9 +15,9 @@ import (
 
 // reviewsData is the review queue.
 type reviewsData struct {
-	Results     []taskJSON
+	Results     []taskItem
 	ResultsMore int
-	Extensions  []taskJSON
+	Extensions  []taskItem
 	CanReview   bool
 	CanDecide   bool
 	// ErrorFor is the task whose review form came back with errors.
@@ -30,13 +31,13 @@ func (s *Server) reviewQueue(c *gin.Context, v *view) {
 // renderReviews reads both queues and renders the page; errorFor names the
 // task whose form failed (its errors and typed values are in v).
 func (s *Server) renderReviews(c *gin.Context, v *view, status int, errorFor string) {
-	var submitted taskPageJSON
+	var submitted contract.TaskPage
 	if e := s.get(c, v, "/api/v1/tasks", url.Values{"status": {"submitted"}, "limit": {"200"}}, &submitted); e != nil {
 		s.failed(c, v, e)
 		return
 	}
 	d := reviewsData{
-		Results:   submitted.Items,
+		Results:   taskItems(submitted.Items),
 		CanReview: v.Has(auth.RoleMTTQ) || v.Has(auth.RolePlanner),
 		CanDecide: v.Has(auth.RolePlanner) || v.Has(auth.RoleHost),
 		ErrorFor:  errorFor,
@@ -45,12 +46,12 @@ func (s *Server) renderReviews(c *gin.Context, v *view, status int, errorFor str
 	if d.CanDecide {
 		// The API has no filter for a pending extension: read the open tasks
 		// and keep those with one.
-		var open taskPageJSON
+		var open contract.TaskPage
 		if e := s.get(c, v, "/api/v1/tasks", url.Values{"status": {"open"}, "limit": {"500"}}, &open); e != nil {
 			s.failed(c, v, e)
 			return
 		}
-		for _, t := range open.Items {
+		for _, t := range taskItems(open.Items) {
 			if t.ExtensionPending() {
 				d.Extensions = append(d.Extensions, t)
 			}

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -18,26 +17,12 @@ import (
 // the API's public survey endpoints (no token; the API limits each client's
 // rate and takes answers only while the survey is open).
 
-// publicSurveyJSON is GET /api/v1/survey/{token}.
-type publicSurveyJSON struct {
-	UnitName      string    `json:"unit_name"`
-	Title         string    `json:"title"`
-	Kind          string    `json:"kind"`
-	Topic         string    `json:"topic"`
-	ScheduledAt   time.Time `json:"scheduled_at"`
-	Place         string    `json:"place"`
-	InvitedGroups []string  `json:"invited_groups"`
-	OpensAt       time.Time `json:"opens_at"`
-	ClosesAt      time.Time `json:"closes_at"`
-	Fields        []string  `json:"fields"`
-}
-
 // surveyPageData is the respondent's page in one of its states.
 type surveyPageData struct {
 	// State is open, closed, notyet, cancelled, unknown or limited.
 	State  string
 	Token  string
-	Survey publicSurveyJSON
+	Survey contract.PublicSurvey
 	Fields []string
 	// AnswerID makes a form sent twice count once.
 	AnswerID string
@@ -56,7 +41,7 @@ func (s *Server) surveyForm(c *gin.Context, v *view) {
 // there is none.
 func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 	token := c.Param("token")
-	var ps publicSurveyJSON
+	var ps contract.PublicSurvey
 	if e := s.get(c, v, "/api/v1/survey/"+url.PathEscape(token), nil, &ps); e != nil {
 		if e.Status != http.StatusTooManyRequests || v.Form == nil {
 			s.surveyUnavailable(c, v, e)
@@ -64,7 +49,7 @@ func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 		}
 		// A client over its rate cannot read the survey either: keep what
 		// they typed in the bare form, with the wait.
-		ps = publicSurveyJSON{}
+		ps = contract.PublicSurvey{}
 		if f := v.Val("field"); f != "" {
 			ps.Fields = []string{f}
 		}
@@ -117,14 +102,14 @@ func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *contract.Error) {
 
 func (s *Server) surveySubmit(c *gin.Context, v *view) {
 	token := c.Param("token")
-	body := map[string]any{
-		"field":            c.PostForm("field"),
-		"content":          c.PostForm("content"),
-		"respondent_name":  strings.TrimSpace(c.PostForm("respondent_name")),
-		"respondent_group": strings.TrimSpace(c.PostForm("respondent_group")),
+	body := contract.SurveyAnswer{
+		Field:           c.PostForm("field"),
+		Content:         c.PostForm("content"),
+		RespondentName:  strings.TrimSpace(c.PostForm("respondent_name")),
+		RespondentGroup: strings.TrimSpace(c.PostForm("respondent_group")),
 	}
 	if id := c.PostForm("answer_id"); uuid.Validate(id) == nil {
-		body["id"] = id
+		body.ID = id
 	}
 	if e := s.call(c, v, http.MethodPost, "/api/v1/survey/"+url.PathEscape(token)+"/responses", body, nil); e != nil {
 		switch e.Status {

@@ -14,6 +14,7 @@ import (
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // The officer's pages: the tasks a user may see (an officer's own, a
@@ -25,97 +26,35 @@ import (
 // taskStatusFilters are the filters of the task list, the first the default.
 var taskStatusFilters = []string{"open", "overdue", "submitted", "done", "all"}
 
-// taskJSON is a task as the API answers it.
-type taskJSON struct {
-	ID              string             `json:"id"`
-	DialogueID      string             `json:"dialogue_id"`
-	PlanID          string             `json:"plan_id"`
-	UnitID          string             `json:"unit_id"`
-	AssigneeUnitID  string             `json:"assignee_unit_id"`
-	Title           string             `json:"title"`
-	Description     string             `json:"description"`
-	AssigneeAgency  string             `json:"assignee_agency"`
-	AssigneeOfficer string             `json:"assignee_officer"`
-	Monitor         string             `json:"monitor"`
-	Status          string             `json:"status"`
-	Overdue         bool               `json:"overdue"`
-	EscalationLevel int                `json:"escalation_level"`
-	AssignedAt      time.Time          `json:"assigned_at"`
-	DueAt           time.Time          `json:"due_at"`
-	OriginalDueAt   time.Time          `json:"original_due_at"`
-	Extension       *taskExtensionJSON `json:"extension"`
-	Result          *taskResultJSON    `json:"result"`
-	SubmittedAt     *time.Time         `json:"submitted_at"`
-	Late            bool               `json:"late"`
-	ReturnedCount   int                `json:"returned_count"`
-	CompletedAt     *time.Time         `json:"completed_at"`
-	CancelReason    string             `json:"cancel_reason"`
+// taskItem is a task as the task pages show it.
+type taskItem struct{ store.Task }
+
+// taskItems wraps a page of tasks.
+func taskItems(ts []store.Task) []taskItem {
+	out := make([]taskItem, len(ts))
+	for i, t := range ts {
+		out[i] = taskItem{t}
+	}
+	return out
 }
 
 // Open says whether the task still waits for something (not done or
 // cancelled).
-func (t taskJSON) Open() bool {
+func (t taskItem) Open() bool {
 	return t.Status != domain.TaskDone && t.Status != domain.TaskCancelled
 }
 
 // IsOverdue is an open task past its deadline.
-func (t taskJSON) IsOverdue() bool { return t.Overdue && t.Open() }
+func (t taskItem) IsOverdue() bool { return t.Overdue && t.Open() }
 
 // ExtensionPending says whether an extension request awaits a decision.
-func (t taskJSON) ExtensionPending() bool {
+func (t taskItem) ExtensionPending() bool {
 	return t.Extension != nil && t.Extension.Status == "pending" && t.Open()
 }
 
 // DeadlineChanged says whether the deadline differs from the original.
-func (t taskJSON) DeadlineChanged() bool {
+func (t taskItem) DeadlineChanged() bool {
 	return !t.OriginalDueAt.IsZero() && !t.OriginalDueAt.Equal(t.DueAt)
-}
-
-type taskExtensionJSON struct {
-	Reason        string     `json:"reason"`
-	ProposedDueAt time.Time  `json:"proposed_due_at"`
-	RequestedBy   string     `json:"requested_by"`
-	RequestedAt   time.Time  `json:"requested_at"`
-	Status        string     `json:"status"`
-	DecidedBy     string     `json:"decided_by"`
-	DecidedAt     *time.Time `json:"decided_at"`
-	NewDueAt      *time.Time `json:"new_due_at"`
-	DecisionNote  string     `json:"decision_note"`
-}
-
-type taskResultJSON struct {
-	Text         string    `json:"text"`
-	Links        []string  `json:"links"`
-	SubmittedBy  string    `json:"submitted_by"`
-	SubmittedAt  time.Time `json:"submitted_at"`
-	ReturnReason string    `json:"return_reason"`
-}
-
-// taskPageJSON is GET /api/v1/tasks.
-type taskPageJSON struct {
-	Items   []taskJSON `json:"items"`
-	Total   int        `json:"total"`
-	Limit   int        `json:"limit"`
-	Offset  int        `json:"offset"`
-	Overdue int        `json:"overdue"`
-}
-
-// taskViewJSON is GET /api/v1/tasks/{id}.
-type taskViewJSON struct {
-	taskJSON
-	Timeline  []timelineJSON `json:"timeline"`
-	LiveError string         `json:"live_error"`
-}
-
-type timelineJSON struct {
-	At     time.Time       `json:"at"`
-	Type   string          `json:"type"`
-	Action string          `json:"action"`
-	Actor  string          `json:"actor"`
-	Text   string          `json:"text"`
-	TextEN string          `json:"text_en"`
-	Data   json.RawMessage `json:"data"`
-	Ref    string          `json:"ref"`
 }
 
 // taskListData is the task list page.
@@ -123,7 +62,7 @@ type taskListData struct {
 	Mine     bool
 	Status   string
 	Filters  []string
-	Tasks    []taskJSON
+	Tasks    []taskItem
 	Total    int
 	Overdue  int
 	From, To int
@@ -144,7 +83,7 @@ func (s *Server) taskList(c *gin.Context, v *view) {
 	if status != "all" {
 		q.Set("status", status)
 	}
-	var page taskPageJSON
+	var page contract.TaskPage
 	if e := s.get(c, v, "/api/v1/tasks", q, &page); e != nil {
 		s.failed(c, v, e)
 		return
@@ -155,7 +94,7 @@ func (s *Server) taskList(c *gin.Context, v *view) {
 		Mine:    v.Has(auth.RoleOfficer),
 		Status:  status,
 		Filters: taskStatusFilters,
-		Tasks:   page.Items,
+		Tasks:   taskItems(page.Items),
 		Total:   page.Total,
 		Overdue: page.Overdue,
 		From:    offset + 1,
@@ -180,7 +119,7 @@ func (s *Server) taskList(c *gin.Context, v *view) {
 
 // taskDetailData is the task page.
 type taskDetailData struct {
-	Task         taskJSON
+	Task         taskItem
 	Timeline     []timelineRow
 	AssigneeUnit string
 	LiveError    bool
@@ -208,25 +147,25 @@ func (s *Server) taskDetail(c *gin.Context, v *view) {
 // (a form's errors, if any, are already in v).
 func (s *Server) renderTask(c *gin.Context, v *view, status int) {
 	id := c.Param("id")
-	var t taskViewJSON
+	var t contract.TaskView
 	if e := s.get(c, v, "/api/v1/tasks/"+url.PathEscape(id), nil, &t); e != nil {
 		s.failed(c, v, e)
 		return
 	}
-	d := taskDetailData{Task: t.taskJSON, LiveError: t.LiveError != ""}
+	d := taskDetailData{Task: taskItem{t.Task}, LiveError: t.LiveError != ""}
 	for _, e := range t.Timeline {
 		d.Timeline = append(d.Timeline, timelineRowOf(v, e))
 	}
 	if t.AssigneeUnitID != "" {
-		var u unitJSON
+		var u store.Unit
 		if s.get(c, v, "/api/v1/units/"+url.PathEscape(t.AssigneeUnitID), nil, &u) == nil {
 			d.AssigneeUnit = u.Name
 		}
 	}
 	working := t.Status == domain.TaskAssigned || t.Status == domain.TaskInProgress
 	d.CanSubmit = v.Has(auth.RoleOfficer) && working
-	d.CanExtend = v.Has(auth.RoleOfficer) && working && !t.ExtensionPending()
-	d.CanDecide = (v.Has(auth.RolePlanner) || v.Has(auth.RoleHost)) && t.ExtensionPending()
+	d.CanExtend = v.Has(auth.RoleOfficer) && working && !d.Task.ExtensionPending()
+	d.CanDecide = (v.Has(auth.RolePlanner) || v.Has(auth.RoleHost)) && d.Task.ExtensionPending()
 	d.CanReview = (v.Has(auth.RoleMTTQ) || v.Has(auth.RolePlanner)) && t.Status == domain.TaskSubmitted
 	d.SeesDialogue = v.Has(auth.RolePlanner) || v.Has(auth.RoleHost) || v.Has(auth.RoleMonitor) || v.Has(auth.RoleMTTQ)
 	if t.Extension != nil {
@@ -238,7 +177,7 @@ func (s *Server) renderTask(c *gin.Context, v *view, status int) {
 }
 
 // timelineRowOf labels a timeline entry in the page language.
-func timelineRowOf(v *view, e timelineJSON) timelineRow {
+func timelineRowOf(v *view, e store.TimelineEntry) timelineRow {
 	row := timelineRow{At: e.At, Kind: e.Type, Actor: e.Actor, Ref: e.Ref}
 	text := e.Text
 	if v.Lang == "en" && e.TextEN != "" {
@@ -364,12 +303,12 @@ func (s *Server) taskSubmitResult(c *gin.Context, v *view) {
 			links = append(links, l)
 		}
 	}
-	body := map[string]any{"text": c.PostForm("result_text"), "links": links}
+	body := contract.SubmitResultRequest{Text: c.PostForm("result_text"), Links: links}
 	s.taskCommand(c, v, "/result", body, map[string]string{"text": "result_text", "links": "result_links"}, "task_result")
 }
 
 func (s *Server) taskAskExtension(c *gin.Context, v *view) {
-	body := map[string]any{"reason": c.PostForm("ext_reason")}
+	body := contract.ExtensionRequest{Reason: c.PostForm("ext_reason")}
 	if raw := c.PostForm("ext_due"); raw != "" {
 		due, ok := deadlineFromInput(raw)
 		if !ok {
@@ -379,20 +318,22 @@ func (s *Server) taskAskExtension(c *gin.Context, v *view) {
 			s.renderTask(c, v, http.StatusUnprocessableEntity)
 			return
 		}
-		body["proposed_due_at"] = due
+		body.ProposedDueAt = contract.TimestampOf(due)
 	}
 	s.taskCommand(c, v, "/extension", body, map[string]string{"reason": "ext_reason", "proposed_due_at": "ext_due"}, "task_extension")
 }
 
 func (s *Server) taskDecideExtension(c *gin.Context, v *view) {
-	body := map[string]any{"note": c.PostForm("dec_note")}
+	body := contract.ExtensionDecisionRequest{Note: c.PostForm("dec_note")}
 	switch c.PostForm("dec_approve") {
 	case "yes":
-		body["approve"] = true
+		approve := true
+		body.Approve = &approve
 	case "no":
-		body["approve"] = false
+		approve := false
+		body.Approve = &approve
 	}
-	if raw := c.PostForm("dec_due"); raw != "" && body["approve"] == true {
+	if raw := c.PostForm("dec_due"); raw != "" && body.Approve != nil && *body.Approve {
 		due, ok := deadlineFromInput(raw)
 		if !ok {
 			v.Form = c.Request.PostForm
@@ -405,7 +346,7 @@ func (s *Server) taskDecideExtension(c *gin.Context, v *view) {
 			s.renderTask(c, v, http.StatusUnprocessableEntity)
 			return
 		}
-		body["due_at"] = due
+		body.DueAt = contract.TimestampOf(due)
 	}
 	s.taskCommand(c, v, "/extension/decision", body, map[string]string{"approve": "dec_approve", "due_at": "dec_due", "note": "dec_note"}, "task_decision")
 }
@@ -413,7 +354,7 @@ func (s *Server) taskDecideExtension(c *gin.Context, v *view) {
 // taskReview accepts or returns a result, from the task page or from the
 // review queue.
 func (s *Server) taskReview(c *gin.Context, v *view) {
-	body := map[string]any{"decision": c.PostForm("rev_decision"), "reason": c.PostForm("rev_reason")}
+	body := contract.ReviewRequest{Decision: c.PostForm("rev_decision"), Reason: c.PostForm("rev_reason")}
 	s.taskCommand(c, v, "/review", body, map[string]string{"decision": "rev_decision", "reason": "rev_reason"}, "task_review")
 }
 

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // The administrator's units page: the units they may see and a form to add
@@ -15,25 +18,22 @@ import (
 // unitLevels are the administrative levels, top down.
 var unitLevels = []string{"province", "district", "commune"}
 
-// unitJSON is a unit as the API answers it.
-type unitJSON struct {
-	ID       string  `json:"id"`
-	Code     *string `json:"code"`
-	ParentID *string `json:"parent_id"`
-	Level    string  `json:"level"`
-	Name     string  `json:"name"`
-
+// unitItem is a unit in a list, set off by its level.
+type unitItem struct {
+	store.Unit
 	depth int
 }
 
 // Indent sets a unit off by its level, below the highest level listed.
-func (u unitJSON) Indent() string { return strings.Repeat("— ", u.depth) }
+func (u unitItem) Indent() string { return strings.Repeat("— ", u.depth) }
 
 // indentUnits sets each unit's depth below the highest level among them.
-func indentUnits(us []unitJSON) []unitJSON {
+func indentUnits(units []store.Unit) []unitItem {
 	rank := func(level string) int { return slices.Index(unitLevels, level) }
+	us := make([]unitItem, len(units))
 	top := len(unitLevels)
-	for _, u := range us {
+	for i, u := range units {
+		us[i].Unit = u
 		if r := rank(u.Level); r >= 0 {
 			top = min(top, r)
 		}
@@ -44,14 +44,9 @@ func indentUnits(us []unitJSON) []unitJSON {
 	return us
 }
 
-type unitPageJSON struct {
-	Items []unitJSON `json:"items"`
-	Total int        `json:"total"`
-}
-
 // unitsData is the units page.
 type unitsData struct {
-	Units  []unitJSON
+	Units  []unitItem
 	Levels []string
 }
 
@@ -60,7 +55,7 @@ func (s *Server) unitList(c *gin.Context, v *view) {
 }
 
 func (s *Server) renderUnits(c *gin.Context, v *view, status int) {
-	var page unitPageJSON
+	var page contract.Page[store.Unit]
 	if e := s.get(c, v, "/api/v1/units", url.Values{"limit": {"500"}}, &page); e != nil {
 		s.failed(c, v, e)
 		return
@@ -71,9 +66,9 @@ func (s *Server) renderUnits(c *gin.Context, v *view, status int) {
 }
 
 func (s *Server) unitCreate(c *gin.Context, v *view) {
-	body := map[string]any{"name": c.PostForm("name"), "level": c.PostForm("level")}
+	body := contract.CreateUnitRequest{Name: c.PostForm("name"), Level: c.PostForm("level")}
 	if p := strings.TrimSpace(c.PostForm("parent_id")); p != "" {
-		body["parent_id"] = p
+		body.ParentID = &p
 	}
 	if e := s.call(c, v, http.MethodPost, "/api/v1/units", body, nil); e != nil {
 		if status := keepRefusedForm(c, v, e, nil); status != 0 {
