@@ -423,7 +423,35 @@ func parseRecords(recs []record, year int, date1904 bool) ([]Row, []Problem) {
 	if len(recs) == 0 {
 		return nil, []Problem{{Code: "empty"}}
 	}
-	header := recs[0]
+	cols, errs := readHeader(recs[0])
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	data := recs[1:]
+	if len(data) == 0 {
+		return nil, []Problem{{Code: "no_rows"}}
+	}
+	if len(data) > MaxRows {
+		return nil, []Problem{*tooMany}
+	}
+	var rows []Row
+	for _, rec := range data {
+		p := rowParser{rec: rec, cols: cols}
+		row := p.parse(year, date1904)
+		if len(p.errs) == 0 {
+			rows = append(rows, row)
+		}
+		errs = append(errs, p.errs...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return rows, nil
+}
+
+// readHeader finds each known column in the header row; errs names the
+// required columns missing.
+func readHeader(header record) (map[string]int, []Problem) {
 	cols := map[string]int{}
 	for i, h := range header.cells {
 		if col, ok := aliases[fold(h)]; ok {
@@ -438,117 +466,124 @@ func parseRecords(recs []record, year int, date1904 bool) ([]Row, []Problem) {
 			errs = append(errs, Problem{Row: header.row, Column: col, Code: "missing_column"})
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	return cols, errs
+}
+
+// rowParser reads one data row, collecting what is wrong with it.
+type rowParser struct {
+	rec  record
+	cols map[string]int
+	errs []Problem
+}
+
+func (p *rowParser) cell(col string) string {
+	i, ok := p.cols[col]
+	if !ok || i >= len(p.rec.cells) {
+		return ""
 	}
-	data := recs[1:]
-	if len(data) == 0 {
-		return nil, []Problem{{Code: "no_rows"}}
+	return strings.TrimSpace(p.rec.cells[i])
+}
+
+func (p *rowParser) bad(col, code, value string) {
+	p.errs = append(p.errs, Problem{Row: p.rec.row, Column: col, Code: code, Value: value})
+}
+
+func (p *rowParser) long(col, v string, max int) {
+	if utf8.RuneCountInString(v) > max {
+		p.bad(col, "too_long", strconv.Itoa(max))
 	}
-	if len(data) > MaxRows {
-		return nil, []Problem{*tooMany}
+}
+
+// parse reads the row's cells in column order: date and time, kind and
+// topic, texts, hosts, invited groups.
+func (p *rowParser) parse(year int, date1904 bool) Row {
+	row := Row{Row: p.rec.row, Topic: p.cell(ColTopic), Title: p.cell(ColTitle), Place: p.cell(ColPlace)}
+	row.ScheduledAt = p.when(year, date1904)
+	switch raw := p.cell(ColKind); {
+	case raw == "":
+		p.bad(ColKind, "kind_required", "")
+	default:
+		kind, ok := kinds[fold(raw)]
+		if !ok {
+			p.bad(ColKind, "bad_kind", raw)
+		}
+		row.Kind = kind
 	}
-	var rows []Row
-	for _, rec := range data {
-		cell := func(col string) string {
-			i, ok := cols[col]
-			if !ok || i >= len(rec.cells) {
-				return ""
-			}
-			return strings.TrimSpace(rec.cells[i])
-		}
-		bad := func(col, code, value string) {
-			errs = append(errs, Problem{Row: rec.row, Column: col, Code: code, Value: value})
-		}
-		long := func(col, v string, max int) {
-			if utf8.RuneCountInString(v) > max {
-				bad(col, "too_long", strconv.Itoa(max))
-			}
-		}
-		n := len(errs)
-		row := Row{Row: rec.row, Topic: cell(ColTopic), Title: cell(ColTitle), Place: cell(ColPlace)}
-		// Date and time.
-		minutes := -1
-		var y int
-		var mo time.Month
-		var d int
-		dateOK := false
-		switch raw := cell(ColDate); {
-		case raw == "":
-			bad(ColDate, "date_required", "")
-		default:
-			var ok bool
-			y, mo, d, minutes, ok = parseDate(raw, date1904)
-			if !ok {
-				bad(ColDate, "bad_date", raw)
-			} else if year != 0 && y != year {
-				bad(ColDate, "outside_year", raw)
-			} else {
-				dateOK = true
-			}
-		}
-		if raw := cell(ColTime); raw != "" {
-			m, ok := parseClock(raw)
-			if !ok {
-				bad(ColTime, "bad_time", raw)
-			} else {
-				minutes = m
-			}
-		}
-		if minutes < 0 {
-			minutes = defaultHour * 60
-		}
-		if dateOK {
-			row.ScheduledAt = time.Date(y, mo, d, minutes/60, minutes%60, 0, 0, domain.Location)
-		}
-		// Kind and topic.
-		switch raw := cell(ColKind); {
-		case raw == "":
-			bad(ColKind, "kind_required", "")
-		default:
-			kind, ok := kinds[fold(raw)]
-			if !ok {
-				bad(ColKind, "bad_kind", raw)
-			}
-			row.Kind = kind
-		}
-		if row.Kind == domain.KindThematic && row.Topic == "" {
-			bad(ColTopic, "topic_required", "")
-		}
-		long(ColTopic, row.Topic, 500)
-		long(ColTitle, row.Title, 500)
-		long(ColPlace, row.Place, 500)
-		// Hosts with their titles, in the same order.
-		names, titles := SplitList(cell(ColHost)), SplitList(cell(ColHostTitle))
-		if len(names) == 0 {
-			bad(ColHost, "host_required", "")
-		} else if len(titles) > len(names) {
-			bad(ColHostTitle, "titles_mismatch", "")
-		}
-		for i, name := range names {
-			h := Host{Name: name}
-			if i < len(titles) {
-				h.Title = titles[i]
-			}
-			long(ColHost, h.Name, 200)
-			long(ColHostTitle, h.Title, 200)
-			row.Hosts = append(row.Hosts, h)
-		}
-		row.InvitedGroups = SplitList(cell(ColGroups))
-		if len(row.InvitedGroups) > 50 {
-			bad(ColGroups, "too_many_groups", "50")
-		}
-		for _, g := range row.InvitedGroups {
-			long(ColGroups, g, 200)
-		}
-		if len(errs) == n {
-			rows = append(rows, row)
+	if row.Kind == domain.KindThematic && row.Topic == "" {
+		p.bad(ColTopic, "topic_required", "")
+	}
+	p.long(ColTopic, row.Topic, 500)
+	p.long(ColTitle, row.Title, 500)
+	p.long(ColPlace, row.Place, 500)
+	row.Hosts = p.hosts()
+	row.InvitedGroups = SplitList(p.cell(ColGroups))
+	if len(row.InvitedGroups) > 50 {
+		p.bad(ColGroups, "too_many_groups", "50")
+	}
+	for _, g := range row.InvitedGroups {
+		p.long(ColGroups, g, 200)
+	}
+	return row
+}
+
+// when reads the date and time cells (zero when the date is wrong); a row
+// without a time is at the default hour.
+func (p *rowParser) when(year int, date1904 bool) time.Time {
+	minutes := -1
+	var y int
+	var mo time.Month
+	var d int
+	dateOK := false
+	switch raw := p.cell(ColDate); {
+	case raw == "":
+		p.bad(ColDate, "date_required", "")
+	default:
+		var ok bool
+		y, mo, d, minutes, ok = parseDate(raw, date1904)
+		if !ok {
+			p.bad(ColDate, "bad_date", raw)
+		} else if year != 0 && y != year {
+			p.bad(ColDate, "outside_year", raw)
+		} else {
+			dateOK = true
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if raw := p.cell(ColTime); raw != "" {
+		m, ok := parseClock(raw)
+		if !ok {
+			p.bad(ColTime, "bad_time", raw)
+		} else {
+			minutes = m
+		}
 	}
-	return rows, nil
+	if minutes < 0 {
+		minutes = defaultHour * 60
+	}
+	if !dateOK {
+		return time.Time{}
+	}
+	return time.Date(y, mo, d, minutes/60, minutes%60, 0, 0, domain.Location)
+}
+
+// hosts pairs the host names with their titles, in the same order.
+func (p *rowParser) hosts() []Host {
+	names, titles := SplitList(p.cell(ColHost)), SplitList(p.cell(ColHostTitle))
+	if len(names) == 0 {
+		p.bad(ColHost, "host_required", "")
+	} else if len(titles) > len(names) {
+		p.bad(ColHostTitle, "titles_mismatch", "")
+	}
+	var out []Host
+	for i, name := range names {
+		h := Host{Name: name}
+		if i < len(titles) {
+			h.Title = titles[i]
+		}
+		p.long(ColHost, h.Name, 200)
+		p.long(ColHostTitle, h.Title, 200)
+		out = append(out, h)
+	}
+	return out
 }
 
 // TemplateCSV is the CSV template: UTF-8 with a BOM (so
