@@ -125,48 +125,7 @@ func (s *Server) dlgRender(c *gin.Context, v *view, status int, sent url.Values,
 	if v.Has("planner") && dv.Phase == domain.PhaseAwaitingSession {
 		units, _, e := s.plnUnits(c, v, dv.UnitID)
 		if e == nil {
-			d.SessionForm = true
-			d.Units = units
-			def.Set("held_at", v.InputTime(dv.ScheduledAt))
-			if len(dv.Hosts) > 0 {
-				h := dv.Hosts[0]
-				def.Set("chair", strings.TrimSuffix(h.Name+", "+h.Title, ", "))
-			}
-			for i := 0; i < n.op; i++ {
-				d.Opinions = append(d.Opinions, plnRow{N: i + 1, P: fmt.Sprintf("op%d.", i)})
-				def.Set(fmt.Sprintf("op%d.source", i), domain.SourceFloor)
-			}
-			for i := 0; i < n.con; i++ {
-				cr := plnConclusionRow{plnRow: plnRow{N: i + 1, P: fmt.Sprintf("con%d.", i)}}
-				for j := 0; j < n.task; j++ {
-					p := fmt.Sprintf("con%d.t%d.", i, j)
-					cr.Tasks = append(cr.Tasks, plnRow{N: j + 1, P: p})
-					def.Set(p+"unit", dv.UnitID)
-				}
-				d.Conclusions = append(d.Conclusions, cr)
-			}
-			for i := 0; i < plnGroupRows; i++ {
-				p := fmt.Sprintf("grp%d.", i)
-				d.Groups = append(d.Groups, plnRow{N: i + 1, P: p})
-				if i < len(dv.InvitedGroups) {
-					def.Set(p+"name", dv.InvitedGroups[i])
-				}
-			}
-			seen := map[string]bool{}
-			if d.Summary != nil {
-				for _, f := range d.Summary.ByField {
-					if !seen[f.Field] {
-						seen[f.Field] = true
-						d.Fields = append(d.Fields, f.Field)
-					}
-				}
-			}
-			for _, f := range plnCommonFields {
-				if !seen[f] {
-					seen[f] = true
-					d.Fields = append(d.Fields, f)
-				}
-			}
+			plnSessionForm(v, &d, def, dv, units, n)
 		}
 	}
 	v.Form = plnFormValues(def, sent)
@@ -248,3 +207,51 @@ func (s *Server) dlgCancel(c *gin.Context, v *view) {
 }
 
 // The session record as the API takes it.
+
+// plnSessionForm sets up the session form on the dialogue's page: its rows
+// and their defaults (def), the units tasks may go to, the field
+// suggestions (the survey's fields first).
+func plnSessionForm(v *view, d *plnShowDialogue, def url.Values, dv dlgView, units []plnOpt, n plnSessionCounts) {
+	d.SessionForm = true
+	d.Units = units
+	def.Set("held_at", v.InputTime(dv.ScheduledAt))
+	if len(dv.Hosts) > 0 {
+		h := dv.Hosts[0]
+		def.Set("chair", strings.TrimSuffix(h.Name+", "+h.Title, ", "))
+	}
+	for i := 0; i < n.op; i++ {
+		d.Opinions = append(d.Opinions, plnRow{N: i + 1, P: fmt.Sprintf("op%d.", i)})
+		def.Set(fmt.Sprintf("op%d.source", i), domain.SourceFloor)
+	}
+	for i := 0; i < n.con; i++ {
+		cr := plnConclusionRow{plnRow: plnRow{N: i + 1, P: fmt.Sprintf("con%d.", i)}}
+		for j := 0; j < n.task; j++ {
+			p := fmt.Sprintf("con%d.t%d.", i, j)
+			cr.Tasks = append(cr.Tasks, plnRow{N: j + 1, P: p})
+			def.Set(p+"unit", dv.UnitID)
+		}
+		d.Conclusions = append(d.Conclusions, cr)
+	}
+	for i := 0; i < plnGroupRows; i++ {
+		p := fmt.Sprintf("grp%d.", i)
+		d.Groups = append(d.Groups, plnRow{N: i + 1, P: p})
+		if i < len(dv.InvitedGroups) {
+			def.Set(p+"name", dv.InvitedGroups[i])
+		}
+	}
+	seen := map[string]bool{}
+	if d.Summary != nil {
+		for _, f := range d.Summary.ByField {
+			if !seen[f.Field] {
+				seen[f.Field] = true
+				d.Fields = append(d.Fields, f.Field)
+			}
+		}
+	}
+	for _, f := range plnCommonFields {
+		if !seen[f] {
+			seen[f] = true
+			d.Fields = append(d.Fields, f)
+		}
+	}
+}

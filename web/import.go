@@ -122,30 +122,7 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 	if _, bad := errs["year"]; !bad && req.Year >= 2000 && req.Year <= 2100 {
 		year = req.Year
 	}
-	var rows []planimport.Row
-	var problems []planimport.Problem
-	fh, err := c.FormFile("file")
-	switch {
-	case err != nil:
-		errs["file"] = v.T("imp.err_no_file")
-	case fh.Size > planimport.MaxBytes:
-		errs["file"] = v.T("imp.err_too_large")
-	default:
-		data, err := impReadUpload(fh)
-		if err != nil {
-			errs["file"] = v.T("imp.err_unreadable")
-			break
-		}
-		var perrs []planimport.Problem
-		rows, perrs = planimport.Parse(fh.Filename, data, year)
-		for _, p := range perrs {
-			if p.Row == 0 {
-				errs["file"] = strings.TrimSpace(errs["file"] + " " + impMessage(v, p))
-			} else {
-				problems = append(problems, p)
-			}
-		}
-	}
+	rows, problems := impReadFile(c, v, year, errs)
 	if len(errs) > 0 || len(problems) > 0 {
 		v.Errors, v.FormError = errs, v.T("imp.nothing_created")
 		s.impRender(c, v, http.StatusUnprocessableEntity, kept, problems, "")
@@ -158,47 +135,7 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 			s.failed(c, v, e)
 			return
 		}
-		var extra []string
-		v.Errors = map[string]string{}
-		for _, f := range e.Fields {
-			msg := f.Message
-			if v.Lang == "en" && f.MessageEN != "" {
-				msg = f.MessageEN
-			}
-			if list, i, sub, ok := plnIndex(f.Field); ok && list == "dialogues" && i < len(rows) {
-				problems = append(problems, planimport.Problem{Row: rows[i].Row, Column: impColumnOf(sub), Code: "api", Message: msg})
-				continue
-			}
-			name := plnPolicyField(f.Field, escOf)
-			switch f.Field {
-			case "unit_id", "year", "reference_no", "issuing_body", "title":
-				name = f.Field
-			}
-			switch {
-			case name != "":
-				if _, ok := v.Errors[name]; !ok {
-					v.Errors[name] = msg
-				}
-			default:
-				extra = append(extra, f.Field+": "+msg)
-			}
-		}
-		existing := ""
-		if id, ok := e.Details["plan_id"].(string); ok {
-			existing = id
-		}
-		v.FormError = plnFormError(v, e, extra)
-		if len(e.Fields) > 0 {
-			v.FormError = v.T("imp.nothing_created")
-			if len(extra) > 0 {
-				v.FormError += " " + strings.Join(extra, "; ")
-			}
-		}
-		status := e.Status
-		if status == http.StatusBadRequest {
-			status = http.StatusUnprocessableEntity
-		}
-		s.impRender(c, v, status, kept, problems, existing)
+		s.impRefused(c, v, e, kept, rows, escOf)
 		return
 	}
 	done(c, "/plans/"+out.ID, "plan_imported")
@@ -242,4 +179,80 @@ func impDialogues(rows []planimport.Row) []contract.DialogueRequest {
 		out = append(out, d)
 	}
 	return out
+}
+
+// impReadFile reads and parses the uploaded file: a problem with the file
+// as a whole goes in errs["file"], problems of rows come back.
+func impReadFile(c *gin.Context, v *view, year int, errs map[string]string) (rows []planimport.Row, problems []planimport.Problem) {
+	fh, err := c.FormFile("file")
+	switch {
+	case err != nil:
+		errs["file"] = v.T("imp.err_no_file")
+	case fh.Size > planimport.MaxBytes:
+		errs["file"] = v.T("imp.err_too_large")
+	default:
+		data, err := impReadUpload(fh)
+		if err != nil {
+			errs["file"] = v.T("imp.err_unreadable")
+			break
+		}
+		var perrs []planimport.Problem
+		rows, perrs = planimport.Parse(fh.Filename, data, year)
+		for _, p := range perrs {
+			if p.Row == 0 {
+				errs["file"] = strings.TrimSpace(errs["file"] + " " + impMessage(v, p))
+			} else {
+				problems = append(problems, p)
+			}
+		}
+	}
+	return rows, problems
+}
+
+// impRefused shows the form again after the API refused the plan: errors
+// of a dialogue next to its spreadsheet row, of the header or policy next
+// to their fields.
+func (s *Server) impRefused(c *gin.Context, v *view, e *contract.Error, kept url.Values, rows []planimport.Row, escOf []int) {
+	var problems []planimport.Problem
+	var extra []string
+	v.Errors = map[string]string{}
+	for _, f := range e.Fields {
+		msg := f.Message
+		if v.Lang == "en" && f.MessageEN != "" {
+			msg = f.MessageEN
+		}
+		if list, i, sub, ok := plnIndex(f.Field); ok && list == "dialogues" && i < len(rows) {
+			problems = append(problems, planimport.Problem{Row: rows[i].Row, Column: impColumnOf(sub), Code: "api", Message: msg})
+			continue
+		}
+		name := plnPolicyField(f.Field, escOf)
+		switch f.Field {
+		case "unit_id", "year", "reference_no", "issuing_body", "title":
+			name = f.Field
+		}
+		switch {
+		case name != "":
+			if _, ok := v.Errors[name]; !ok {
+				v.Errors[name] = msg
+			}
+		default:
+			extra = append(extra, f.Field+": "+msg)
+		}
+	}
+	existing := ""
+	if id, ok := e.Details["plan_id"].(string); ok {
+		existing = id
+	}
+	v.FormError = plnFormError(v, e, extra)
+	if len(e.Fields) > 0 {
+		v.FormError = v.T("imp.nothing_created")
+		if len(extra) > 0 {
+			v.FormError += " " + strings.Join(extra, "; ")
+		}
+	}
+	status := e.Status
+	if status == http.StatusBadRequest {
+		status = http.StatusUnprocessableEntity
+	}
+	s.impRender(c, v, status, kept, problems, existing)
 }
