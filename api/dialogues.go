@@ -230,35 +230,8 @@ func (s *Server) recordSession(c *gin.Context) {
 	}
 	checkText(&errs, "chair", sess.Chair, false, 200)
 	checkText(&errs, "notes", sess.Notes, false, 20000)
-	if req.Attendance == nil || req.Attendance.Total == nil {
-		errs = append(errs, fieldError("attendance.total", "required"))
-	} else {
-		if *req.Attendance.Total < 0 || *req.Attendance.Total > 1_000_000 {
-			errs = append(errs, fieldError("attendance.total", "out_of_range"))
-		}
-		sess.Attendance = domain.Attendance{Total: *req.Attendance.Total, Groups: req.Attendance.Groups}
-		for g, n := range req.Attendance.Groups {
-			if n < 0 || strings.TrimSpace(g) == "" {
-				errs = append(errs, fieldError("attendance.groups."+g, "out_of_range"))
-			}
-		}
-	}
-	opinions := req.Opinions
-	if len(opinions) > maxSessionOpinions {
-		errs = append(errs, tooManyError("opinions", maxSessionOpinions, "ý kiến trong một biên bản hội nghị", "opinions in one session record"))
-		opinions = nil // refused as a whole
-	}
-	for i, o := range opinions {
-		p := fmt.Sprintf("opinions[%d]", i)
-		checkText(&errs, p+".field", o.Field, true, 100)
-		checkText(&errs, p+".content", o.Content, true, 4000)
-		checkText(&errs, p+".answer", o.Answer, false, 4000)
-		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
-			errs = append(errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
-		}
-		sess.Opinions = append(sess.Opinions, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
-			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
-	}
+	sess.Attendance = readAttendance(req.Attendance, &errs)
+	sess.Opinions = readOpinions(req.Opinions, &errs)
 	conclusions := req.Conclusions
 	if len(conclusions) > maxSessionConclusions {
 		errs = append(errs, tooManyError("conclusions", maxSessionConclusions, "kết luận trong một biên bản hội nghị", "conclusions in one session record"))
@@ -305,4 +278,46 @@ func (s *Server) recordSession(c *gin.Context) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
+}
+
+// readAttendance checks who came to a session.
+func readAttendance(a *contract.AttendanceRequest, errs *[]contract.FieldError) domain.Attendance {
+	var out domain.Attendance
+	if a == nil || a.Total == nil {
+		*errs = append(*errs, fieldError("attendance.total", "required"))
+	} else {
+		if *a.Total < 0 || *a.Total > 1_000_000 {
+			*errs = append(*errs, fieldError("attendance.total", "out_of_range"))
+		}
+		out = domain.Attendance{Total: *a.Total, Groups: a.Groups}
+		for g, n := range a.Groups {
+			if n < 0 || strings.TrimSpace(g) == "" {
+				*errs = append(*errs, fieldError("attendance.groups."+g, "out_of_range"))
+			}
+		}
+	}
+	return out
+}
+
+// readOpinions checks the opinions raised at a session; a list over the
+// cap is refused as a whole.
+func readOpinions(in []contract.OpinionRequest, errs *[]contract.FieldError) []domain.Opinion {
+	out := []domain.Opinion{}
+	opinions := in
+	if len(opinions) > maxSessionOpinions {
+		*errs = append(*errs, tooManyError("opinions", maxSessionOpinions, "ý kiến trong một biên bản hội nghị", "opinions in one session record"))
+		opinions = nil // refused as a whole
+	}
+	for i, o := range opinions {
+		p := fmt.Sprintf("opinions[%d]", i)
+		checkText(errs, p+".field", o.Field, true, 100)
+		checkText(errs, p+".content", o.Content, true, 4000)
+		checkText(errs, p+".answer", o.Answer, false, 4000)
+		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
+			*errs = append(*errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
+		}
+		out = append(out, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
+			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
+	}
+	return out
 }
