@@ -50,32 +50,10 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	body, err := io.ReadAll(c.Request.Body)
+	answers, prefix, err := readSurveyAnswers(c)
 	if err != nil {
-		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
+		abort(c, err)
 		return
-	}
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(body, &probe); err != nil {
-		abort(c, jsonError(err))
-		return
-	}
-	var answers []contract.SurveyAnswer
-	prefix := ""
-	if _, batch := probe["responses"]; batch {
-		var b contract.SurveyBatch
-		if err := decodeBytes(body, &b); err != nil {
-			abort(c, err)
-			return
-		}
-		answers, prefix = b.Responses, "responses"
-	} else {
-		var one contract.SurveyAnswer
-		if err := decodeBytes(body, &one); err != nil {
-			abort(c, err)
-			return
-		}
-		answers = []contract.SurveyAnswer{one}
 	}
 	var errs []contract.FieldError
 	if len(answers) == 0 {
@@ -163,4 +141,29 @@ func (s *Server) getSurveySummary(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sum)
+}
+
+// readSurveyAnswers reads the body of POST /dialogues/{id}/survey/responses:
+// one answer, or a batch under "responses" (then prefix names the list).
+func readSurveyAnswers(c *gin.Context) (answers []contract.SurveyAnswer, prefix string, err error) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return nil, "", newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large.")
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, "", jsonError(err)
+	}
+	if _, batch := probe["responses"]; batch {
+		var b contract.SurveyBatch
+		if err := decodeBytes(body, &b); err != nil {
+			return nil, "", err
+		}
+		return b.Responses, "responses", nil
+	}
+	var one contract.SurveyAnswer
+	if err := decodeBytes(body, &one); err != nil {
+		return nil, "", err
+	}
+	return []contract.SurveyAnswer{one}, "", nil
 }
