@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -406,7 +407,7 @@ func (s *Server) canOnUnit(c *gin.Context, kind scopeKind, unitID string) (bool,
 
 // unknownUnitField is the field error for a unit that does not exist or is
 // outside the caller's reach (one message for both).
-func unknownUnitField(field string) FieldError {
+func unknownUnitField(field string) contract.FieldError {
 	return fieldErrorMsg(field, "unknown_unit",
 		"Đơn vị không tồn tại hoặc nằm ngoài phạm vi của bạn.", "No such unit within your scope.")
 }

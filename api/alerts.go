@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -21,7 +22,7 @@ func (s *Server) listAlerts(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	f := store.AlertFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.DialogueID = uuidQuery(c, "dialogue_id", &errs)
@@ -52,7 +53,7 @@ func (s *Server) listAlerts(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, Page[store.Alert]{Items: as, Total: total, Limit: limit, Offset: offset})
+	c.JSON(http.StatusOK, contract.Page[store.Alert]{Items: as, Total: total, Limit: limit, Offset: offset})
 }
 
 func (s *Server) ackAlert(c *gin.Context) {

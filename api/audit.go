@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) listAudit(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	f := store.EventFilter{Limit: limit, Offset: offset}
 	if v := c.Query("entity_type"); v != "" {
 		if !auditEntityTypes[v] {
@@ -48,7 +49,7 @@ func (s *Server) listAudit(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, Page[store.Event]{Items: evs, Total: total, Limit: limit, Offset: offset})
+	c.JSON(http.StatusOK, contract.Page[store.Event]{Items: evs, Total: total, Limit: limit, Offset: offset})
 }
 
 // listPlanEvents answers GET /plans/{id}/events: the plan's audit trail.

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -57,7 +58,7 @@ func (s *Server) unitPath(ctx context.Context, id string) (string, error) {
 	return u.Path, nil
 }
 
-func unauthenticated(code, vi, en string) *Error {
+func unauthenticated(code, vi, en string) *contract.Error {
 	return newError(http.StatusUnauthorized, code, vi, en)
 }
 

@@ -17,7 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"github.com/doithoai/doithoai/internal/isoduration"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -79,14 +79,12 @@ func jsonError(err error) error {
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return validationError(fieldError(name, "unknown_field"))
 	}
-	var fe *FieldError
+	var fe *contract.FieldError
 	if errors.As(err, &fe) {
 		return validationError(*fe)
 	}
 	return newError(http.StatusBadRequest, CodeMalformedJSON, "JSON không hợp lệ: "+err.Error(), "Invalid JSON: "+err.Error())
 }
-
-func (f *FieldError) Error() string { return f.Field + ": " + f.Code }
 
 func typeName(goType string) string {
 	switch {
@@ -94,7 +92,7 @@ func typeName(goType string) string {
 		return "integer"
 	case strings.Contains(goType, "float"):
 		return "number"
-	case goType == "string" || goType == "api.Timestamp" || goType == "api.Duration":
+	case goType == "string" || goType == "contract.Timestamp" || goType == "contract.Duration":
 		return "string"
 	case goType == "bool":
 		return "boolean"
@@ -105,37 +103,8 @@ func typeName(goType string) string {
 	}
 }
 
-// Timestamp is an RFC 3339 date-time field that remembers whether it was
-// present and valid, so handlers can report the exact field.
-type Timestamp struct {
-	Time  time.Time
-	Set   bool
-	Valid bool
-	Raw   string
-}
-
-// UnmarshalJSON accepts a JSON string; a bad format is recorded, not
-// returned, so the handler names the field in its error.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	t.Set = true
-	if string(b) == "null" {
-		t.Set = false
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-string", Type: typeOfString}
-	}
-	t.Raw = s
-	tm, err := time.Parse(time.RFC3339, s)
-	if err == nil {
-		t.Time, t.Valid = tm, true
-	}
-	return nil
-}
-
-// check appends the field error for a missing or malformed timestamp.
-func (t Timestamp) check(field string, required bool, errs *[]FieldError) bool {
+// checkTimestamp appends the field error for a missing or malformed timestamp.
+func checkTimestamp(t contract.Timestamp, field string, required bool, errs *[]contract.FieldError) bool {
 	switch {
 	case !t.Set && required:
 		*errs = append(*errs, fieldError(field, "required"))
@@ -147,37 +116,10 @@ func (t Timestamp) check(field string, required bool, errs *[]FieldError) bool {
 	return t.Valid
 }
 
-// Duration is an ISO 8601 duration field ("P14D").
-type Duration struct {
-	D     time.Duration
-	Set   bool
-	Valid bool
-	Raw   string
-}
-
-// UnmarshalJSON accepts a JSON string holding an ISO 8601 duration.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	d.Set = true
-	if string(b) == "null" {
-		d.Set = false
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-string", Type: typeOfString}
-	}
-	d.Raw = s
-	v, err := isoduration.Parse(s)
-	if err == nil {
-		d.D, d.Valid = v, true
-	}
-	return nil
-}
-
 // pagination reads limit and offset query parameters.
 func pagination(c *gin.Context) (limit, offset int, err error) {
 	limit, offset = 50, 0
-	var errs []FieldError
+	var errs []contract.FieldError
 	if v := c.Query("limit"); v != "" {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n < 1 || n > 500 {
@@ -212,7 +154,7 @@ func uuidParam(c *gin.Context, name, whatVI, whatEN string) (string, error) {
 }
 
 // uuidQuery reads an optional query parameter that must be a UUID.
-func uuidQuery(c *gin.Context, name string, errs *[]FieldError) string {
+func uuidQuery(c *gin.Context, name string, errs *[]contract.FieldError) string {
 	v := c.Query(name)
 	if v == "" {
 		return ""
@@ -225,19 +167,11 @@ func uuidQuery(c *gin.Context, name string, errs *[]FieldError) string {
 	return id.String()
 }
 
-// Page is the envelope of every list response.
-type Page[T any] struct {
-	Items  []T `json:"items"`
-	Total  int `json:"total"`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
-}
-
 var typeOfString = reflect.TypeOf("")
 
 // subtreeParam reads the optional boolean subtree query parameter; it
 // defaults to true: supervisors see their unit and the units below it.
-func subtreeParam(c *gin.Context, errs *[]FieldError) bool {
+func subtreeParam(c *gin.Context, errs *[]contract.FieldError) bool {
 	v := c.Query("subtree")
 	if v == "" {
 		return true

@@ -15,37 +15,17 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
 
-// DialogueView is GET /dialogues/{id}: the record, its session and survey
-// summary when they exist, the notices sent, and the live workflow state.
-type DialogueView struct {
-	DialogueSummary
-	Session       *store.SessionRecord     `json:"session,omitempty"`
-	SurveySummary *store.SurveySummary     `json:"survey_summary,omitempty"`
-	Notifications []store.Notification     `json:"notifications"`
-	Live          *workflows.DialogueState `json:"live,omitempty"`
-	LiveError     string                   `json:"live_error,omitempty"`
-	// SurveyLink is the public survey link, shown to the planners, hosts
-	// and MTTQ who hand it out.
-	SurveyLink *SurveyLink `json:"survey_link,omitempty"`
-}
-
-// SurveyLink is a dialogue's public survey link: the token and the API
-// path respondents use (it works only while the survey is open).
-type SurveyLink struct {
-	Token string `json:"token"`
-	Path  string `json:"path"`
-}
-
 // withSurveyLink adds the survey link for the roles that hand it out.
-func withSurveyLink(c *gin.Context, view *DialogueView, d *store.Dialogue) {
+func withSurveyLink(c *gin.Context, view *contract.DialogueView, d *store.Dialogue) {
 	cl := callerOf(c)
 	if cl.HasRole(auth.RolePlanner) || cl.HasRole(auth.RoleHost) || cl.HasRole(auth.RoleMTTQ) {
-		view.SurveyLink = &SurveyLink{Token: d.SurveyToken, Path: "/api/v1/survey/" + d.SurveyToken}
+		view.SurveyLink = &contract.SurveyLink{Token: d.SurveyToken, Path: "/api/v1/survey/" + d.SurveyToken}
 	}
 }
 
@@ -63,8 +43,8 @@ func (s *Server) getDialogue(c *gin.Context) {
 	c.JSON(http.StatusOK, view)
 }
 
-func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool) (*DialogueView, error) {
-	view := &DialogueView{DialogueSummary: summarise(*d)}
+func (s *Server) dialogueView(ctx context.Context, d *store.Dialogue, live bool) (*contract.DialogueView, error) {
+	view := &contract.DialogueView{DialogueSummary: summarise(*d)}
 	if rec, err := s.Store.GetSession(ctx, d.ID); err == nil {
 		view.Session = rec
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -150,19 +130,12 @@ func (s *Server) respondDialogue(c *gin.Context, id string) {
 	c.JSON(http.StatusOK, view)
 }
 
-// RescheduleRequest is the body of POST /dialogues/{id}/reschedule.
-type RescheduleRequest struct {
-	ScheduledAt Timestamp `json:"scheduled_at"`
-	Place       string    `json:"place"`
-	Reason      string    `json:"reason"`
-}
-
 func (s *Server) rescheduleDialogue(c *gin.Context) {
 	d, ok := s.loadDialogue(c)
 	if !ok {
 		return
 	}
-	var req RescheduleRequest
+	var req contract.RescheduleRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
@@ -172,8 +145,8 @@ func (s *Server) rescheduleDialogue(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
-	if req.ScheduledAt.check("scheduled_at", true, &errs) {
+	var errs []contract.FieldError
+	if checkTimestamp(req.ScheduledAt, "scheduled_at", true, &errs) {
 		t := req.ScheduledAt.Time
 		switch {
 		case t.In(domain.Location).Year() != p.Year:
@@ -200,22 +173,17 @@ func (s *Server) rescheduleDialogue(c *gin.Context) {
 	s.respondDialogue(c, d.ID)
 }
 
-// CancelRequest is the body of POST /dialogues/{id}/cancel.
-type CancelRequest struct {
-	Reason string `json:"reason"`
-}
-
 func (s *Server) cancelDialogue(c *gin.Context) {
 	d, ok := s.loadDialogue(c)
 	if !ok {
 		return
 	}
-	var req CancelRequest
+	var req contract.CancelRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	checkText(&errs, "reason", req.Reason, true, 2000)
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
@@ -228,38 +196,6 @@ func (s *Server) cancelDialogue(c *gin.Context) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
-}
-
-// AttendanceRequest is who came to a session.
-type AttendanceRequest struct {
-	Total  *int           `json:"total"`
-	Groups map[string]int `json:"groups"`
-}
-
-// OpinionRequest is an opinion raised at a session.
-type OpinionRequest struct {
-	Field          string `json:"field"`
-	Content        string `json:"content"`
-	Source         string `json:"source"`
-	AnsweredOnSpot bool   `json:"answered_on_spot"`
-	Answer         string `json:"answer"`
-}
-
-// ConclusionRequest is one of the chair's conclusions, with the follow-up
-// tasks it becomes.
-type ConclusionRequest struct {
-	Content string        `json:"content"`
-	Tasks   []TaskRequest `json:"tasks"`
-}
-
-// SessionRequest is the body of POST /dialogues/{id}/session.
-type SessionRequest struct {
-	HeldAt      Timestamp           `json:"held_at"`
-	Chair       string              `json:"chair"`
-	Attendance  *AttendanceRequest  `json:"attendance"`
-	Opinions    []OpinionRequest    `json:"opinions"`
-	Conclusions []ConclusionRequest `json:"conclusions"`
-	Notes       string              `json:"notes"`
 }
 
 // Caps on one session record, so that the Update carrying it (and the
@@ -279,14 +215,14 @@ func (s *Server) recordSession(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var req SessionRequest
+	var req contract.SessionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	sess := domain.Session{Chair: strings.TrimSpace(req.Chair), Notes: strings.TrimSpace(req.Notes), Opinions: []domain.Opinion{}, Conclusions: []domain.Conclusion{}}
-	if req.HeldAt.check("held_at", true, &errs) {
+	if checkTimestamp(req.HeldAt, "held_at", true, &errs) {
 		sess.HeldAt = req.HeldAt.Time
 		if sess.HeldAt.After(s.now().Add(time.Hour)) {
 			errs = append(errs, fieldError("held_at", "in_future"))
@@ -294,35 +230,8 @@ func (s *Server) recordSession(c *gin.Context) {
 	}
 	checkText(&errs, "chair", sess.Chair, false, 200)
 	checkText(&errs, "notes", sess.Notes, false, 20000)
-	if req.Attendance == nil || req.Attendance.Total == nil {
-		errs = append(errs, fieldError("attendance.total", "required"))
-	} else {
-		if *req.Attendance.Total < 0 || *req.Attendance.Total > 1_000_000 {
-			errs = append(errs, fieldError("attendance.total", "out_of_range"))
-		}
-		sess.Attendance = domain.Attendance{Total: *req.Attendance.Total, Groups: req.Attendance.Groups}
-		for g, n := range req.Attendance.Groups {
-			if n < 0 || strings.TrimSpace(g) == "" {
-				errs = append(errs, fieldError("attendance.groups."+g, "out_of_range"))
-			}
-		}
-	}
-	opinions := req.Opinions
-	if len(opinions) > maxSessionOpinions {
-		errs = append(errs, tooManyError("opinions", maxSessionOpinions, "ý kiến trong một biên bản hội nghị", "opinions in one session record"))
-		opinions = nil // refused as a whole
-	}
-	for i, o := range opinions {
-		p := fmt.Sprintf("opinions[%d]", i)
-		checkText(&errs, p+".field", o.Field, true, 100)
-		checkText(&errs, p+".content", o.Content, true, 4000)
-		checkText(&errs, p+".answer", o.Answer, false, 4000)
-		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
-			errs = append(errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
-		}
-		sess.Opinions = append(sess.Opinions, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
-			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
-	}
+	sess.Attendance = readAttendance(req.Attendance, &errs)
+	sess.Opinions = readOpinions(req.Opinions, &errs)
 	conclusions := req.Conclusions
 	if len(conclusions) > maxSessionConclusions {
 		errs = append(errs, tooManyError("conclusions", maxSessionConclusions, "kết luận trong một biên bản hội nghị", "conclusions in one session record"))
@@ -369,4 +278,46 @@ func (s *Server) recordSession(c *gin.Context) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
+}
+
+// readAttendance checks who came to a session.
+func readAttendance(a *contract.AttendanceRequest, errs *[]contract.FieldError) domain.Attendance {
+	var out domain.Attendance
+	if a == nil || a.Total == nil {
+		*errs = append(*errs, fieldError("attendance.total", "required"))
+	} else {
+		if *a.Total < 0 || *a.Total > 1_000_000 {
+			*errs = append(*errs, fieldError("attendance.total", "out_of_range"))
+		}
+		out = domain.Attendance{Total: *a.Total, Groups: a.Groups}
+		for g, n := range a.Groups {
+			if n < 0 || strings.TrimSpace(g) == "" {
+				*errs = append(*errs, fieldError("attendance.groups."+g, "out_of_range"))
+			}
+		}
+	}
+	return out
+}
+
+// readOpinions checks the opinions raised at a session; a list over the
+// cap is refused as a whole.
+func readOpinions(in []contract.OpinionRequest, errs *[]contract.FieldError) []domain.Opinion {
+	out := []domain.Opinion{}
+	opinions := in
+	if len(opinions) > maxSessionOpinions {
+		*errs = append(*errs, tooManyError("opinions", maxSessionOpinions, "ý kiến trong một biên bản hội nghị", "opinions in one session record"))
+		opinions = nil // refused as a whole
+	}
+	for i, o := range opinions {
+		p := fmt.Sprintf("opinions[%d]", i)
+		checkText(errs, p+".field", o.Field, true, 100)
+		checkText(errs, p+".content", o.Content, true, 4000)
+		checkText(errs, p+".answer", o.Answer, false, 4000)
+		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
+			*errs = append(*errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
+		}
+		out = append(out, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
+			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
+	}
+	return out
 }

@@ -13,31 +13,10 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
-
-// Error is the JSON body of every error response: a stable code, a
-// Vietnamese message, its English version, and the fields at fault.
-type Error struct {
-	Status    int            `json:"-"`
-	Code      string         `json:"code"`
-	Message   string         `json:"message"`
-	MessageEN string         `json:"message_en"`
-	Fields    []FieldError   `json:"fields,omitempty"`
-	Details   map[string]any `json:"details,omitempty"`
-	RequestID string         `json:"request_id,omitempty"`
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.MessageEN }
-
-// FieldError names one field at fault.
-type FieldError struct {
-	Field     string `json:"field"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	MessageEN string `json:"message_en"`
-}
 
 // Stable error codes.
 const (
@@ -59,17 +38,17 @@ const (
 	CodeMethodNotAllowed    = "method_not_allowed"
 )
 
-func newError(status int, code, vi, en string) *Error {
-	return &Error{Status: status, Code: code, Message: vi, MessageEN: en}
+func newError(status int, code, vi, en string) *contract.Error {
+	return &contract.Error{Status: status, Code: code, Message: vi, MessageEN: en}
 }
 
-func validationError(fields ...FieldError) *Error {
+func validationError(fields ...FieldError) *contract.Error {
 	e := newError(http.StatusUnprocessableEntity, CodeValidation, "Dữ liệu gửi lên không hợp lệ.", "The request data is invalid.")
 	e.Fields = fields
 	return e
 }
 
-func notFoundError(whatVI, whatEN string) *Error {
+func notFoundError(whatVI, whatEN string) *contract.Error {
 	return newError(http.StatusNotFound, CodeNotFound, "Không tìm thấy "+whatVI+".", whatEN+" not found.")
 }
 
@@ -104,22 +83,22 @@ var fieldMessages = map[string][2]string{
 	"invalid_integer":      {"Giá trị phải là số nguyên.", "Must be an integer."},
 }
 
-func fieldError(field, code string) FieldError {
+func fieldError(field, code string) contract.FieldError {
 	m, ok := fieldMessages[code]
 	if !ok {
 		m = fieldMessages["invalid_value"]
 	}
-	return FieldError{Field: field, Code: code, Message: m[0], MessageEN: m[1]}
+	return contract.FieldError{Field: field, Code: code, Message: m[0], MessageEN: m[1]}
 }
 
 // tooManyError says a list is longer than max (code too_many); whatVI and
 // whatEN name its items.
-func tooManyError(field string, max int, whatVI, whatEN string) FieldError {
+func tooManyError(field string, max int, whatVI, whatEN string) contract.FieldError {
 	return fieldErrorMsg(field, "too_many", fmt.Sprintf("Tối đa %d %s.", max, whatVI), fmt.Sprintf("At most %d %s.", max, whatEN))
 }
 
-func fieldErrorMsg(field, code, vi, en string) FieldError {
-	return FieldError{Field: field, Code: code, Message: vi, MessageEN: en}
+func fieldErrorMsg(field, code, vi, en string) contract.FieldError {
+	return contract.FieldError{Field: field, Code: code, Message: vi, MessageEN: en}
 }
 
 // abort writes err as the JSON error response and stops the chain.
@@ -136,8 +115,8 @@ func abort(c *gin.Context, err error) {
 
 // toAPIError maps any error to its response: our own errors as they are,
 // store and Temporal errors to their statuses, the rest to 500.
-func toAPIError(c *gin.Context, err error) *Error {
-	var apiErr *Error
+func toAPIError(c *gin.Context, err error) *contract.Error {
+	var apiErr *contract.Error
 	if errors.As(err, &apiErr) {
 		cp := *apiErr
 		return &cp
@@ -185,7 +164,7 @@ func toAPIError(c *gin.Context, err error) *Error {
 // of type invalid or conflict anywhere along the chain decides (the
 // activities' non-retryable "conflict" is workflows.ErrTypeConflict); nil
 // means there is none.
-func commandError(err error) *Error {
+func commandError(err error) *contract.Error {
 	for e := err; e != nil; {
 		var appErr *temporal.ApplicationError
 		if !errors.As(e, &appErr) {
@@ -198,13 +177,13 @@ func commandError(err error) *Error {
 				// internal.
 				return validationError()
 			}
-			return &Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
+			return &contract.Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
 				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
 		case workflows.ErrTypeConflict:
 			if appErr.Unwrap() != nil {
 				return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
 			}
-			return &Error{Status: http.StatusConflict, Code: CodeConflict,
+			return &contract.Error{Status: http.StatusConflict, Code: CodeConflict,
 				Message: "Không thực hiện được ở trạng thái hiện tại: " + appErr.Message(), MessageEN: "Not allowed in the current state: " + appErr.Message()}
 		}
 		e = appErr.Unwrap()
@@ -221,7 +200,7 @@ func isPayloadTooLarge(msg string) bool {
 
 // commandTooLargeError answers a command too large to hand to Temporal in
 // one request.
-func commandTooLargeError() *Error {
+func commandTooLargeError() *contract.Error {
 	return newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
 		"Lệnh quá lớn để xử lý trong một yêu cầu; hãy chia thành nhiều yêu cầu nhỏ hơn (ví dụ giao thêm nhiệm vụ bằng POST /api/v1/dialogues/{id}/tasks).",
 		"The command is too large for one request; split it into smaller requests (e.g. add further tasks with POST /api/v1/dialogues/{id}/tasks).")
@@ -242,3 +221,7 @@ func isDatabaseUnavailable(err error) bool {
 	return errors.As(err, &netErr) || errors.As(err, &opErr) || strings.Contains(err.Error(), "connection refused") ||
 		strings.Contains(err.Error(), "the database system is") || strings.Contains(err.Error(), "sql: database is closed")
 }
+
+// FieldError is contract.FieldError under its old name, kept only because
+// stream.go (owned elsewhere in this change) still spells it so.
+type FieldError = contract.FieldError

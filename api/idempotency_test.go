@@ -23,6 +23,7 @@ import (
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -290,7 +291,7 @@ func TestRecordSessionCaps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got api.Error
+		var got contract.Error
 		err = json.NewDecoder(resp.Body).Decode(&got)
 		resp.Body.Close()
 		if err != nil {

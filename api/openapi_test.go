@@ -24,6 +24,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
@@ -463,10 +464,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	ward := store.Unit{ID: id2, Code: str("DD-01"), ParentID: str(id1), Level: domain.LevelCommune, Name: "Phường Láng Hạ", CreatedAt: now.UTC()}
 	check("Unit", province)
 	check("Unit", ward)
-	check("UnitView", UnitView{Unit: province, Children: []store.Unit{ward}})
-	check("UnitView", UnitView{Unit: ward, Children: []store.Unit{}})
-	check("UnitPage", Page[store.Unit]{Items: []store.Unit{province, ward}, Total: 2, Limit: 50})
-	check("UnitPage", Page[store.Unit]{Items: []store.Unit{}, Limit: 50})
+	check("UnitView", contract.UnitView{Unit: province, Children: []store.Unit{ward}})
+	check("UnitView", contract.UnitView{Unit: ward, Children: []store.Unit{}})
+	check("UnitPage", contract.Page[store.Unit]{Items: []store.Unit{province, ward}, Total: 2, Limit: 50})
+	check("UnitPage", contract.Page[store.Unit]{Items: []store.Unit{}, Limit: 50})
 
 	plan := store.Plan{ID: id1, UnitID: id2, Year: 2026, ReferenceNo: "55-KH/HU", IssuingBody: "Huyện ủy", Policy: domain.DefaultPolicy(),
 		Status: "active", CreatedBy: "anonymous", CreatedAt: now, UpdatedAt: now}
@@ -479,7 +480,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	full.Kind, full.Topic, full.Title, full.Place = domain.KindThematic, "GPMB", "Đối thoại", "Hội trường"
 	full.Hosts, full.InvitedGroups = []domain.Host{{Name: "A", Title: "Bí thư"}, {Name: "B"}}, []string{"MTTQ"}
 	full.Phase, full.CancelReason, full.SessionRecordedAt, full.ClosedAt = domain.PhaseCancelled, "lý do", &later, &later
-	var summaries []DialogueSummary
+	var summaries []contract.DialogueSummary
 	for _, phase := range []string{domain.PhaseScheduled, domain.PhaseSurveyOpen, domain.PhaseAwaitingSession, domain.PhaseSessionRecorded, domain.PhaseClosed, domain.PhaseCancelled} {
 		d := sparse
 		d.Phase = phase
@@ -489,12 +490,12 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	check("DialogueSummary", summarise(full))
 	check("Plan", plan)
 	check("Plan", closedPlan)
-	check("PlanView", PlanView{Plan: plan, Dialogues: []DialogueSummary{}})
-	check("PlanView", PlanView{Plan: plan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "active", YearEndsAt: later}})
-	check("PlanView", PlanView{Plan: closedPlan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "closed", Saved: true, Dialogues: []string{id1}, OpenDialogues: 1}})
-	check("PlanView", PlanView{Plan: plan, Dialogues: summaries, LiveError: CodeTemporalDown})
-	check("PlanPage", Page[PlanListItem]{Items: []PlanListItem{{Plan: plan, DialogueCounts: map[string]int{}}, {Plan: closedPlan, DialogueCounts: map[string]int{"scheduled": 2, "closed": 1}}}, Total: 2, Limit: 50})
-	check("PlanPage", Page[PlanListItem]{Items: []PlanListItem{}, Limit: 1})
+	check("PlanView", contract.PlanView{Plan: plan, Dialogues: []contract.DialogueSummary{}})
+	check("PlanView", contract.PlanView{Plan: plan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "active", YearEndsAt: later}})
+	check("PlanView", contract.PlanView{Plan: closedPlan, Dialogues: summaries, Live: &workflows.PlanState{PlanID: id1, Phase: "closed", Saved: true, Dialogues: []string{id1}, OpenDialogues: 1}})
+	check("PlanView", contract.PlanView{Plan: plan, Dialogues: summaries, LiveError: CodeTemporalDown})
+	check("PlanPage", contract.Page[contract.PlanListItem]{Items: []contract.PlanListItem{{Plan: plan, DialogueCounts: map[string]int{}}, {Plan: closedPlan, DialogueCounts: map[string]int{"scheduled": 2, "closed": 1}}}, Total: 2, Limit: 50})
+	check("PlanPage", contract.Page[contract.PlanListItem]{Items: []contract.PlanListItem{}, Limit: 1})
 
 	rec := &store.SessionRecord{
 		Session:  store.SessionRow{DialogueID: id1, HeldAt: now, Attendance: domain.Attendance{Total: 0}, RecordedBy: "anonymous", RecordedAt: now},
@@ -521,17 +522,17 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	liveSparse := &workflows.DialogueState{DialogueID: id1, Phase: domain.PhaseScheduled, ScheduledAt: now, Window: domain.WindowFor(now, domain.DefaultPolicy())}
 	liveFull := &workflows.DialogueState{DialogueID: id1, Phase: domain.PhaseCancelled, ScheduledAt: now, Window: domain.WindowFor(now, domain.DefaultPolicy()),
 		Generation: 2, CancelReason: "x", NextEvent: "session_due", NextEventAt: &later, SessionMissedAlerted: true}
-	check("DialogueView", DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}})
-	check("DialogueView", DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}, Live: liveSparse})
-	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: rec, SurveySummary: sumNil, Notifications: notes, Live: liveFull})
-	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: fullRec, SurveySummary: sumFull, Notifications: notes, LiveError: "boom"})
+	check("DialogueView", contract.DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}})
+	check("DialogueView", contract.DialogueView{DialogueSummary: summarise(sparse), Notifications: []store.Notification{}, Live: liveSparse})
+	check("DialogueView", contract.DialogueView{DialogueSummary: summarise(full), Session: rec, SurveySummary: sumNil, Notifications: notes, Live: liveFull})
+	check("DialogueView", contract.DialogueView{DialogueSummary: summarise(full), Session: fullRec, SurveySummary: sumFull, Notifications: notes, LiveError: "boom"})
 
-	check("SurveyAccepted", SurveyAccepted{Accepted: 2, Duplicates: 1})
-	check("SurveyResponsePage", Page[store.SurveyResponse]{Items: []store.SurveyResponse{
+	check("SurveyAccepted", contract.SurveyAccepted{Accepted: 2, Duplicates: 1})
+	check("SurveyResponsePage", contract.Page[store.SurveyResponse]{Items: []store.SurveyResponse{
 		{ID: id1, DialogueID: id2, Field: "a", Content: "b", SubmittedAt: now},
 		{ID: id2, DialogueID: id2, Field: "a", Content: "b", RespondentName: "n", RespondentGroup: "g", SubmittedAt: now},
 	}, Total: 2, Limit: 50})
-	check("SurveyResponsePage", Page[store.SurveyResponse]{Items: []store.SurveyResponse{}, Limit: 50})
+	check("SurveyResponsePage", contract.Page[store.SurveyResponse]{Items: []store.SurveyResponse{}, Limit: 50})
 
 	check("EventList", gin.H{"items": []store.Event{
 		store.NewEvent("", "", "", "dialogue.cancelled", "dialogue", id1, "", "", map[string]any{"reason": "x"}),
@@ -547,8 +548,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		Status: "acknowledged", CreatedAt: now, AckedAt: &later, AckedBy: "mttq-1"}
 	check("Alert", openAlert)
 	check("Alert", ackedAlert)
-	check("AlertPage", Page[store.Alert]{Items: []store.Alert{openAlert, ackedAlert}, Total: 2, Limit: 50})
-	check("AlertPage", Page[store.Alert]{Items: []store.Alert{}, Limit: 50})
+	check("AlertPage", contract.Page[store.Alert]{Items: []store.Alert{openAlert, ackedAlert}, Total: 2, Limit: 50})
+	check("AlertPage", contract.Page[store.Alert]{Items: []store.Alert{}, Limit: 50})
 
 	check("Error", newError(http.StatusNotFound, CodeNotFound, "vi", "en"))
 	e := validationError(fieldError("name", "required"), fieldError("level", "invalid_enum"))
@@ -563,14 +564,14 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	hooked.WebhookURL = "https://ioc.example.vn/hook"
 	hooked.WebhookSecret = "never shown"
 	check("Unit", hooked)
-	check("UnitPage", Page[store.Unit]{Items: []store.Unit{hooked, ward}, Total: 2, Limit: 50})
+	check("UnitPage", contract.Page[store.Unit]{Items: []store.Unit{hooked, ward}, Total: 2, Limit: 50})
 	taskPlan := plan
 	taskPlan.Policy = domain.Policy{SurveyLead: 3 * time.Second, SurveyClose: time.Second, SessionGrace: time.Hour, SupervisionWithin: 24 * time.Hour,
 		ReminderWorkingDays: []int{5, 2}, ReminderOffsets: []time.Duration{3 * time.Second},
 		Escalation: []domain.EscalationStep{{Recipients: []string{"assignee", "monitor"}}, {After: 3 * time.Second, Recipients: []string{"mttq"}},
 			{AfterWorkingDays: 10, Recipients: []string{"parent_mttq", "parent_party_committee"}}}}
 	check("Plan", taskPlan)
-	check("PlanView", PlanView{Plan: taskPlan, Dialogues: summaries})
+	check("PlanView", contract.PlanView{Plan: taskPlan, Dialogues: summaries})
 
 	// Alerts and notices of the live feed.
 	taskAlert := ackedAlert
@@ -579,7 +580,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	reminder := store.Notification{ID: id1, UnitID: id2, DialogueID: str(id1), TaskID: str(id2), Recipient: "Đức", Channel: "inbox",
 		SubjectVI: "s", SubjectEN: "s", BodyVI: "b", BodyEN: "b", CreatedAt: now, Seq: 43, Kind: "reminder"}
 	check("Notification", reminder)
-	check("DialogueView", DialogueView{DialogueSummary: summarise(full), Session: fullRec, Notifications: []store.Notification{reminder, notes[0]}, Live: liveFull})
+	check("DialogueView", contract.DialogueView{DialogueSummary: summarise(full), Session: fullRec, Notifications: []store.Notification{reminder, notes[0]}, Live: liveFull})
 
 	// Tasks: a fresh one, and one through every command.
 	fresh := store.Task{ID: id1, DialogueID: id2, PlanID: id1, UnitID: id2, AssigneeUnitID: id2, Title: "Thu gom rác", AssigneeAgency: "UBND phường",
@@ -604,8 +605,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		check("Task", task)
 	}
 	check("TaskList", gin.H{"items": []store.Task{fresh, settled}})
-	check("TaskPage", TaskPage{Page: Page[store.Task]{Items: []store.Task{fresh, settled, noLinks, cancelled}, Total: 4, Limit: 50}, Overdue: 1})
-	check("TaskPage", TaskPage{Page: Page[store.Task]{Items: []store.Task{}, Limit: 50, Offset: 100}})
+	check("TaskPage", contract.TaskPage{Page: contract.Page[store.Task]{Items: []store.Task{fresh, settled, noLinks, cancelled}, Total: 4, Limit: 50}, Overdue: 1})
+	check("TaskPage", contract.TaskPage{Page: contract.Page[store.Task]{Items: []store.Task{}, Limit: 50, Offset: 100}})
 
 	timeline := []store.TimelineEntry{
 		{At: now, Type: "event", Action: "task.assigned", Actor: "planner.dongda", Data: json.RawMessage(`{"due_at":"2026-06-20T08:00:00+07:00"}`)},
@@ -643,17 +644,17 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	fullState.SubmittedAt, fullState.CompletedAt, fullState.Status, fullState.Late, fullState.Generation = &decided, &newDue, domain.TaskDone, true, 1
 	liveDone := roundTrip(workflows.TaskView{State: fullState, Schedule: activities.TaskSchedule{DueAt: newDue, Reminders: []activities.ScheduledReminder{}, Steps: []activities.ScheduledStep{}},
 		RemindersSent: 2, StepsRaised: 3})
-	check("TaskView", TaskView{Task: fresh, Timeline: []store.TimelineEntry{}})
-	check("TaskView", TaskView{Task: fresh, Timeline: timeline[:2], Live: liveTask})
-	check("TaskView", TaskView{Task: settled, Timeline: timeline, Live: liveDone})
-	check("TaskView", TaskView{Task: noLinks, Timeline: timeline, LiveError: CodeTemporalDown})
+	check("TaskView", contract.TaskView{Task: fresh, Timeline: []store.TimelineEntry{}})
+	check("TaskView", contract.TaskView{Task: fresh, Timeline: timeline[:2], Live: liveTask})
+	check("TaskView", contract.TaskView{Task: settled, Timeline: timeline, Live: liveDone})
+	check("TaskView", contract.TaskView{Task: noLinks, Timeline: timeline, LiveError: CodeTemporalDown})
 	check("TaskLiveState", liveTask)
 
-	check("ChannelsView", ChannelsView{Channels: store.Channels{UnitID: id1, Contacts: []store.Contact{}}})
-	check("ChannelsView", ChannelsView{Channels: store.Channels{UnitID: id1, WebhookURL: "https://ioc.example.vn/hook", WebhookSecret: "0123456789abcdef",
+	check("ChannelsView", contract.ChannelsView{Channels: store.Channels{UnitID: id1, Contacts: []store.Contact{}}})
+	check("ChannelsView", contract.ChannelsView{Channels: store.Channels{UnitID: id1, WebhookURL: "https://ioc.example.vn/hook", WebhookSecret: "0123456789abcdef",
 		Contacts: []store.Contact{{UnitID: id1, Role: domain.RoleMTTQ, Email: "mttq@example.vn", Name: "MTTQ"}, {Role: domain.RolePartyCommittee, Email: "tu@example.vn"}}},
 		WebhookSecretSet: true})
-	b, _ := json.Marshal(ChannelsView{Channels: store.Channels{UnitID: id1, WebhookSecret: "0123456789abcdef", Contacts: []store.Contact{}}, WebhookSecretSet: true})
+	b, _ := json.Marshal(contract.ChannelsView{Channels: store.Channels{UnitID: id1, WebhookSecret: "0123456789abcdef", Contacts: []store.Contact{}}, WebhookSecretSet: true})
 	if bytes.Contains(b, []byte("0123456789abcdef")) {
 		t.Errorf("ChannelsView shows the secret: %s", b)
 	}
@@ -690,7 +691,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		}
 	}
 	// The assessment body as a client would send it.
-	for body, valid := range map[*AssessmentRequest]bool{
+	for body, valid := range map[*contract.AssessmentRequest]bool{
 		{Assessment: str("Đánh giá của MTTQ")}: true,
 		{Assessment: str("")}:                  true,
 		{}:                                     false, // null: the server answers 422 required

@@ -16,82 +16,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
-
-// PolicyRequest is a plan policy as sent by clients: ISO 8601 durations,
-// every field optional (defaults apply).
-type PolicyRequest struct {
-	SurveyLead          Duration            `json:"survey_lead"`
-	SurveyClose         Duration            `json:"survey_close"`
-	SessionGrace        Duration            `json:"session_grace"`
-	SupervisionWithin   Duration            `json:"supervision_within"`
-	ReminderWorkingDays []int               `json:"reminder_working_days"`
-	ReminderOffsets     []Duration          `json:"reminder_offsets"`
-	Escalation          []EscalationRequest `json:"escalation"`
-}
-
-// EscalationRequest is one rung of a plan's escalation ladder: after the
-// deadline by a number of working days (0 = at the deadline) or by an
-// exact ISO 8601 span, alerting the recipients.
-type EscalationRequest struct {
-	AfterWorkingDays *int     `json:"after_working_days"`
-	After            Duration `json:"after"`
-	Recipients       []string `json:"recipients"`
-}
-
-// HostRequest is a host of a dialogue.
-type HostRequest struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-}
-
-// DialogueRequest is one dialogue in POST /plans or POST /plans/{id}/dialogues.
-type DialogueRequest struct {
-	ScheduledAt   Timestamp     `json:"scheduled_at"`
-	Kind          string        `json:"kind"`
-	Topic         string        `json:"topic"`
-	Title         string        `json:"title"`
-	Place         string        `json:"place"`
-	Hosts         []HostRequest `json:"hosts"`
-	InvitedGroups []string      `json:"invited_groups"`
-}
-
-// CreatePlanRequest is the body of POST /plans.
-type CreatePlanRequest struct {
-	UnitID      string            `json:"unit_id"`
-	Year        int               `json:"year"`
-	ReferenceNo string            `json:"reference_no"`
-	IssuingBody string            `json:"issuing_body"`
-	Title       string            `json:"title"`
-	Policy      *PolicyRequest    `json:"policy"`
-	Dialogues   []DialogueRequest `json:"dialogues"`
-}
-
-// PlanView is a plan with its dialogues and live state.
-type PlanView struct {
-	store.Plan
-	Dialogues []DialogueSummary `json:"dialogues"`
-	// Live is the plan workflow's own state, when Temporal answers.
-	Live *workflows.PlanState `json:"live,omitempty"`
-	// LiveError says why Live is missing.
-	LiveError string `json:"live_error,omitempty"`
-}
-
-// DialogueSummary is a dialogue in a plan listing with what it waits for next.
-type DialogueSummary struct {
-	store.Dialogue
-	NextEvent   string  `json:"next_event,omitempty"`
-	NextEventAt *string `json:"next_event_at,omitempty"`
-}
-
-// PlanListItem is a plan in GET /plans with its dialogue counts by phase.
-type PlanListItem struct {
-	store.Plan
-	DialogueCounts map[string]int `json:"dialogue_counts"`
-}
 
 // planNamespace derives plan ids from (unit, year, reference number), so
 // one reference number can never start two plan workflows.
@@ -100,13 +29,13 @@ var planNamespace = uuid.MustParse("0b6a3c1e-4a0e-4b8e-9c35-5b1f0e9d2a77")
 const maxDialoguesPerPlan = 1000
 
 func (s *Server) createPlan(c *gin.Context) {
-	var req CreatePlanRequest
+	var req contract.CreatePlanRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	var errs []FieldError
+	var errs []contract.FieldError
 	unitID := ""
 	if req.UnitID == "" {
 		errs = append(errs, fieldError("unit_id", "required"))
@@ -204,7 +133,7 @@ func (s *Server) startPlan(ctx context.Context, in workflows.PlanInput) error {
 	return nil
 }
 
-func checkText(errs *[]FieldError, field, v string, required bool, max int) {
+func checkText(errs *[]contract.FieldError, field, v string, required bool, max int) {
 	switch {
 	case required && strings.TrimSpace(v) == "":
 		*errs = append(*errs, fieldError(field, "required"))
@@ -215,12 +144,12 @@ func checkText(errs *[]FieldError, field, v string, required bool, max int) {
 }
 
 // readPolicy applies defaults and checks the durations and the window.
-func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
+func readPolicy(p *contract.PolicyRequest, errs *[]contract.FieldError) domain.Policy {
 	pol := domain.DefaultPolicy()
 	if p == nil {
 		return pol
 	}
-	read := func(field string, d Duration, dst *time.Duration) {
+	read := func(field string, d contract.Duration, dst *time.Duration) {
 		if !d.Set {
 			return
 		}
@@ -304,11 +233,11 @@ func readPolicy(p *PolicyRequest, errs *[]FieldError) domain.Policy {
 }
 
 // readDialogue validates one dialogue of a request.
-func readDialogue(prefix string, d DialogueRequest, year int, id string, seq int, errs *[]FieldError) (domain.DialogueSpec, bool) {
+func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]contract.FieldError) (domain.DialogueSpec, bool) {
 	n := len(*errs)
 	spec := domain.DialogueSpec{ID: id, Seq: seq, Kind: d.Kind, Topic: strings.TrimSpace(d.Topic), Title: strings.TrimSpace(d.Title),
 		Place: strings.TrimSpace(d.Place), InvitedGroups: d.InvitedGroups}
-	if d.ScheduledAt.check(prefix+".scheduled_at", true, errs) {
+	if checkTimestamp(d.ScheduledAt, prefix+".scheduled_at", true, errs) {
 		spec.ScheduledAt = d.ScheduledAt.Time
 		if y := d.ScheduledAt.Time.In(domain.Location).Year(); y != year {
 			*errs = append(*errs, fieldErrorMsg(prefix+".scheduled_at", "outside_plan_year",
@@ -356,7 +285,7 @@ func (s *Server) listPlans(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	f := store.PlanFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.Subtree = subtreeParam(c, &errs)
@@ -390,15 +319,15 @@ func (s *Server) listPlans(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	items := make([]PlanListItem, len(plans))
+	items := make([]contract.PlanListItem, len(plans))
 	for i, p := range plans {
 		cnt := counts[p.ID]
 		if cnt == nil {
 			cnt = map[string]int{}
 		}
-		items[i] = PlanListItem{Plan: p, DialogueCounts: cnt}
+		items[i] = contract.PlanListItem{Plan: p, DialogueCounts: cnt}
 	}
-	c.JSON(http.StatusOK, Page[PlanListItem]{Items: items, Total: total, Limit: limit, Offset: offset})
+	c.JSON(http.StatusOK, contract.Page[contract.PlanListItem]{Items: items, Total: total, Limit: limit, Offset: offset})
 }
 
 func (s *Server) getPlan(c *gin.Context) {
@@ -414,7 +343,7 @@ func (s *Server) getPlan(c *gin.Context) {
 	c.JSON(http.StatusOK, view)
 }
 
-func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView, error) {
+func (s *Server) planView(ctx context.Context, id string, live bool) (*contract.PlanView, error) {
 	p, err := s.Store.GetPlan(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -426,7 +355,7 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView,
 	if err != nil {
 		return nil, err
 	}
-	view := &PlanView{Plan: *p, Dialogues: make([]DialogueSummary, len(ds))}
+	view := &contract.PlanView{Plan: *p, Dialogues: make([]contract.DialogueSummary, len(ds))}
 	for i, d := range ds {
 		view.Dialogues[i] = summarise(d)
 	}
@@ -445,8 +374,8 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*PlanView,
 }
 
 // summarise adds what a dialogue waits for next, read from its timetable.
-func summarise(d store.Dialogue) DialogueSummary {
-	out := DialogueSummary{Dialogue: d}
+func summarise(d store.Dialogue) contract.DialogueSummary {
+	out := contract.DialogueSummary{Dialogue: d}
 	set := func(ev string, at time.Time) {
 		s := at.UTC().Format(time.RFC3339)
 		out.NextEvent, out.NextEventAt = ev, &s
@@ -477,16 +406,13 @@ func liveError(err error) string {
 	return toAPIError(nil, err).Code
 }
 
-// AddDialogueRequest is the body of POST /plans/{id}/dialogues.
-type AddDialogueRequest = DialogueRequest
-
 func (s *Server) addDialogue(c *gin.Context) {
 	p, ok := s.loadPlan(c)
 	if !ok {
 		return
 	}
 	planID := p.ID
-	var req DialogueRequest
+	var req contract.DialogueRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
@@ -505,7 +431,7 @@ func (s *Server) addDialogue(c *gin.Context) {
 	if name, ok := idempotencyName(c); ok {
 		dialogueID = uuid.NewSHA1(planNamespace, []byte(fmt.Sprintf("%s|adhoc|%s", planID, name))).String()
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	spec, _ := readDialogue("", req, p.Year, dialogueID, seq, &errs)
 	for i := range errs {
 		errs[i].Field = strings.TrimPrefix(errs[i].Field, ".")

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -32,21 +33,6 @@ const (
 // surveyTokenPattern is the shape of a link token (64 hex digits); anything
 // else is unknown without a database read.
 var surveyTokenPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
-// PublicSurvey is what a respondent sees of a dialogue through its link.
-type PublicSurvey struct {
-	UnitName      string    `json:"unit_name"`
-	Title         string    `json:"title"`
-	Kind          string    `json:"kind"`
-	Topic         string    `json:"topic,omitempty"`
-	ScheduledAt   time.Time `json:"scheduled_at"`
-	Place         string    `json:"place"`
-	InvitedGroups []string  `json:"invited_groups"`
-	OpensAt       time.Time `json:"opens_at"`
-	ClosesAt      time.Time `json:"closes_at"`
-	// Fields are the fields (lĩnh vực) a respondent chooses from.
-	Fields []string `json:"fields"`
-}
 
 // SurveyFields are the fields (lĩnh vực) offered to respondents; an answer
 // may name another.
@@ -172,7 +158,7 @@ func (s *Server) surveyByLink(c *gin.Context) (*store.Dialogue, bool) {
 }
 
 // linkClosedError is surveyClosedError as the link answers it: 410 Gone.
-func linkClosedError(e *store.SurveyClosedError) *Error {
+func linkClosedError(e *store.SurveyClosedError) *contract.Error {
 	out := surveyClosedError(e)
 	out.Status = http.StatusGone
 	return out
@@ -190,7 +176,7 @@ func (s *Server) getPublicSurvey(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, PublicSurvey{
+	c.JSON(http.StatusOK, contract.PublicSurvey{
 		UnitName: u.Name, Title: d.Title, Kind: d.Kind, Topic: d.Topic, ScheduledAt: d.ScheduledAt, Place: d.Place,
 		InvitedGroups: d.InvitedGroups, OpensAt: d.SurveyOpensAt, ClosesAt: d.SurveyClosesAt, Fields: SurveyFields,
 	})
@@ -204,12 +190,12 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var a SurveyAnswer
+	var a contract.SurveyAnswer
 	if err := decodeJSON(c, &a); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	checkText(&errs, "field", strings.TrimSpace(a.Field), true, 100)
 	checkText(&errs, "content", strings.TrimSpace(a.Content), true, publicSurveyMaxContent)
 	checkText(&errs, "respondent_name", a.RespondentName, false, 200)
@@ -239,5 +225,5 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, SurveyAccepted{Accepted: n, Duplicates: 1 - n})
+	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: 1 - n})
 }

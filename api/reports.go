@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
@@ -63,7 +64,7 @@ type reportQuery struct {
 
 func readReportQuery(c *gin.Context) (reportQuery, error) {
 	var q reportQuery
-	var errs []FieldError
+	var errs []contract.FieldError
 	f, err := reportFormat(c)
 	if err != nil {
 		return q, err
@@ -178,7 +179,7 @@ func (s *Server) getPlanReport(c *gin.Context) {
 // period (from inclusive, to exclusive, dates in Vietnam time), optionally
 // for one level of units.
 func (s *Server) getRollup(c *gin.Context) {
-	var errs []FieldError
+	var errs []contract.FieldError
 	unitID := uuidQuery(c, "unit_id", &errs)
 	if c.Query("unit_id") == "" {
 		errs = append(errs, fieldError("unit_id", "required"))
@@ -250,18 +251,13 @@ func (s *Server) getReport(c *gin.Context) {
 	s.writeReport(c, r, q)
 }
 
-// AssessmentRequest is the body of PUT /reports/{id}/assessment.
-type AssessmentRequest struct {
-	Assessment *string `json:"assessment"`
-}
-
 // readAssessment reads and checks the body of PUT /reports/{id}/assessment.
 func readAssessment(c *gin.Context) (string, error) {
-	var req AssessmentRequest
+	var req contract.AssessmentRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return "", err
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	if req.Assessment == nil {
 		errs = append(errs, fieldError("assessment", "required"))
 	} else {

@@ -24,6 +24,7 @@ import (
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -372,7 +373,7 @@ func TestStreamRefusals(t *testing.T) {
 		if r.Status != status {
 			t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 		}
-		var body api.Error
+		var body contract.Error
 		r.Decode(t, &body)
 		if body.Code != code {
 			t.Errorf("code %q, want %q", body.Code, code)

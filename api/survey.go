@@ -11,35 +11,15 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
-// SurveyAnswer is one survey answer as sent by a client. ID is optional: a
-// client that sets it can resend a batch safely (known ids are skipped).
-type SurveyAnswer struct {
-	ID              string `json:"id"`
-	Field           string `json:"field"`
-	Content         string `json:"content"`
-	RespondentName  string `json:"respondent_name"`
-	RespondentGroup string `json:"respondent_group"`
-}
-
-// SurveyBatch is the batch form of POST /dialogues/{id}/survey/responses.
-type SurveyBatch struct {
-	Responses []SurveyAnswer `json:"responses"`
-}
-
-// SurveyAccepted answers POST /dialogues/{id}/survey/responses.
-type SurveyAccepted struct {
-	Accepted   int `json:"accepted"`
-	Duplicates int `json:"duplicates"`
-}
-
 // MaxSurveyBatch is the most answers one request may carry.
 const MaxSurveyBatch = 5000
 
-func surveyClosedError(e *store.SurveyClosedError) *Error {
+func surveyClosedError(e *store.SurveyClosedError) *contract.Error {
 	opens := e.OpensAt.In(domain.Location)
 	closes := e.ClosesAt.In(domain.Location)
 	vi := fmt.Sprintf("Phiếu xin ý kiến không nhận ý kiến lúc này: chỉ nhận từ %s đến %s (giờ Việt Nam).",
@@ -70,34 +50,12 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	body, err := io.ReadAll(c.Request.Body)
+	answers, prefix, err := readSurveyAnswers(c)
 	if err != nil {
-		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
+		abort(c, err)
 		return
 	}
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(body, &probe); err != nil {
-		abort(c, jsonError(err))
-		return
-	}
-	var answers []SurveyAnswer
-	prefix := ""
-	if _, batch := probe["responses"]; batch {
-		var b SurveyBatch
-		if err := decodeBytes(body, &b); err != nil {
-			abort(c, err)
-			return
-		}
-		answers, prefix = b.Responses, "responses"
-	} else {
-		var one SurveyAnswer
-		if err := decodeBytes(body, &one); err != nil {
-			abort(c, err)
-			return
-		}
-		answers = []SurveyAnswer{one}
-	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	if len(answers) == 0 {
 		errs = append(errs, fieldError("responses", "empty"))
 	}
@@ -145,7 +103,7 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, SurveyAccepted{Accepted: n, Duplicates: len(rows) - n})
+	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: len(rows) - n})
 }
 
 func (s *Server) listSurveyResponses(c *gin.Context) {
@@ -163,7 +121,7 @@ func (s *Server) listSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, Page[store.SurveyResponse]{Items: rs, Total: total, Limit: limit, Offset: offset})
+	c.JSON(http.StatusOK, contract.Page[store.SurveyResponse]{Items: rs, Total: total, Limit: limit, Offset: offset})
 }
 
 // getSurveySummary returns the stored summary of a closed survey, or a
@@ -183,4 +141,29 @@ func (s *Server) getSurveySummary(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sum)
+}
+
+// readSurveyAnswers reads the body of POST /dialogues/{id}/survey/responses:
+// one answer, or a batch under "responses" (then prefix names the list).
+func readSurveyAnswers(c *gin.Context) (answers []contract.SurveyAnswer, prefix string, err error) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return nil, "", newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large.")
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, "", jsonError(err)
+	}
+	if _, batch := probe["responses"]; batch {
+		var b contract.SurveyBatch
+		if err := decodeBytes(body, &b); err != nil {
+			return nil, "", err
+		}
+		return b.Responses, "responses", nil
+	}
+	var one contract.SurveyAnswer
+	if err := decodeBytes(body, &one); err != nil {
+		return nil, "", err
+	}
+	return []contract.SurveyAnswer{one}, "", nil
 }

@@ -14,48 +14,11 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
-
-// AssigneeRequest names who carries out a task.
-type AssigneeRequest struct {
-	Agency  string `json:"agency"`
-	Officer string `json:"officer"`
-	UnitID  string `json:"unit_id"`
-}
-
-// TaskRequest is a follow-up task in a session's conclusions or in
-// POST /dialogues/{id}/tasks. Give due_at or due_in_working_days.
-type TaskRequest struct {
-	Title            string           `json:"title"`
-	Description      string           `json:"description"`
-	Assignee         *AssigneeRequest `json:"assignee"`
-	Monitor          string           `json:"monitor"`
-	DueAt            Timestamp        `json:"due_at"`
-	DueInWorkingDays *int             `json:"due_in_working_days"`
-}
-
-// AddTasksRequest is the body of POST /dialogues/{id}/tasks.
-type AddTasksRequest struct {
-	ConclusionID string        `json:"conclusion_id"`
-	Tasks        []TaskRequest `json:"tasks"`
-}
-
-// TaskView is GET /tasks/{id}: the task, its timeline and live state.
-type TaskView struct {
-	store.Task
-	Timeline  []store.TimelineEntry `json:"timeline"`
-	Live      *workflows.TaskView   `json:"live,omitempty"`
-	LiveError string                `json:"live_error,omitempty"`
-}
-
-// TaskPage is a page of tasks with the overdue count of the whole filter.
-type TaskPage struct {
-	Page[store.Task]
-	Overdue int `json:"overdue"`
-}
 
 // maxTasksPerList caps the tasks of one request list: a conclusion's in a
 // session record, or POST /dialogues/{id}/tasks.
@@ -65,7 +28,7 @@ var taskNamespace = uuid.MustParse("2c4b7e61-5d3f-4a8e-b1c9-7f0e2d6a9b34")
 
 // readTasks validates task requests of a dialogue and builds their specs.
 // The assignee's unit must be the dialogue's unit or one below it.
-func (s *Server) readTasks(ctx context.Context, prefix string, reqs []TaskRequest, d *store.Dialogue, idFor func(i int) string, errs *[]FieldError) ([]domain.TaskSpec, error) {
+func (s *Server) readTasks(ctx context.Context, prefix string, reqs []contract.TaskRequest, d *store.Dialogue, idFor func(i int) string, errs *[]contract.FieldError) ([]domain.TaskSpec, error) {
 	if len(reqs) > maxTasksPerList {
 		*errs = append(*errs, tooManyError(prefix, maxTasksPerList, "nhiệm vụ trong một danh sách", "tasks in one list"))
 		return nil, nil
@@ -102,7 +65,7 @@ func (s *Server) readTasks(ctx context.Context, prefix string, reqs []TaskReques
 			}
 			spec.Assignee = a
 		}
-		hasDue := r.DueAt.check(p+".due_at", false, errs)
+		hasDue := checkTimestamp(r.DueAt, p+".due_at", false, errs)
 		switch {
 		case r.DueAt.Set && r.DueInWorkingDays != nil:
 			*errs = append(*errs, fieldErrorMsg(p+".due_at", "deadline_ambiguous", "Chỉ ghi hạn theo ngày giờ hoặc theo số ngày làm việc, không ghi cả hai.", "Give due_at or due_in_working_days, not both."))
@@ -147,12 +110,12 @@ func (s *Server) addTasks(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var req AddTasksRequest
+	var req contract.AddTasksRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	if req.ConclusionID == "" {
 		errs = append(errs, fieldError("conclusion_id", "required"))
 	} else if _, err := uuid.Parse(req.ConclusionID); err != nil {
@@ -211,7 +174,7 @@ func (s *Server) listTasks(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	f := store.TaskFilter{Limit: limit, Offset: offset}
 	f.UnitID = uuidQuery(c, "unit_id", &errs)
 	f.Subtree = subtreeParam(c, &errs)
@@ -254,10 +217,10 @@ func (s *Server) listTasks(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, TaskPage{Page: Page[store.Task]{Items: ts, Total: total, Limit: limit, Offset: offset}, Overdue: overdue})
+	c.JSON(http.StatusOK, contract.TaskPage{Page: contract.Page[store.Task]{Items: ts, Total: total, Limit: limit, Offset: offset}, Overdue: overdue})
 }
 
-func sortFieldErrors(es []FieldError) {
+func sortFieldErrors(es []contract.FieldError) {
 	for i := 1; i < len(es); i++ {
 		for j := i; j > 0 && es[j].Field < es[j-1].Field; j-- {
 			es[j], es[j-1] = es[j-1], es[j]
@@ -285,7 +248,7 @@ func (s *Server) respondTask(c *gin.Context, id string, status int) {
 		abort(c, err)
 		return
 	}
-	view := TaskView{Task: *t, Timeline: tl}
+	view := contract.TaskView{Task: *t, Timeline: tl}
 	qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	var live workflows.TaskView
@@ -314,23 +277,17 @@ func (s *Server) taskCommand(c *gin.Context, t *store.Task, name string, arg any
 	s.respondTask(c, t.ID, http.StatusOK)
 }
 
-// SubmitResultRequest is the body of POST /tasks/{id}/result.
-type SubmitResultRequest struct {
-	Text  string   `json:"text"`
-	Links []string `json:"links"`
-}
-
 func (s *Server) submitTaskResult(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req SubmitResultRequest
+	var req contract.SubmitResultRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	checkText(&errs, "text", strings.TrimSpace(req.Text), true, 20000)
 	if len(req.Links) > 20 {
 		errs = append(errs, fieldError("links", "too_many"))
@@ -348,23 +305,17 @@ func (s *Server) submitTaskResult(c *gin.Context) {
 	s.taskCommand(c, t, workflows.UpdateSubmitResult, workflows.SubmitResultRequest{Text: strings.TrimSpace(req.Text), Links: req.Links, Actor: actor(c)})
 }
 
-// ReviewRequest is the body of POST /tasks/{id}/review.
-type ReviewRequest struct {
-	Decision string `json:"decision"`
-	Reason   string `json:"reason"`
-}
-
 func (s *Server) reviewTask(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req ReviewRequest
+	var req contract.ReviewRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	switch req.Decision {
 	case "accept":
 	case "return":
@@ -384,25 +335,19 @@ func (s *Server) reviewTask(c *gin.Context) {
 	s.taskCommand(c, t, workflows.UpdateReview, workflows.ReviewRequest{Decision: req.Decision, Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
 }
 
-// ExtensionRequest is the body of POST /tasks/{id}/extension.
-type ExtensionRequest struct {
-	Reason        string    `json:"reason"`
-	ProposedDueAt Timestamp `json:"proposed_due_at"`
-}
-
 func (s *Server) requestExtension(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req ExtensionRequest
+	var req contract.ExtensionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
-	if req.ProposedDueAt.check("proposed_due_at", true, &errs) {
+	if checkTimestamp(req.ProposedDueAt, "proposed_due_at", true, &errs) {
 		switch {
 		case !req.ProposedDueAt.Time.After(s.now()):
 			errs = append(errs, fieldError("proposed_due_at", "in_past"))
@@ -417,29 +362,22 @@ func (s *Server) requestExtension(c *gin.Context) {
 	s.taskCommand(c, t, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Reason: strings.TrimSpace(req.Reason), ProposedDueAt: req.ProposedDueAt.Time, Actor: actor(c)})
 }
 
-// ExtensionDecisionRequest is the body of POST /tasks/{id}/extension/decision.
-type ExtensionDecisionRequest struct {
-	Approve *bool     `json:"approve"`
-	DueAt   Timestamp `json:"due_at"`
-	Note    string    `json:"note"`
-}
-
 func (s *Server) decideExtension(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req ExtensionDecisionRequest
+	var req contract.ExtensionDecisionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	if req.Approve == nil {
 		errs = append(errs, fieldError("approve", "required"))
 	}
 	var due *time.Time
-	if req.DueAt.check("due_at", false, &errs) && req.Approve != nil && *req.Approve {
+	if checkTimestamp(req.DueAt, "due_at", false, &errs) && req.Approve != nil && *req.Approve {
 		switch {
 		case !req.DueAt.Time.After(s.now()):
 			errs = append(errs, fieldError("due_at", "in_past"))
@@ -457,23 +395,17 @@ func (s *Server) decideExtension(c *gin.Context) {
 	s.taskCommand(c, t, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Approve: *req.Approve, DueAt: due, Note: strings.TrimSpace(req.Note), Actor: actor(c)})
 }
 
-// ReassignRequest is the body of POST /tasks/{id}/reassign.
-type ReassignRequest struct {
-	Assignee *AssigneeRequest `json:"assignee"`
-	Reason   string           `json:"reason"`
-}
-
 func (s *Server) reassignTask(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req ReassignRequest
+	var req contract.ReassignRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	a := domain.Assignee{UnitID: t.AssigneeUnitID}
 	if req.Assignee == nil {
 		errs = append(errs, fieldError("assignee", "required"))
@@ -504,153 +436,21 @@ func (s *Server) reassignTask(c *gin.Context) {
 	s.taskCommand(c, t, workflows.UpdateReassign, workflows.ReassignRequest{Assignee: a, Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
 }
 
-// CancelTaskRequest is the body of POST /tasks/{id}/cancel.
-type CancelTaskRequest struct {
-	Reason string `json:"reason"`
-}
-
 func (s *Server) cancelTask(c *gin.Context) {
 	t, ok := s.loadTask(c)
 	if !ok {
 		return
 	}
-	var req CancelTaskRequest
+	var req contract.CancelTaskRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
 		return
 	}
 	s.taskCommand(c, t, workflows.UpdateCancelTask, workflows.CancelTaskRequest{Reason: strings.TrimSpace(req.Reason), Actor: actor(c)})
-}
-
-// ChannelsRequest is the body of PUT /units/{id}/channels.
-type ChannelsRequest struct {
-	WebhookURL    *string          `json:"webhook_url"`
-	WebhookSecret *string          `json:"webhook_secret"`
-	Contacts      []ContactRequest `json:"contacts"`
-}
-
-// ContactRequest is an e-mail contact of a unit for a role.
-type ContactRequest struct {
-	Role  string `json:"role"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-// ChannelsView answers the channels endpoints; the secret is never shown.
-type ChannelsView struct {
-	store.Channels
-	WebhookSecretSet bool `json:"webhook_secret_set"`
-}
-
-var contactRoles = map[string]bool{
-	domain.RolePlanner: true, domain.RoleHost: true, domain.RoleOfficer: true, domain.RoleMonitor: true,
-	domain.RoleMTTQ: true, domain.RolePartyCommittee: true, domain.RoleAdmin: true,
-}
-
-// putChannels answers PUT /units/{id}/channels. The body is checked before
-// the unit is read (the guard has already required the admin role); a unit
-// outside the caller's subtree then answers 404.
-func (s *Server) putChannels(c *gin.Context) {
-	id, err := uuidParam(c, "id", "đơn vị", "Unit")
-	if err != nil {
-		abort(c, err)
-		return
-	}
-	var req ChannelsRequest
-	if err := decodeJSON(c, &req); err != nil {
-		abort(c, err)
-		return
-	}
-	ch := store.Channels{UnitID: id, Contacts: []store.Contact{}}
-	var errs []FieldError
-	if req.WebhookURL != nil && *req.WebhookURL != "" {
-		u, err := url.Parse(*req.WebhookURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*req.WebhookURL) > 2000 {
-			errs = append(errs, fieldErrorMsg("webhook_url", "invalid_url", "Webhook phải là địa chỉ http(s) đầy đủ.", "webhook_url must be an absolute http(s) URL."))
-		}
-		ch.WebhookURL = *req.WebhookURL
-	}
-	keepSecret := ch.WebhookURL != "" && req.WebhookSecret == nil
-	if req.WebhookSecret != nil {
-		if len(*req.WebhookSecret) < 16 {
-			errs = append(errs, fieldErrorMsg("webhook_secret", "too_short", "Khóa ký webhook cần ít nhất 16 ký tự.", "webhook_secret needs at least 16 characters."))
-		}
-		ch.WebhookSecret = *req.WebhookSecret
-		if ch.WebhookURL == "" {
-			errs = append(errs, fieldErrorMsg("webhook_url", "required", "Khóa ký chỉ dùng cùng địa chỉ webhook.", "A webhook_secret goes with a webhook_url."))
-		}
-	}
-	if len(req.Contacts) > 100 {
-		errs = append(errs, fieldError("contacts", "too_many"))
-	}
-	for i, ct := range req.Contacts {
-		p := fmt.Sprintf("contacts[%d]", i)
-		if !contactRoles[ct.Role] {
-			errs = append(errs, fieldError(p+".role", "invalid_enum"))
-		}
-		e := strings.TrimSpace(ct.Email)
-		if at := strings.LastIndex(e, "@"); at < 1 || at == len(e)-1 || strings.ContainsAny(e, " \r\n<>,") || len(e) > 254 {
-			errs = append(errs, fieldErrorMsg(p+".email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Invalid e-mail address."))
-		}
-		checkText(&errs, p+".name", ct.Name, false, 200)
-		ch.Contacts = append(ch.Contacts, store.Contact{Role: ct.Role, Email: e, Name: strings.TrimSpace(ct.Name)})
-	}
-	if len(errs) > 0 {
-		abort(c, validationError(errs...))
-		return
-	}
-	if _, ok := s.loadUnit(c); !ok {
-		return
-	}
-	if keepSecret {
-		// A new URL without a secret keeps the stored secret, if there is one.
-		cur, err := s.Store.GetChannels(c.Request.Context(), id)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			abort(c, err)
-			return
-		}
-		if cur == nil || cur.WebhookSecret == "" {
-			errs = append(errs, fieldErrorMsg("webhook_secret", "required", "Cần khóa ký webhook (ít nhất 16 ký tự).", "A webhook_secret (at least 16 characters) is required."))
-		}
-	}
-	if len(errs) > 0 {
-		abort(c, validationError(errs...))
-		return
-	}
-	act := actor(c)
-	ev := store.NewEvent("", act.ID, act.Role, "unit.channels_set", "unit", id, id, act.RequestID, map[string]any{"webhook": ch.WebhookURL != "", "contacts": len(ch.Contacts)})
-	if err := s.Store.SetChannels(c.Request.Context(), ch, ev); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("đơn vị", "Unit")
-		}
-		abort(c, err)
-		return
-	}
-	s.respondChannels(c, id)
-}
-
-func (s *Server) getChannels(c *gin.Context) {
-	u, ok := s.loadUnit(c)
-	if !ok {
-		return
-	}
-	s.respondChannels(c, u.ID)
-}
-
-func (s *Server) respondChannels(c *gin.Context, id string) {
-	ch, err := s.Store.GetChannels(c.Request.Context(), id)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			err = notFoundError("đơn vị", "Unit")
-		}
-		abort(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, ChannelsView{Channels: *ch, WebhookSecretSet: ch.WebhookSecret != ""})
 }

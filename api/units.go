@@ -9,33 +9,20 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
-// CreateUnitRequest is the body of POST /units.
-type CreateUnitRequest struct {
-	Name     string  `json:"name"`
-	Level    string  `json:"level"`
-	ParentID *string `json:"parent_id"`
-	Code     *string `json:"code"`
-}
-
-// UnitView is a unit with, on GET /units/{id}, its children.
-type UnitView struct {
-	store.Unit
-	Children []store.Unit `json:"children"`
-}
-
 var levelRank = map[string]int{domain.LevelProvince: 1, domain.LevelDistrict: 2, domain.LevelCommune: 3}
 
 func (s *Server) createUnit(c *gin.Context) {
-	var req CreateUnitRequest
+	var req contract.CreateUnitRequest
 	if err := decodeJSON(c, &req); err != nil {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" {
 		errs = append(errs, fieldError("name", "required"))
@@ -114,7 +101,7 @@ func (s *Server) listUnits(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []FieldError
+	var errs []contract.FieldError
 	f := store.UnitFilter{Limit: limit, Offset: offset}
 	f.ParentID = uuidQuery(c, "parent_id", &errs)
 	if unitID := uuidQuery(c, "unit_id", &errs); unitID != "" {
@@ -146,7 +133,7 @@ func (s *Server) listUnits(c *gin.Context) {
 	if units == nil {
 		units = []store.Unit{}
 	}
-	c.JSON(http.StatusOK, Page[store.Unit]{Items: units, Total: total, Limit: limit, Offset: offset})
+	c.JSON(http.StatusOK, contract.Page[store.Unit]{Items: units, Total: total, Limit: limit, Offset: offset})
 }
 
 func (s *Server) getUnit(c *gin.Context) {
@@ -162,5 +149,5 @@ func (s *Server) getUnit(c *gin.Context) {
 	if children == nil {
 		children = []store.Unit{}
 	}
-	c.JSON(http.StatusOK, UnitView{Unit: *u, Children: children})
+	c.JSON(http.StatusOK, contract.UnitView{Unit: *u, Children: children})
 }

@@ -3,11 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // The alert board: the alerts of the user's unit subtree that the API lets
@@ -15,73 +16,9 @@ import (
 // reminders and notices arrive live (static/alerts.js reads the API's
 // event stream with the session cookie); the page works without it.
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/alerts", s.page(s.alertBoard))
-		r.POST("/alerts/:id/ack", s.page(s.alertAck))
-	})
-	addMessages(map[string][2]string{
-		"alert.title":               {"Cảnh báo", "Alerts"},
-		"alert.intro":               {"Cảnh báo của đơn vị và các đơn vị trực thuộc mà bạn được nhận. Cảnh báo mới hiện ngay, không cần tải lại trang.", "Alerts of your unit and the units below it that are addressed to you. New alerts appear at once, without reloading."},
-		"alert.open":                {"Chưa xác nhận", "Not acknowledged"},
-		"alert.acked":               {"Đã xác nhận gần đây", "Recently acknowledged"},
-		"alert.none_open":           {"Không có cảnh báo nào chờ xác nhận.", "No alert is waiting for acknowledgement."},
-		"alert.none_acked":          {"Chưa có cảnh báo nào được xác nhận.", "No alert has been acknowledged yet."},
-		"alert.col_time":            {"Thời gian", "Time"},
-		"alert.col_alert":           {"Cảnh báo", "Alert"},
-		"alert.col_level":           {"Bậc", "Level"},
-		"alert.col_unit":            {"Đơn vị", "Unit"},
-		"alert.col_recipient":       {"Gửi tới", "Addressed to"},
-		"alert.col_links":           {"Liên quan", "Related"},
-		"alert.col_action":          {"Xác nhận", "Acknowledge"},
-		"alert.col_acked":           {"Xác nhận lúc", "Acknowledged"},
-		"alert.ack":                 {"Xác nhận đã nhận", "Acknowledge"},
-		"alert.task_link":           {"Nhiệm vụ", "Task"},
-		"alert.dialogue_link":       {"Hội nghị", "Dialogue"},
-		"alert.kind.task_overdue":   {"Quá hạn", "Overdue"},
-		"alert.kind.session_missed": {"Chưa ghi nhận hội nghị", "Session not recorded"},
-		"alert.acked_by":            {"%s, bởi %s", "%s, by %s"},
-		"alert.live_title":          {"Nhắc việc và thông báo mới", "New reminders and notices"},
-		"alert.live_on":             {"Đang theo dõi trực tiếp", "Following live"},
-		"alert.live_off":            {"Mất kết nối, đang thử lại", "Connection lost, retrying"},
-		"alert.live_connecting":     {"Đang kết nối…", "Connecting…"},
-		"alert.live_reminder":       {"Nhắc hạn", "Reminder"},
-		"alert.live_notice":         {"Thông báo", "Notice"},
-		"alert.open_caption":        {"Cảnh báo chưa xác nhận, mới nhất trước", "Alerts not acknowledged, newest first"},
-		"alert.acked_caption":       {"Cảnh báo đã xác nhận, mới nhất trước", "Acknowledged alerts, newest first"},
-		"ok.alert_ack":              {"Đã xác nhận cảnh báo.", "The alert was acknowledged."},
-	})
-}
-
-// alertJSON is an alert as the API answers it.
-type alertJSON struct {
-	ID            string     `json:"id"`
-	UnitID        string     `json:"unit_id"`
-	RecipientRole string     `json:"recipient_role"`
-	Recipient     string     `json:"recipient"`
-	Kind          string     `json:"kind"`
-	Level         int        `json:"level"`
-	PlanID        *string    `json:"plan_id"`
-	DialogueID    *string    `json:"dialogue_id"`
-	TaskID        *string    `json:"task_id"`
-	Title         string     `json:"title"`
-	TitleEN       string     `json:"title_en"`
-	Body          string     `json:"body"`
-	BodyEN        string     `json:"body_en"`
-	Status        string     `json:"status"`
-	CreatedAt     time.Time  `json:"created_at"`
-	AckedAt       *time.Time `json:"acked_at"`
-	AckedBy       string     `json:"acked_by"`
-}
-
-type alertPageJSON struct {
-	Items []alertJSON `json:"items"`
-	Total int         `json:"total"`
-}
-
 // alertRow is an alert as the board shows it.
 type alertRow struct {
-	alertJSON
+	store.Alert
 	Text     string // the title in the page language
 	Detail   string // the body in the page language
 	UnitName string
@@ -95,7 +32,7 @@ type alertBoardData struct {
 	// StreamURL is the API's live stream (same origin, session cookie).
 	StreamURL string
 	// Units names the units of the subtree, for rows added live.
-	Units []unitJSON
+	Units []unitItem
 	// Kinds and Roles are the labels rows added live need.
 	Kinds, Roles []string
 }
@@ -110,7 +47,7 @@ func (s *Server) alertBoard(c *gin.Context, v *view) {
 }
 
 func (s *Server) renderAlertBoard(c *gin.Context, v *view, status int) {
-	var open, acked alertPageJSON
+	var open, acked contract.Page[store.Alert]
 	if e := s.get(c, v, "/api/v1/alerts", url.Values{"status": {"open"}, "limit": {"200"}}, &open); e != nil {
 		s.failed(c, v, e)
 		return
@@ -124,10 +61,10 @@ func (s *Server) renderAlertBoard(c *gin.Context, v *view, status int) {
 	for _, u := range units {
 		names[u.ID] = u.Name
 	}
-	rows := func(as []alertJSON) []alertRow {
+	rows := func(as []store.Alert) []alertRow {
 		out := make([]alertRow, 0, len(as))
 		for _, a := range as {
-			r := alertRow{alertJSON: a, Text: a.Title, Detail: a.Body, UnitName: names[a.UnitID]}
+			r := alertRow{Alert: a, Text: a.TitleVI, Detail: a.BodyVI, UnitName: names[a.UnitID]}
 			if v.Lang == "en" {
 				if a.TitleEN != "" {
 					r.Text = a.TitleEN
@@ -154,8 +91,8 @@ func (s *Server) renderAlertBoard(c *gin.Context, v *view, status int) {
 
 // unitNames lists the units the user may read (for names); a failure
 // leaves names out rather than the page.
-func (s *Server) unitNames(c *gin.Context, v *view) []unitJSON {
-	var page unitPageJSON
+func (s *Server) unitNames(c *gin.Context, v *view) []unitItem {
+	var page contract.Page[store.Unit]
 	if e := s.get(c, v, "/api/v1/units", url.Values{"limit": {"500"}}, &page); e != nil {
 		return nil
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,51 +10,22 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/contract"
 )
 
-// apiError is the API's error body, as a page shows it.
-type apiError struct {
-	Status    int            `json:"-"`
-	Code      string         `json:"code"`
-	Message   string         `json:"message"`
-	MessageEN string         `json:"message_en"`
-	Fields    []apiField     `json:"fields"`
-	Details   map[string]any `json:"details"`
-}
-
-type apiField struct {
-	Field     string `json:"field"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	MessageEN string `json:"message_en"`
-}
-
-func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.MessageEN) }
-
-// Msg is the message in the page language.
-func (e *apiError) Msg(lang string) string {
-	if lang == "en" && e.MessageEN != "" {
-		return e.MessageEN
-	}
-	return e.Message
-}
-
-// FieldErrors maps the API's field errors to form fields, in the page
+// fieldErrors maps the API's field errors to form fields, in the page
 // language; rename maps an API field path to the form's name when they
 // differ.
-func (e *apiError) FieldErrors(lang string, rename func(string) string) map[string]string {
+func fieldErrors(e *contract.Error, lang string, rename func(string) string) map[string]string {
 	out := map[string]string{}
 	for _, f := range e.Fields {
 		name := f.Field
 		if rename != nil {
 			name = rename(name)
 		}
-		msg := f.Message
-		if lang == "en" && f.MessageEN != "" {
-			msg = f.MessageEN
-		}
 		if _, ok := out[name]; !ok {
-			out[name] = msg
+			out[name] = f.Msg(lang)
 		}
 	}
 	return out
@@ -63,13 +33,13 @@ func (e *apiError) FieldErrors(lang string, rename func(string) string) map[stri
 
 // call runs one API request in-process as the page's user (no token for a
 // public page) and decodes a 2xx answer into out; any other answer comes
-// back as *apiError.
-func (s *Server) call(c *gin.Context, v *view, method, path string, body, out any) *apiError {
+// back as *contract.Error.
+func (s *Server) call(c *gin.Context, v *view, method, path string, body, out any) *contract.Error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return &apiError{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error(), MessageEN: err.Error()}
+			return internalError(err)
 		}
 		rd = bytes.NewReader(b)
 	}
@@ -102,12 +72,12 @@ func (s *Server) call(c *gin.Context, v *view, method, path string, body, out an
 				return nil
 			}
 			if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
-				return &apiError{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error(), MessageEN: err.Error()}
+				return internalError(err)
 			}
 		}
 		return nil
 	}
-	e := &apiError{Status: rec.Code}
+	e := &contract.Error{Status: rec.Code}
 	if err := json.Unmarshal(rec.Body.Bytes(), e); err != nil || e.Code == "" {
 		e.Code, e.Message, e.MessageEN = "internal_error", "Lỗi hệ thống.", "Internal error."
 	}
@@ -115,7 +85,7 @@ func (s *Server) call(c *gin.Context, v *view, method, path string, body, out an
 }
 
 // get reads an API path with query parameters.
-func (s *Server) get(c *gin.Context, v *view, path string, q url.Values, out any) *apiError {
+func (s *Server) get(c *gin.Context, v *view, path string, q url.Values, out any) *contract.Error {
 	if len(q) > 0 {
 		sep := "?"
 		if strings.Contains(path, "?") {
@@ -128,7 +98,7 @@ func (s *Server) get(c *gin.Context, v *view, path string, q url.Values, out any
 
 // failed renders the error page for an API error that is not about the
 // form: 404 and 403 as such, anything else as it came.
-func (s *Server) failed(c *gin.Context, v *view, e *apiError) {
+func (s *Server) failed(c *gin.Context, v *view, e *contract.Error) {
 	key := "err.api"
 	switch e.Status {
 	case http.StatusNotFound:
@@ -156,4 +126,10 @@ func done(c *gin.Context, to, flash string) {
 	}
 	c.Redirect(http.StatusSeeOther, to)
 	c.Abort()
+}
+
+// internalError is a failure on the page's side of the bridge, as an API
+// error.
+func internalError(err error) *contract.Error {
+	return &contract.Error{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error(), MessageEN: err.Error()}
 }

@@ -131,6 +131,11 @@ func asTime(t any) (time.Time, bool) {
 	case string:
 		tt, err := time.Parse(time.RFC3339, x)
 		return tt, err == nil
+	case *string:
+		if x == nil {
+			return time.Time{}, false
+		}
+		return asTime(*x)
 	}
 	return time.Time{}, false
 }

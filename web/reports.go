@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 )
@@ -19,95 +20,17 @@ import (
 // form) and the report page — key figures, charts, the sections as tables,
 // the exports, and for MTTQ the assessment and finalising.
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/reports", s.page(s.reportIndex))
-		r.GET("/reports/rollup", s.page(s.reportRollup))
-		r.GET("/reports/dialogue/:id", s.page(s.reportOfDialogue))
-		r.GET("/reports/plan/:id", s.page(s.reportOfPlan))
-		r.GET("/reports/:id", s.page(s.reportByID))
-		r.POST("/reports/:id/assessment", s.page(s.reportAssess))
-		r.POST("/reports/:id/finalise", s.page(s.reportFinalise))
-	})
-	addMessages(map[string][2]string{
-		"rep.title":            {"Báo cáo giám sát", "Supervision reports"},
-		"rep.intro":            {"Báo cáo của từng hội nghị, của kế hoạch năm, hoặc tổng hợp theo địa bàn và thời gian.", "Reports of a dialogue, of an annual plan, or rolled up by area and period."},
-		"rep.plans":            {"Kế hoạch năm", "Annual plans"},
-		"rep.plans_none":       {"Chưa có kế hoạch nào.", "No plans yet."},
-		"rep.col_plan":         {"Kế hoạch", "Plan"},
-		"rep.col_year":         {"Năm", "Year"},
-		"rep.col_report":       {"Báo cáo", "Report"},
-		"rep.col_dialogue":     {"Hội nghị", "Dialogue"},
-		"rep.col_date":         {"Ngày", "Date"},
-		"rep.open_report":      {"Xem báo cáo", "View the report"},
-		"rep.dialogues":        {"Hội nghị đã tổ chức gần đây", "Recently held dialogues"},
-		"rep.dialogues_none":   {"Chưa có hội nghị nào được ghi nhận.", "No session has been recorded yet."},
-		"rep.rollup":           {"Báo cáo tổng hợp", "Roll-up report"},
-		"rep.rollup_hint":      {"Tổng hợp các hội nghị của một đơn vị và các đơn vị trực thuộc trong một khoảng thời gian (từ ngày, đến trước ngày).", "Every dialogue of a unit and the units below it in a period (from a date, up to but not including the end date)."},
-		"rep.unit":             {"Đơn vị", "Unit"},
-		"rep.from":             {"Từ ngày", "From"},
-		"rep.to":               {"Đến trước ngày", "Until (not included)"},
-		"rep.level":            {"Chỉ tính hội nghị cấp", "Only dialogues of level"},
-		"rep.level_all":        {"Mọi cấp", "All levels"},
-		"rep.make":             {"Lập báo cáo", "Make the report"},
-		"rep.back":             {"← Danh sách báo cáo", "← All reports"},
-		"rep.draft":            {"DỰ THẢO", "DRAFT"},
-		"rep.final":            {"CHÍNH THỨC", "FINAL"},
-		"rep.version":          {"Phiên bản %d", "Version %d"},
-		"rep.period":           {"Kỳ báo cáo: %s", "Period: %s"},
-		"rep.as_of":            {"Số liệu tính đến %s", "Figures as of %s"},
-		"rep.finalised":        {"Hoàn tất lúc %s bởi %s", "Finalised at %s by %s"},
-		"rep.draft_note":       {"Bản dự thảo được tính lại mỗi lần mở; số liệu chỉ cố định khi MTTQ hoàn tất báo cáo.", "A draft is recomputed each time it is opened; its figures are fixed only when MTTQ finalises it."},
-		"rep.key_figures":      {"Số liệu chính", "Key figures"},
-		"rep.exports":          {"Tải về", "Download"},
-		"rep.export.xlsx":      {"Bảng tính Excel (.xlsx)", "Spreadsheet (.xlsx)"},
-		"rep.export.csv":       {"CSV", "CSV"},
-		"rep.export.json":      {"JSON", "JSON"},
-		"rep.export.html":      {"Bản in (HTML, in ra PDF)", "Printable (HTML, print to PDF)"},
-		"rep.assessment_input": {"Nội dung đánh giá (mỗi đoạn một dòng)", "Assessment (one paragraph per line)"},
-		"rep.assessment_save":  {"Lưu đánh giá", "Save the assessment"},
-		"rep.finalise":         {"Hoàn tất báo cáo", "Finalise the report"},
-		"rep.finalise_hint":    {"Khi hoàn tất, số liệu và đánh giá của phiên bản này được cố định và không sửa được nữa.", "Finalising fixes this version's figures and assessment; it cannot change afterwards."},
-		"rep.finalise_confirm": {"Hoàn tất báo cáo? Sau đó không thể sửa phiên bản này.", "Finalise the report? This version cannot be changed afterwards."},
-		"rep.view_dialogue":    {"Xem hội nghị", "View the dialogue"},
-		"rep.view_plan":        {"Xem kế hoạch", "View the plan"},
-		"ok.rep_assessment":    {"Đã lưu đánh giá.", "The assessment was saved."},
-		"ok.rep_final":         {"Báo cáo đã được hoàn tất.", "The report is final."},
-	})
-}
-
 // reportFormats are the export formats offered, in order.
 var reportFormats = []string{"xlsx", "csv", "html", "json"}
 
 // reportIndexData is the list of reports.
 type reportIndexData struct {
-	Plans     []planItemJSON
-	Dialogues []dialogueItemJSON
-	Units     []unitJSON
+	Plans     []contract.PlanListItem
+	Dialogues []contract.DialogueSummary
+	Units     []unitItem
 	Levels    []string
 	// Rollup is the roll-up form's values.
 	Rollup url.Values
-}
-
-type planItemJSON struct {
-	ID          string `json:"id"`
-	UnitID      string `json:"unit_id"`
-	Year        int    `json:"year"`
-	ReferenceNo string `json:"reference_no"`
-	IssuingBody string `json:"issuing_body"`
-	Title       string `json:"title"`
-	Status      string `json:"status"`
-}
-
-type dialogueItemJSON struct {
-	ID                string     `json:"id"`
-	PlanID            string     `json:"plan_id"`
-	Title             string     `json:"title"`
-	Kind              string     `json:"kind"`
-	Phase             string     `json:"phase"`
-	ScheduledAt       time.Time  `json:"scheduled_at"`
-	Place             string     `json:"place"`
-	SessionRecordedAt *time.Time `json:"session_recorded_at"`
 }
 
 // recentPlans is how many plans the list reads the dialogues of.
@@ -118,9 +41,7 @@ func (s *Server) reportIndex(c *gin.Context, v *view) {
 }
 
 func (s *Server) renderReportIndex(c *gin.Context, v *view, status int, rollup url.Values) {
-	var plans struct {
-		Items []planItemJSON `json:"items"`
-	}
+	var plans contract.Page[contract.PlanListItem]
 	if e := s.get(c, v, "/api/v1/plans", url.Values{"limit": {"100"}}, &plans); e != nil {
 		s.failed(c, v, e)
 		return
@@ -133,9 +54,7 @@ func (s *Server) renderReportIndex(c *gin.Context, v *view, status int, rollup u
 		if i >= recentPlans {
 			break
 		}
-		var pv struct {
-			Dialogues []dialogueItemJSON `json:"dialogues"`
-		}
+		var pv contract.PlanView
 		if e := s.get(c, v, "/api/v1/plans/"+url.PathEscape(p.ID), nil, &pv); e != nil {
 			continue
 		}
@@ -207,7 +126,7 @@ func (s *Server) reportRollup(c *gin.Context, v *view) {
 	}
 	if e := s.get(c, v, "/api/v1/reports", q, &r); e != nil {
 		if e.Status == http.StatusBadRequest || e.Status == http.StatusUnprocessableEntity {
-			v.Errors = e.FieldErrors(v.Lang, nil)
+			v.Errors = fieldErrors(e, v.Lang, nil)
 			v.FormError = v.T("err.form")
 			s.renderReportIndex(c, v, http.StatusUnprocessableEntity, in)
 			return
@@ -235,7 +154,7 @@ func (s *Server) showReport(c *gin.Context, v *view, apiPath string, q url.Value
 func (s *Server) renderReport(c *gin.Context, v *view, r *report.Report, status int) {
 	pv, err := report.Page(r, v.Lang)
 	if err != nil {
-		s.failed(c, v, &apiError{Status: http.StatusInternalServerError, Code: "internal_error", Message: err.Error(), MessageEN: err.Error()})
+		s.failed(c, v, internalError(err))
 		return
 	}
 	self := *c.Request.URL
@@ -285,7 +204,7 @@ func (s *Server) reportFinalise(c *gin.Context, v *view) {
 }
 
 // reportRefused shows the report again with the API's refusal.
-func (s *Server) reportRefused(c *gin.Context, v *view, e *apiError) {
+func (s *Server) reportRefused(c *gin.Context, v *view, e *contract.Error) {
 	status := keepRefusedForm(c, v, e, nil)
 	if status == 0 {
 		s.failed(c, v, e)

@@ -72,26 +72,13 @@ func (s *Server) Register(r *gin.Engine) {
 		c.Next()
 	}).StaticFS("/", http.FS(static))
 
-	r.GET("/", s.page(s.home))
-	r.GET("/login", s.loginPage)
-	r.POST("/login", s.login)
-	r.GET("/login/callback", s.oidcCallback)
-	r.POST("/logout", s.logout)
-
-	for _, reg := range registrations {
-		reg(s, r)
-	}
-
+	s.routes(r)
 }
 
 // NotFound answers an unknown page.
 func (s *Server) NotFound(c *gin.Context) {
 	s.renderError(c, http.StatusNotFound, "err.not_found")
 }
-
-// registrations add the pages of each area (planner, officer, MTTQ,
-// respondent); each area's file appends its own in init.
-var registrations []func(s *Server, r *gin.Engine)
 
 // OIDCFromEndpoints builds the browser sign-in of an OIDC provider.
 func OIDCFromEndpoints(authURL, tokenURL, clientID, clientSecret, publicURL string) *OIDCLogin {

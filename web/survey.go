@@ -5,10 +5,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/internal/contract"
 )
 
 // The respondent's page: the pre-meeting survey form a dialogue's public
@@ -16,69 +17,12 @@ import (
 // the API's public survey endpoints (no token; the API limits each client's
 // rate and takes answers only while the survey is open).
 
-func init() {
-	registrations = append(registrations, func(s *Server, r *gin.Engine) {
-		r.GET("/s/:token", s.public(s.surveyForm))
-		r.POST("/s/:token", s.public(s.surveySubmit))
-		r.GET("/s/:token/done", s.public(s.surveyDone))
-	})
-	addMessages(map[string][2]string{
-		"survey.title":           {"Phiếu xin ý kiến", "Survey"},
-		"survey.heading":         {"Phiếu xin ý kiến trước hội nghị", "Survey before the dialogue"},
-		"survey.intro":           {"Ý kiến, kiến nghị của bạn sẽ được tổng hợp gửi người chủ trì để chuẩn bị trả lời tại hội nghị.", "Your opinion or question will be summarised for the host, who prepares answers for the dialogue."},
-		"survey.unit":            {"Đơn vị", "Unit"},
-		"survey.dialogue":        {"Hội nghị", "Dialogue"},
-		"survey.when":            {"Thời gian", "Date"},
-		"survey.place":           {"Địa điểm", "Place"},
-		"survey.topic":           {"Chuyên đề", "Topic"},
-		"survey.groups":          {"Thành phần mời", "Invited"},
-		"survey.window":          {"Nhận ý kiến từ %s đến %s", "Open from %s to %s"},
-		"survey.field":           {"Lĩnh vực", "Field"},
-		"survey.field_choose":    {"— Chọn lĩnh vực —", "— Choose a field —"},
-		"survey.content":         {"Ý kiến, kiến nghị của bạn", "Your opinion or question"},
-		"survey.content_hint":    {"Tối đa 2.000 ký tự.", "At most 2,000 characters."},
-		"survey.name":            {"Họ và tên (không bắt buộc)", "Your name (optional)"},
-		"survey.group":           {"Thành phần, tổ chức (không bắt buộc)", "Group or organisation (optional)"},
-		"survey.retry":           {"Tải lại phiếu", "Reload the survey"},
-		"survey.send":            {"Gửi ý kiến", "Send"},
-		"survey.thanks_title":    {"Cảm ơn bạn đã gửi ý kiến", "Thank you for your opinion"},
-		"survey.thanks":          {"Ý kiến của bạn đã được ghi nhận và sẽ được tổng hợp gửi người chủ trì hội nghị.", "Your opinion was recorded and will be summarised for the host of the dialogue."},
-		"survey.another":         {"Gửi thêm một ý kiến khác", "Send another opinion"},
-		"survey.closed_title":    {"Phiếu xin ý kiến đã đóng", "The survey is closed"},
-		"survey.closed":          {"Phiếu xin ý kiến này không còn nhận ý kiến.", "This survey no longer takes answers."},
-		"survey.was_open":        {"Phiếu đã nhận ý kiến từ %s đến %s (giờ Việt Nam).", "It was open from %s to %s (Vietnam time)."},
-		"survey.notyet_title":    {"Phiếu xin ý kiến chưa mở", "The survey has not opened yet"},
-		"survey.notyet":          {"Phiếu sẽ nhận ý kiến từ %s đến %s (giờ Việt Nam). Vui lòng quay lại trong thời gian này.", "It will be open from %s to %s (Vietnam time). Please come back then."},
-		"survey.cancelled_title": {"Hội nghị đã hủy", "The dialogue was cancelled"},
-		"survey.cancelled":       {"Hội nghị này đã bị hủy, phiếu xin ý kiến không còn nhận ý kiến.", "This dialogue was cancelled; its survey takes no answers."},
-		"survey.unknown_title":   {"Không tìm thấy phiếu xin ý kiến", "Survey not found"},
-		"survey.unknown":         {"Đường dẫn phiếu xin ý kiến không đúng hoặc không còn hiệu lực. Hãy kiểm tra lại đường dẫn bạn nhận được.", "This survey link is not valid. Check the link you were given."},
-		"survey.kind.periodic":   {"Hội nghị định kỳ", "Periodic dialogue"},
-		"survey.kind.thematic":   {"Hội nghị chuyên đề", "Thematic dialogue"},
-		"survey.kind.adhoc":      {"Hội nghị đột xuất", "Ad hoc dialogue"},
-	})
-}
-
-// publicSurveyJSON is GET /api/v1/survey/{token}.
-type publicSurveyJSON struct {
-	UnitName      string    `json:"unit_name"`
-	Title         string    `json:"title"`
-	Kind          string    `json:"kind"`
-	Topic         string    `json:"topic"`
-	ScheduledAt   time.Time `json:"scheduled_at"`
-	Place         string    `json:"place"`
-	InvitedGroups []string  `json:"invited_groups"`
-	OpensAt       time.Time `json:"opens_at"`
-	ClosesAt      time.Time `json:"closes_at"`
-	Fields        []string  `json:"fields"`
-}
-
 // surveyPageData is the respondent's page in one of its states.
 type surveyPageData struct {
 	// State is open, closed, notyet, cancelled, unknown or limited.
 	State  string
 	Token  string
-	Survey publicSurveyJSON
+	Survey contract.PublicSurvey
 	Fields []string
 	// AnswerID makes a form sent twice count once.
 	AnswerID string
@@ -97,7 +41,7 @@ func (s *Server) surveyForm(c *gin.Context, v *view) {
 // there is none.
 func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 	token := c.Param("token")
-	var ps publicSurveyJSON
+	var ps contract.PublicSurvey
 	if e := s.get(c, v, "/api/v1/survey/"+url.PathEscape(token), nil, &ps); e != nil {
 		if e.Status != http.StatusTooManyRequests || v.Form == nil {
 			s.surveyUnavailable(c, v, e)
@@ -105,7 +49,7 @@ func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 		}
 		// A client over its rate cannot read the survey either: keep what
 		// they typed in the bare form, with the wait.
-		ps = publicSurveyJSON{}
+		ps = contract.PublicSurvey{}
 		if f := v.Val("field"); f != "" {
 			ps.Fields = []string{f}
 		}
@@ -127,7 +71,7 @@ func (s *Server) renderSurvey(c *gin.Context, v *view, status int) {
 
 // surveyUnavailable explains a link that does not open a form: unknown,
 // not yet open, closed, the dialogue cancelled.
-func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *apiError) {
+func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *contract.Error) {
 	d := surveyPageData{Token: c.Param("token")}
 	switch e.Status {
 	case http.StatusNotFound:
@@ -158,14 +102,14 @@ func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *apiError) {
 
 func (s *Server) surveySubmit(c *gin.Context, v *view) {
 	token := c.Param("token")
-	body := map[string]any{
-		"field":            c.PostForm("field"),
-		"content":          c.PostForm("content"),
-		"respondent_name":  strings.TrimSpace(c.PostForm("respondent_name")),
-		"respondent_group": strings.TrimSpace(c.PostForm("respondent_group")),
+	body := contract.SurveyAnswer{
+		Field:           c.PostForm("field"),
+		Content:         c.PostForm("content"),
+		RespondentName:  strings.TrimSpace(c.PostForm("respondent_name")),
+		RespondentGroup: strings.TrimSpace(c.PostForm("respondent_group")),
 	}
 	if id := c.PostForm("answer_id"); uuid.Validate(id) == nil {
-		body["id"] = id
+		body.ID = id
 	}
 	if e := s.call(c, v, http.MethodPost, "/api/v1/survey/"+url.PathEscape(token)+"/responses", body, nil); e != nil {
 		switch e.Status {

@@ -1,0 +1,22 @@
+package contract
+
+// SurveyAnswer is one survey answer as sent by a client. ID is optional: a
+// client that sets it can resend a batch safely (known ids are skipped).
+type SurveyAnswer struct {
+	ID              string `json:"id"`
+	Field           string `json:"field"`
+	Content         string `json:"content"`
+	RespondentName  string `json:"respondent_name"`
+	RespondentGroup string `json:"respondent_group"`
+}
+
+// SurveyBatch is the batch form of POST /dialogues/{id}/survey/responses.
+type SurveyBatch struct {
+	Responses []SurveyAnswer `json:"responses"`
+}
+
+// SurveyAccepted answers POST /dialogues/{id}/survey/responses.
+type SurveyAccepted struct {
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+}
