@@ -11,6 +11,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -18,105 +19,48 @@ import (
 // which workflows run as a local activity.
 const ComputeTaskSchedulesName = "ComputeTaskSchedules"
 
-// TaskResultState is a reported result.
-type TaskResultState = store.TaskResult
+// Deprecated alias: use lifecycle.TaskResult
+type TaskResultState = lifecycle.TaskResult
 
-// TaskExtensionState is an extension request and its decision.
-type TaskExtensionState = store.TaskExtension
+// Deprecated alias: use lifecycle.TaskExtension
+type TaskExtensionState = lifecycle.TaskExtension
 
-// TaskState is the state of a task as its workflow keeps it; every change
-// is written to PostgreSQL as a snapshot with a growing Version.
-type TaskState struct {
-	TaskID          string              `json:"task_id"`
-	DialogueID      string              `json:"dialogue_id"`
-	ConclusionID    string              `json:"conclusion_id,omitempty"`
-	PlanID          string              `json:"plan_id"`
-	UnitID          string              `json:"unit_id"`
-	Title           string              `json:"title"`
-	Description     string              `json:"description,omitempty"`
-	Assignee        domain.Assignee     `json:"assignee"`
-	Monitor         string              `json:"monitor,omitempty"`
-	Status          string              `json:"status"`
-	Overdue         bool                `json:"overdue"`
-	EscalationLevel int                 `json:"escalation_level"`
-	AssignedAt      time.Time           `json:"assigned_at"`
-	DueAt           time.Time           `json:"due_at"`
-	OriginalDueAt   time.Time           `json:"original_due_at"`
-	DeadlineSpec    map[string]any      `json:"deadline_spec,omitempty"`
-	Extension       *TaskExtensionState `json:"extension,omitempty"`
-	Result          *TaskResultState    `json:"result,omitempty"`
-	SubmittedAt     *time.Time          `json:"submitted_at,omitempty"`
-	Late            bool                `json:"late"`
-	ReturnedCount   int                 `json:"returned_count"`
-	CompletedAt     *time.Time          `json:"completed_at,omitempty"`
-	CancelReason    string              `json:"cancel_reason,omitempty"`
-	Version         int                 `json:"version"`
-	// Generation counts approved extensions: each re-arms the ladder.
-	Generation int `json:"generation"`
-}
+// Deprecated alias: use lifecycle.TaskState
+type TaskState = lifecycle.TaskState
 
-// Settled reports whether the task is done or cancelled.
-func (s TaskState) Settled() bool {
-	return s.Status == domain.TaskDone || s.Status == domain.TaskCancelled
-}
+// Deprecated alias: use lifecycle.ScheduleInput
+type ScheduleInput = lifecycle.ScheduleInput
 
-// Row converts the state to its table row.
-func (s TaskState) Row() store.Task {
+// Deprecated alias: use lifecycle.ScheduledReminder
+type ScheduledReminder = lifecycle.ScheduledReminder
+
+// Deprecated alias: use lifecycle.ScheduledStep
+type ScheduledStep = lifecycle.ScheduledStep
+
+// Deprecated alias: use lifecycle.TaskSchedule
+type TaskSchedule = lifecycle.TaskSchedule
+
+// TaskRow converts a task's state to its table row.
+func TaskRow(s lifecycle.TaskState) store.Task {
 	spec, _ := json.Marshal(s.DeadlineSpec)
 	if s.DeadlineSpec == nil {
 		spec = []byte(`{}`)
 	}
 	t := store.Task{
-		ID: s.TaskID, DialogueID: s.DialogueID, PlanID: s.PlanID, UnitID: s.UnitID, AssigneeUnitID: s.Assignee.UnitID,
+		ID: s.TaskID, DialogueID: s.DialogueID, PlanID: s.PlanID, UnitID: s.UnitID, AssigneeUnitID: s.AssigneeUnitID(),
 		Title: s.Title, Description: s.Description, AssigneeAgency: s.Assignee.Agency, AssigneeOfficer: s.Assignee.Officer,
 		Monitor: s.Monitor, Status: s.Status, Overdue: s.Overdue, EscalationLevel: s.EscalationLevel,
 		AssignedAt: s.AssignedAt, DueAt: s.DueAt, OriginalDueAt: s.OriginalDueAt, DeadlineSpec: spec,
-		Extension: s.Extension, Result: s.Result, SubmittedAt: s.SubmittedAt, Late: s.Late, ReturnedCount: s.ReturnedCount,
+		Extension: (*store.TaskExtension)(s.Extension), Result: (*store.TaskResult)(s.Result),
+		SubmittedAt: s.SubmittedAt, Late: s.Late, ReturnedCount: s.ReturnedCount,
 		CompletedAt: s.CompletedAt, CancelReason: s.CancelReason, Version: s.Version,
 	}
 	if s.ConclusionID != "" {
 		id := s.ConclusionID
 		t.ConclusionID = &id
 	}
-	if t.AssigneeUnitID == "" {
-		t.AssigneeUnitID = s.UnitID
-	}
 	return t
 }
-
-// ScheduleInput asks for a task's deadline, reminders and ladder.
-type ScheduleInput struct {
-	AssignedAt       time.Time     `json:"assigned_at"`
-	DueAt            *time.Time    `json:"due_at,omitempty"`
-	DueInWorkingDays int           `json:"due_in_working_days,omitempty"`
-	Policy           domain.Policy `json:"policy"`
-}
-
-// ScheduledReminder is a reminder at an instant.
-type ScheduledReminder struct {
-	At      time.Time `json:"at"`
-	Label   string    `json:"label"`
-	LabelEN string    `json:"label_en"`
-}
-
-// ScheduledStep is a rung of the ladder at an instant.
-type ScheduledStep struct {
-	Level      int       `json:"level"`
-	At         time.Time `json:"at"`
-	Recipients []string  `json:"recipients"`
-}
-
-// TaskSchedule is a task's timetable, computed with the working-day
-// calendar outside workflow code (so a change of the holiday file never
-// changes a replay).
-type TaskSchedule struct {
-	DueAt     time.Time           `json:"due_at"`
-	Reminders []ScheduledReminder `json:"reminders"`
-	Steps     []ScheduledStep     `json:"steps"`
-}
-
-// startOfWorkday is when reminders counted in working days go out.
-const startOfWorkday = 8 * time.Hour
 
 func (a *Activities) calendar() (*calendar.Calendar, error) {
 	if a.Calendar != nil {
@@ -129,74 +73,23 @@ func (a *Activities) calendar() (*calendar.Calendar, error) {
 // (an instant, or N working days from assignment at close of day), the
 // reminders before it (only on working days, or exact offsets), and the
 // escalation ladder after it.
-func (a *Activities) ComputeTaskSchedules(ctx context.Context, ins []ScheduleInput) ([]TaskSchedule, error) {
+func (a *Activities) ComputeTaskSchedules(ctx context.Context, ins []lifecycle.ScheduleInput) ([]lifecycle.TaskSchedule, error) {
 	cal, err := a.calendar()
 	if err != nil {
 		return nil, fmt.Errorf("working-day calendar: %w", err)
 	}
-	out := make([]TaskSchedule, len(ins))
+	out := make([]lifecycle.TaskSchedule, len(ins))
 	for i, in := range ins {
-		out[i] = ComputeSchedule(cal, in)
+		out[i] = lifecycle.ComputeSchedule(cal, in)
 	}
 	return out, nil
 }
 
-// ComputeSchedule is the pure schedule computation behind ComputeTaskSchedules.
+// ComputeSchedule is lifecycle.ComputeSchedule.
+//
+// Deprecated: use lifecycle.ComputeSchedule.
 func ComputeSchedule(cal *calendar.Calendar, in ScheduleInput) TaskSchedule {
-	var due time.Time
-	if in.DueAt != nil {
-		due = *in.DueAt
-	} else {
-		due = cal.AddWorkingDays(in.AssignedAt, in.DueInWorkingDays)
-	}
-	s := TaskSchedule{DueAt: due, Reminders: []ScheduledReminder{}, Steps: []ScheduledStep{}}
-	if len(in.Policy.ReminderOffsets) > 0 {
-		for _, off := range in.Policy.ReminderOffsets {
-			at := due.Add(-off)
-			if at.After(in.AssignedAt) {
-				s.Reminders = append(s.Reminders, ScheduledReminder{At: at, Label: "sắp đến hạn", LabelEN: "deadline approaching"})
-			}
-		}
-	} else {
-		for _, n := range in.Policy.ReminderWorkingDays {
-			if n <= 0 {
-				continue
-			}
-			day := cal.SubWorkingDays(due, n).In(cal.Location())
-			at := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, cal.Location()).Add(startOfWorkday)
-			if at.After(in.AssignedAt) && at.Before(due) {
-				s.Reminders = append(s.Reminders, ScheduledReminder{At: at,
-					Label: fmt.Sprintf("còn %d ngày làm việc", n), LabelEN: fmt.Sprintf("%d working days left", n)})
-			}
-		}
-	}
-	sortReminders(s.Reminders)
-	prev := due
-	for i, st := range in.Policy.Escalation {
-		var at time.Time
-		switch {
-		case st.After > 0:
-			at = due.Add(st.After)
-		case st.AfterWorkingDays > 0:
-			at = cal.AddWorkingDays(due, st.AfterWorkingDays)
-		default:
-			at = due
-		}
-		if at.Before(prev) { // the ladder only climbs
-			at = prev
-		}
-		prev = at
-		s.Steps = append(s.Steps, ScheduledStep{Level: i + 1, At: at, Recipients: append([]string{}, st.Recipients...)})
-	}
-	return s
-}
-
-func sortReminders(rs []ScheduledReminder) {
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j].At.Before(rs[j-1].At); j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
-		}
-	}
+	return lifecycle.ComputeSchedule(cal, in)
 }
 
 // SaveTasksInput adds tasks to a dialogue after its session.
@@ -214,7 +107,7 @@ func TaskRows(ts []TaskState, actor domain.Actor) ([]store.Task, []store.Event) 
 	rows := make([]store.Task, 0, len(ts))
 	evs := make([]store.Event, 0, len(ts))
 	for _, t := range ts {
-		rows = append(rows, t.Row())
+		rows = append(rows, TaskRow(t))
 		evs = append(evs, taskEvent(t, "task.assigned", actor, map[string]any{
 			"assignee": t.Assignee, "due_at": t.DueAt, "monitor": t.Monitor, "conclusion_id": t.ConclusionID}))
 	}
@@ -237,7 +130,7 @@ type TaskStateInput struct {
 
 // SaveTaskState writes a task snapshot (newer versions only).
 func (a *Activities) SaveTaskState(ctx context.Context, in TaskStateInput) error {
-	row := in.State.Row()
+	row := TaskRow(in.State)
 	if err := a.Store.SaveTaskState(ctx, &row, taskEvent(in.State, in.Action, in.Actor, in.Data)); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -25,8 +26,8 @@ const (
 // each change a new version of the row with its audit event.
 type taskRun struct {
 	r     *run
-	st    activities.TaskState
-	steps []activities.ScheduledStep
+	st    lifecycle.TaskState
+	steps []lifecycle.ScheduledStep
 	// raised counts the ladder steps raised for the current deadline;
 	// resume is when the ladder may go on after a pause.
 	raised  int
@@ -36,7 +37,7 @@ type taskRun struct {
 
 // followTask writes the course of one task up to AsOf and returns when it
 // settled (zero if it has not).
-func (r *run) followTask(ctx context.Context, st activities.TaskState, sched activities.TaskSchedule) (time.Time, error) {
+func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched lifecycle.TaskSchedule) (time.Time, error) {
 	g := r.g
 	rng := rngFor(g.o.Seed, "task/"+st.TaskID)
 	t := &taskRun{r: r, st: st, steps: sched.Steps}
@@ -132,7 +133,7 @@ func (r *run) followTask(ctx context.Context, st activities.TaskState, sched act
 		at := submitAt
 		next := t.st
 		next.Status, next.SubmittedAt, next.Late = domain.TaskSubmitted, &at, at.After(t.st.DueAt)
-		next.Result = &activities.TaskResultState{Text: result, Links: links, SubmittedBy: officer.ID, SubmittedAt: at}
+		next.Result = &lifecycle.TaskResult{Text: result, Links: links, SubmittedBy: officer.ID, SubmittedAt: at}
 		if err := t.save(ctx, next, at, "task.result_submitted", officer, map[string]any{"late": next.Late, "links": len(links)}); err != nil {
 			return time.Time{}, err
 		}
@@ -174,9 +175,9 @@ func (r *run) followTask(ctx context.Context, st activities.TaskState, sched act
 }
 
 // save writes the next version of the task with its audit event.
-func (t *taskRun) save(ctx context.Context, next activities.TaskState, at time.Time, action string, actor domain.Actor, data map[string]any) error {
+func (t *taskRun) save(ctx context.Context, next lifecycle.TaskState, at time.Time, action string, actor domain.Actor, data map[string]any) error {
 	next.Version = t.st.Version + 1
-	row := next.Row()
+	row := activities.TaskRow(next)
 	ev := store.NewEvent(fmt.Sprintf("task/%s/v%d", next.TaskID, next.Version), actor.ID, actor.Role, action, "task", next.TaskID, next.UnitID, "", data)
 	ev.At = at
 	if err := t.r.g.st.SaveTaskState(ctx, &row, ev); err != nil {
@@ -198,7 +199,7 @@ func (t *taskRun) extension(ctx context.Context, reqAt, decAt, proposed time.Tim
 	t.r.s.TasksExtended++
 	officer := domain.Actor{ID: t.st.Assignee.Agency, Role: domain.RoleOfficer}
 	next := t.st
-	next.Extension = &activities.TaskExtensionState{Reason: reason, ProposedDueAt: proposed, RequestedBy: officer.ID, RequestedAt: reqAt, Status: "pending"}
+	next.Extension = &lifecycle.TaskExtension{Reason: reason, ProposedDueAt: proposed, RequestedBy: officer.ID, RequestedAt: reqAt, Status: "pending"}
 	if err := t.save(ctx, next, reqAt, "task.extension_requested", officer, map[string]any{"proposed_due_at": proposed, "reason": reason}); err != nil {
 		return err
 	}
@@ -215,7 +216,7 @@ func (t *taskRun) extension(ctx context.Context, reqAt, decAt, proposed time.Tim
 		ext.Status, ext.NewDueAt = "approved", &proposed
 		next.DueAt, next.Overdue, next.EscalationLevel = proposed, false, 0
 		next.Generation++
-		sched := activities.ComputeSchedule(t.r.g.cal, activities.ScheduleInput{AssignedAt: decAt, DueAt: &proposed, Policy: t.r.g.pol})
+		sched := lifecycle.ComputeSchedule(t.r.g.cal, lifecycle.ScheduleInput{AssignedAt: decAt, DueAt: &proposed, Policy: t.r.g.pol})
 		t.steps, t.raised = sched.Steps, 0
 	} else {
 		ext.Status = "denied"
@@ -249,7 +250,7 @@ func (t *taskRun) climb(ctx context.Context, until time.Time) error {
 // escalate raises one step's alerts, as the RaiseTaskAlerts activity does
 // (one per recipient, exactly once per task, deadline generation, level
 // and recipient), and marks the task overdue at that level.
-func (t *taskRun) escalate(ctx context.Context, step activities.ScheduledStep, at time.Time) error {
+func (t *taskRun) escalate(ctx context.Context, step lifecycle.ScheduledStep, at time.Time) error {
 	r, st := t.r, t.st
 	u := r.u
 	due := st.DueAt.In(domain.Location)
