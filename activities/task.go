@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -154,51 +153,32 @@ type TaskAlertResult struct {
 
 // RaiseTaskAlerts stores one alert per recipient of a ladder step, exactly
 // once per (task, deadline generation, level, recipient), whatever the
-// retries, restarts or replays.
+// retries, restarts or replays. Each recipient kind resolves to a unit, a
+// role and perhaps a person by the lifecycle table.
 func (a *Activities) RaiseTaskAlerts(ctx context.Context, in TaskAlertInput) (TaskAlertResult, error) {
 	st := in.State
 	res := TaskAlertResult{AlertIDs: []string{}}
-	due := st.DueAt.In(domain.Location)
-	late := WorkingDaysText(in.At.Sub(st.DueAt))
-	who := st.Assignee.Agency
-	if st.Assignee.Officer != "" {
-		who = st.Assignee.Officer + " (" + st.Assignee.Agency + ")"
-	}
+	text := lifecycle.OverdueAlert(st, in.Level, in.At)
+	parent, parentKnown := "", false
 	for _, r := range in.Recipients {
-		unitID, role, recipient := st.UnitID, "", ""
-		switch r {
-		case domain.RecipientAssignee:
-			unitID, role, recipient = st.Assignee.UnitID, domain.RoleOfficer, who
-		case domain.RecipientMonitor:
-			role, recipient = domain.RoleMonitor, st.Monitor
-		case domain.RecipientMTTQ:
-			role = domain.RoleMTTQ
-		case domain.RecipientParentMTTQ, domain.RecipientParentPartyCommittee:
-			parent, err := a.Store.ParentUnitID(ctx, st.UnitID)
+		kind, ok := lifecycle.Recipient(r)
+		if !ok {
+			continue
+		}
+		if kind.NeedsParent() && !parentKnown {
+			p, err := a.Store.ParentUnitID(ctx, st.UnitID)
 			if err != nil {
 				return res, err
 			}
-			unitID, role = parent, domain.RoleMTTQ
-			if r == domain.RecipientParentPartyCommittee {
-				role = domain.RolePartyCommittee
-			}
-		default:
-			continue
+			parent, parentKnown = p, true
 		}
-		if unitID == "" {
-			unitID = st.UnitID
-		}
+		unitID, role := kind.UnitOf(st, parent), kind.Role
 		key := fmt.Sprintf("task/%s/g%d/level/%d/%s", st.TaskID, st.Generation, in.Level, r)
 		plan, dlg, task := st.PlanID, st.DialogueID, st.TaskID
 		al := &store.Alert{
-			ID: StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: recipient,
+			ID: StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: kind.PersonOf(st),
 			Kind: domain.AlertTaskOverdue, Level: in.Level, PlanID: &plan, DialogueID: &dlg, TaskID: &task,
-			TitleVI: fmt.Sprintf("Nhiệm vụ quá hạn (mức %d): %s", in.Level, st.Title),
-			TitleEN: fmt.Sprintf("Overdue task (level %d): %s", in.Level, st.Title),
-			BodyVI: fmt.Sprintf("Nhiệm vụ \"%s\" giao cho %s, hạn %s, đã quá hạn%s và chưa được nghiệm thu. Người theo dõi: %s.",
-				st.Title, who, due.Format("15:04 02/01/2006"), late.vi, orDash(st.Monitor)),
-			BodyEN: fmt.Sprintf("Task \"%s\" assigned to %s, due %s, is overdue%s and not accepted yet. Monitor: %s.",
-				st.Title, who, due.Format("2006-01-02 15:04"), late.en, orDash(st.Monitor)),
+			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}
 		created, err := a.Store.RaiseAlert(ctx, al)
 		if err != nil {
@@ -211,28 +191,6 @@ func (a *Activities) RaiseTaskAlerts(ctx context.Context, in TaskAlertInput) (Ta
 		}
 	}
 	return res, nil
-}
-
-type bilingual struct{ vi, en string }
-
-// WorkingDaysText words a delay for alert bodies.
-func WorkingDaysText(d time.Duration) bilingual {
-	switch {
-	case d < time.Minute:
-		return bilingual{}
-	case d < 24*time.Hour:
-		return bilingual{fmt.Sprintf(" %s", d.Round(time.Minute)), fmt.Sprintf(" by %s", d.Round(time.Minute))}
-	default:
-		days := int(d / (24 * time.Hour))
-		return bilingual{fmt.Sprintf(" %d ngày", days), fmt.Sprintf(" by %d days", days)}
-	}
-}
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
 }
 
 // TaskNoticeInput sends a notice about a task (assignment, reminder, …)

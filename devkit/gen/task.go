@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/doithoai/doithoai/activities"
@@ -253,56 +252,28 @@ func (t *taskRun) climb(ctx context.Context, until time.Time) error {
 func (t *taskRun) escalate(ctx context.Context, step lifecycle.ScheduledStep, at time.Time) error {
 	r, st := t.r, t.st
 	u := r.u
-	due := st.DueAt.In(domain.Location)
-	lateVI, lateEN := delayText(at.Sub(st.DueAt))
-	who := st.Assignee.Agency
-	if st.Assignee.Officer != "" {
-		who = st.Assignee.Officer + " (" + st.Assignee.Agency + ")"
-	}
-	monitor := st.Monitor
-	if strings.TrimSpace(monitor) == "" {
-		monitor = "—"
-	}
+	text := lifecycle.OverdueAlert(st, step.Level, at)
 	parent := u
 	if u.Parent != nil {
 		parent = u.Parent
 	}
 	for _, rcp := range step.Recipients {
-		unitID, role, recipient := st.UnitID, "", ""
-		by := domain.Actor{}
-		switch rcp {
-		case domain.RecipientAssignee:
-			unitID, role, recipient = st.Assignee.UnitID, domain.RoleOfficer, who
-			by = domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
-			if st.Assignee.Officer != "" {
-				by.ID = st.Assignee.Officer
-			}
-		case domain.RecipientMonitor:
-			role, recipient = domain.RoleMonitor, st.Monitor
-			by = domain.Actor{ID: st.Monitor, Role: domain.RoleMonitor}
-		case domain.RecipientMTTQ:
-			role, by = domain.RoleMTTQ, u.mttq()
-		case domain.RecipientParentMTTQ:
-			unitID, role, by = parent.ID, domain.RoleMTTQ, parent.mttq()
-		case domain.RecipientParentPartyCommittee:
-			unitID, role = parent.ID, domain.RolePartyCommittee
-			by = domain.Actor{ID: "Văn phòng " + parent.Committee, Role: domain.RolePartyCommittee}
-		default:
+		kind, ok := lifecycle.Recipient(rcp)
+		if !ok {
 			continue
+		}
+		unit := u
+		if kind.NeedsParent() {
+			unit = parent
 		}
 		key := fmt.Sprintf("task/%s/g%d/level/%d/%s", st.TaskID, st.Generation, step.Level, rcp)
 		plan, dlg, task := st.PlanID, st.DialogueID, st.TaskID
 		al := &store.Alert{
-			ID: activities.StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: recipient,
+			ID: activities.StableID(key), DedupKey: key, UnitID: kind.UnitOf(st, parent.ID), RecipientRole: kind.Role, Recipient: kind.PersonOf(st),
 			Kind: domain.AlertTaskOverdue, Level: step.Level, PlanID: &plan, DialogueID: &dlg, TaskID: &task, CreatedAt: at,
-			TitleVI: fmt.Sprintf("Nhiệm vụ quá hạn (mức %d): %s", step.Level, st.Title),
-			TitleEN: fmt.Sprintf("Overdue task (level %d): %s", step.Level, st.Title),
-			BodyVI: fmt.Sprintf("Nhiệm vụ \"%s\" giao cho %s, hạn %s, đã quá hạn%s và chưa được nghiệm thu. Người theo dõi: %s.",
-				st.Title, who, due.Format("15:04 02/01/2006"), lateVI, monitor),
-			BodyEN: fmt.Sprintf("Task \"%s\" assigned to %s, due %s, is overdue%s and not accepted yet. Monitor: %s.",
-				st.Title, who, due.Format("2006-01-02 15:04"), lateEN, monitor),
+			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}
-		if err := r.raise(ctx, al, by, 75-10*step.Level); err != nil {
+		if err := r.raise(ctx, al, acknowledger(kind.Role, unit, st), 75-10*step.Level); err != nil {
 			return err
 		}
 		r.s.EscalationAlerts++
@@ -315,17 +286,23 @@ func (t *taskRun) escalate(ctx context.Context, step lifecycle.ScheduledStep, at
 	return t.save(ctx, next, at, "task.escalated", system, map[string]any{"level": step.Level, "recipients": step.Recipients})
 }
 
-// delayText words a delay as activities.WorkingDaysText does.
-func delayText(d time.Duration) (vi, en string) {
-	switch {
-	case d < time.Minute:
-		return "", ""
-	case d < 24*time.Hour:
-		return fmt.Sprintf(" %s", d.Round(time.Minute)), fmt.Sprintf(" by %s", d.Round(time.Minute))
-	default:
-		days := int(d / (24 * time.Hour))
-		return fmt.Sprintf(" %d ngày", days), fmt.Sprintf(" by %d days", days)
+// acknowledger is who acknowledges an alert to role in unit u.
+func acknowledger(role string, u *unitM, st lifecycle.TaskState) domain.Actor {
+	switch role {
+	case domain.RoleOfficer:
+		by := domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
+		if st.Assignee.Officer != "" {
+			by.ID = st.Assignee.Officer
+		}
+		return by
+	case domain.RoleMonitor:
+		return domain.Actor{ID: st.Monitor, Role: domain.RoleMonitor}
+	case domain.RoleMTTQ:
+		return u.mttq()
+	case domain.RolePartyCommittee:
+		return domain.Actor{ID: "Văn phòng " + u.Committee, Role: domain.RolePartyCommittee}
 	}
+	return domain.Actor{}
 }
 
 // finish counts the task by its state at AsOf.
