@@ -34,65 +34,90 @@ type taskRun struct {
 	settled time.Time
 }
 
+// taskCourse is everything drawn for one task's course, before AsOf cuts
+// it short.
+type taskCourse struct {
+	behaviour         int
+	cancelAt          time.Time
+	cancelReason      string
+	wantExt, approve  bool
+	extReq, extDec    time.Time
+	proposed          time.Time
+	extReason         string
+	submitAt          time.Time
+	review1, review2  time.Duration
+	returned          bool
+	resubmit          time.Duration
+	returnReason      string
+	result            string
+	links             []string
+	reviewer, officer domain.Actor
+}
+
+// drawCourse draws a task's course (the order of the draws is part of the
+// generator's output).
+func (r *run) drawCourse(st lifecycle.TaskState) taskCourse {
+	g := r.g
+	rng := rngFor(g.o.Seed, "task/"+st.TaskID)
+	assigned, due := st.AssignedAt, st.DueAt
+	c := taskCourse{behaviour: rng.IntN(100)}
+	c.cancelAt = g.office(assigned.Add(between(rng, 3*24*time.Hour, 40*24*time.Hour)))
+	c.cancelReason = pick(rng, taskCancelReasons)
+	c.wantExt = rng.IntN(100) < pctExtension && c.behaviour >= pctCancelled
+	c.approve = rng.IntN(4) != 0
+	c.extReq = g.office(assigned.Add(time.Duration(float64(due.Sub(assigned)) * (0.3 + 0.3*rng.Float64()))))
+	c.extDec = g.office(c.extReq.Add(between(rng, 4*time.Hour, 48*time.Hour)))
+	c.proposed = g.cal.AddWorkingDays(due, 10+rng.IntN(11))
+	c.extReason = pick(rng, extensionReasons)
+	if !c.extDec.Before(due.Add(-time.Hour)) {
+		c.wantExt = false
+	}
+	effDue, from := due, assigned
+	if c.wantExt {
+		from = c.extDec
+		if c.approve {
+			effDue = c.proposed
+		}
+	}
+	switch {
+	case c.behaviour < pctCancelled+pctNever:
+	case c.behaviour < pctCancelled+pctNever+pctLate:
+		days := math.Min(1+rng.ExpFloat64()*10, 90)
+		c.submitAt = g.office(effDue.Add(time.Duration(days * float64(24*time.Hour))))
+	default:
+		c.submitAt = g.office(from.Add(time.Duration(float64(effDue.Sub(from)) * (0.15 + 0.8*rng.Float64()))))
+	}
+	c.review1 = between(rng, 4*time.Hour, 6*24*time.Hour)
+	c.returned = rng.IntN(100) < pctReturned
+	c.resubmit = between(rng, 24*time.Hour, 10*24*time.Hour)
+	c.review2 = between(rng, 4*time.Hour, 5*24*time.Hour)
+	c.returnReason = pick(rng, returnReasons)
+	c.result = pick(rng, resultTexts)
+	c.links = []string{}
+	if rng.IntN(2) == 0 {
+		c.links = append(c.links, fmt.Sprintf("https://vanban.example.gov.vn/bao-cao/%s.pdf", st.TaskID[:8]))
+	}
+	c.reviewer = r.u.mttq()
+	if rng.IntN(3) == 0 {
+		c.reviewer = r.u.planner()
+	}
+	c.officer = domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
+	if st.Assignee.Officer != "" {
+		c.officer.ID = st.Assignee.Officer
+	}
+	return c
+}
+
 // followTask writes the course of one task up to AsOf and returns when it
 // settled (zero if it has not).
 func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched lifecycle.TaskSchedule) (time.Time, error) {
-	g := r.g
-	rng := rngFor(g.o.Seed, "task/"+st.TaskID)
 	t := &taskRun{r: r, st: st, steps: sched.Steps}
-	asOf := g.asOf
-
+	asOf := r.g.asOf
 	// Everything is drawn first, so that AsOf only cuts the story short.
-	assigned, due := st.AssignedAt, st.DueAt
-	behaviour := rng.IntN(100)
-	cancelAt := g.office(assigned.Add(between(rng, 3*24*time.Hour, 40*24*time.Hour)))
-	cancelReason := pick(rng, taskCancelReasons)
-	wantExt := rng.IntN(100) < pctExtension && behaviour >= pctCancelled
-	approve := rng.IntN(4) != 0
-	extReq := g.office(assigned.Add(time.Duration(float64(due.Sub(assigned)) * (0.3 + 0.3*rng.Float64()))))
-	extDec := g.office(extReq.Add(between(rng, 4*time.Hour, 48*time.Hour)))
-	proposed := g.cal.AddWorkingDays(due, 10+rng.IntN(11))
-	extReason := pick(rng, extensionReasons)
-	if !extDec.Before(due.Add(-time.Hour)) {
-		wantExt = false
-	}
-	effDue, from := due, assigned
-	if wantExt {
-		from = extDec
-		if approve {
-			effDue = proposed
-		}
-	}
-	var submitAt time.Time
-	switch {
-	case behaviour < pctCancelled+pctNever:
-	case behaviour < pctCancelled+pctNever+pctLate:
-		days := math.Min(1+rng.ExpFloat64()*10, 90)
-		submitAt = g.office(effDue.Add(time.Duration(days * float64(24*time.Hour))))
-	default:
-		submitAt = g.office(from.Add(time.Duration(float64(effDue.Sub(from)) * (0.15 + 0.8*rng.Float64()))))
-	}
-	review1 := between(rng, 4*time.Hour, 6*24*time.Hour)
-	returned := rng.IntN(100) < pctReturned
-	resubmit := between(rng, 24*time.Hour, 10*24*time.Hour)
-	review2 := between(rng, 4*time.Hour, 5*24*time.Hour)
-	returnReason := pick(rng, returnReasons)
-	result := pick(rng, resultTexts)
-	links := []string{}
-	if rng.IntN(2) == 0 {
-		links = append(links, fmt.Sprintf("https://vanban.example.gov.vn/bao-cao/%s.pdf", st.TaskID[:8]))
-	}
-	reviewer := r.u.mttq()
-	if rng.IntN(3) == 0 {
-		reviewer = r.u.planner()
-	}
-	officer := domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
-	if st.Assignee.Officer != "" {
-		officer.ID = st.Assignee.Officer
-	}
+	c := r.drawCourse(st)
 
 	// The workflow starts and marks the task in progress.
-	start := assigned.Add(5 * time.Second)
+	start := st.AssignedAt.Add(5 * time.Second)
 	if !start.Before(asOf) {
 		return time.Time{}, t.finish()
 	}
@@ -102,29 +127,41 @@ func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched life
 		return time.Time{}, err
 	}
 	switch {
-	case behaviour < pctCancelled:
-		if err := t.climb(ctx, cancelAt); err != nil {
+	case c.behaviour < pctCancelled:
+		if err := t.climb(ctx, c.cancelAt); err != nil {
 			return time.Time{}, err
 		}
-		if cancelAt.Before(asOf) {
+		if c.cancelAt.Before(asOf) {
 			next := t.st
-			next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, cancelReason, &cancelAt
-			if err := t.save(ctx, next, cancelAt, "task.cancelled", r.u.planner(), map[string]any{"reason": cancelReason}); err != nil {
+			next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, c.cancelReason, &c.cancelAt
+			if err := t.save(ctx, next, c.cancelAt, "task.cancelled", r.u.planner(), map[string]any{"reason": c.cancelReason}); err != nil {
 				return time.Time{}, err
 			}
-			t.settled = cancelAt
+			t.settled = c.cancelAt
 		}
 		return t.settled, t.finish()
-	case wantExt:
-		if err := t.extension(ctx, extReq, extDec, proposed, approve, extReason); err != nil {
+	case c.wantExt:
+		if err := t.extension(ctx, c.extReq, c.extDec, c.proposed, c.approve, c.extReason); err != nil {
 			return time.Time{}, err
 		}
 	}
-	// Results: submitted, reviewed, perhaps returned once and submitted
-	// again.
+	if err := t.results(ctx, &c); err != nil {
+		return time.Time{}, err
+	}
+	if err := t.climb(ctx, asOf); err != nil {
+		return time.Time{}, err
+	}
+	return t.settled, t.finish()
+}
+
+// results writes the results: submitted, reviewed, perhaps returned once
+// and submitted again.
+func (t *taskRun) results(ctx context.Context, c *taskCourse) error {
+	g, asOf := t.r.g, t.r.g.asOf
+	submitAt := c.submitAt
 	for round := 0; !submitAt.IsZero() && round < 2; round++ {
 		if err := t.climb(ctx, submitAt); err != nil {
-			return time.Time{}, err
+			return err
 		}
 		if !submitAt.Before(asOf) {
 			break
@@ -132,16 +169,16 @@ func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched life
 		at := submitAt
 		next := t.st
 		next.Status, next.SubmittedAt, next.Late = domain.TaskSubmitted, &at, at.After(t.st.DueAt)
-		next.Result = &lifecycle.TaskResult{Text: result, Links: links, SubmittedBy: officer.ID, SubmittedAt: at}
-		if err := t.save(ctx, next, at, "task.result_submitted", officer, map[string]any{"late": next.Late, "links": len(links)}); err != nil {
-			return time.Time{}, err
+		next.Result = &lifecycle.TaskResult{Text: c.result, Links: c.links, SubmittedBy: c.officer.ID, SubmittedAt: at}
+		if err := t.save(ctx, next, at, "task.result_submitted", c.officer, map[string]any{"late": next.Late, "links": len(c.links)}); err != nil {
+			return err
 		}
-		reviewAt := g.office(at.Add(review1))
+		reviewAt := g.office(at.Add(c.review1))
 		if round == 1 {
-			reviewAt = g.office(at.Add(review2))
+			reviewAt = g.office(at.Add(c.review2))
 		}
 		if err := t.climb(ctx, reviewAt); err != nil {
-			return time.Time{}, err
+			return err
 		}
 		if !reviewAt.Before(asOf) {
 			break
@@ -149,28 +186,25 @@ func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched life
 		next = t.st
 		res := *t.st.Result
 		next.Result = &res
-		if returned && round == 0 {
+		if c.returned && round == 0 {
 			next.Status = domain.TaskInProgress
 			next.ReturnedCount++
-			next.Result.ReturnReason = returnReason
-			if err := t.save(ctx, next, reviewAt, "task.returned", reviewer, map[string]any{"reason": returnReason, "late": next.Late}); err != nil {
-				return time.Time{}, err
+			next.Result.ReturnReason = c.returnReason
+			if err := t.save(ctx, next, reviewAt, "task.returned", c.reviewer, map[string]any{"reason": c.returnReason, "late": next.Late}); err != nil {
+				return err
 			}
 			t.resume = reviewAt
-			submitAt = g.office(reviewAt.Add(resubmit))
+			submitAt = g.office(reviewAt.Add(c.resubmit))
 			continue
 		}
 		next.Status, next.CompletedAt = domain.TaskDone, &reviewAt
-		if err := t.save(ctx, next, reviewAt, "task.accepted", reviewer, map[string]any{"reason": "", "late": next.Late}); err != nil {
-			return time.Time{}, err
+		if err := t.save(ctx, next, reviewAt, "task.accepted", c.reviewer, map[string]any{"reason": "", "late": next.Late}); err != nil {
+			return err
 		}
 		t.settled = reviewAt
 		break
 	}
-	if err := t.climb(ctx, asOf); err != nil {
-		return time.Time{}, err
-	}
-	return t.settled, t.finish()
+	return nil
 }
 
 // save writes the next version of the task with its audit event.
