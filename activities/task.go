@@ -87,22 +87,22 @@ func (a *Activities) ComputeTaskSchedules(ctx context.Context, ins []lifecycle.S
 // ComputeSchedule is lifecycle.ComputeSchedule.
 //
 // Deprecated: use lifecycle.ComputeSchedule.
-func ComputeSchedule(cal *calendar.Calendar, in ScheduleInput) TaskSchedule {
+func ComputeSchedule(cal *calendar.Calendar, in lifecycle.ScheduleInput) lifecycle.TaskSchedule {
 	return lifecycle.ComputeSchedule(cal, in)
 }
 
 // SaveTasksInput adds tasks to a dialogue after its session.
 type SaveTasksInput struct {
-	Tasks []TaskState  `json:"tasks"`
-	Actor domain.Actor `json:"actor"`
+	Tasks []lifecycle.TaskState `json:"tasks"`
+	Actor domain.Actor          `json:"actor"`
 }
 
-func taskEvent(st TaskState, action string, actor domain.Actor, data any) store.Event {
+func taskEvent(st lifecycle.TaskState, action string, actor domain.Actor, data any) store.Event {
 	return store.NewEvent(fmt.Sprintf("task/%s/v%d", st.TaskID, st.Version), actor.ID, actor.Role, action, "task", st.TaskID, st.UnitID, actor.RequestID, data)
 }
 
 // TaskRows converts states to rows with their creation events.
-func TaskRows(ts []TaskState, actor domain.Actor) ([]store.Task, []store.Event) {
+func TaskRows(ts []lifecycle.TaskState, actor domain.Actor) ([]store.Task, []store.Event) {
 	rows := make([]store.Task, 0, len(ts))
 	evs := make([]store.Event, 0, len(ts))
 	for _, t := range ts {
@@ -121,10 +121,10 @@ func (a *Activities) SaveTasks(ctx context.Context, in SaveTasksInput) error {
 
 // TaskStateInput writes a task snapshot with the audit event of the change.
 type TaskStateInput struct {
-	State  TaskState      `json:"state"`
-	Action string         `json:"action"`
-	Actor  domain.Actor   `json:"actor"`
-	Data   map[string]any `json:"data,omitempty"`
+	State  lifecycle.TaskState `json:"state"`
+	Action string              `json:"action"`
+	Actor  domain.Actor        `json:"actor"`
+	Data   map[string]any      `json:"data,omitempty"`
 }
 
 // SaveTaskState writes a task snapshot (newer versions only).
@@ -139,10 +139,10 @@ func (a *Activities) SaveTaskState(ctx context.Context, in TaskStateInput) error
 
 // TaskAlertInput raises the alerts of one ladder step.
 type TaskAlertInput struct {
-	State      TaskState `json:"state"`
-	Level      int       `json:"level"`
-	Recipients []string  `json:"recipients"`
-	At         time.Time `json:"at"`
+	State      lifecycle.TaskState `json:"state"`
+	Level      int                 `json:"level"`
+	Recipients []string            `json:"recipients"`
+	At         time.Time           `json:"at"`
 }
 
 // TaskAlertResult lists the alerts of the step (new or already stored).
@@ -196,7 +196,7 @@ func (a *Activities) RaiseTaskAlerts(ctx context.Context, in TaskAlertInput) (Ta
 // TaskNoticeInput sends a notice about a task (assignment, reminder, …)
 // to its assignee.
 type TaskNoticeInput struct {
-	State TaskState `json:"state"`
+	State lifecycle.TaskState `json:"state"`
 	// Kind is "assignment", "reminder", "returned" or "extension".
 	Kind string `json:"kind"`
 	// Key makes the notice exactly-once.
