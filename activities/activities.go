@@ -16,6 +16,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -116,27 +117,19 @@ func (a *Activities) RescheduleDialogue(ctx context.Context, in RescheduleInput)
 // all in one transaction, so readers see them together.
 func (a *Activities) CloseSurvey(ctx context.Context, in CloseSurveyInput) (CloseSurveyResult, error) {
 	ev := store.NewEvent("dialogue/"+in.DialogueID+"/phase/"+domain.PhaseAwaitingSession, "system", "", "dialogue.survey_closed", "dialogue", in.DialogueID, in.UnitID, "", nil)
-	when := in.SessionAt.In(domain.Location)
 	build := func(sum *store.SurveySummary) []store.Notification {
-		fieldsVI, fieldsEN := "", ""
+		byField := make([]lifecycle.FieldCount, len(sum.ByField))
 		for i, fc := range sum.ByField {
-			if i < 5 {
-				fieldsVI += fmt.Sprintf("\n- %s: %d ý kiến", fc.Field, fc.Count)
-				fieldsEN += fmt.Sprintf("\n- %s: %d opinions", fc.Field, fc.Count)
-			}
+			byField[i] = lifecycle.FieldCount{Field: fc.Field, Count: fc.Count}
 		}
 		var ns []store.Notification
 		for i, h := range in.Hosts {
 			key := fmt.Sprintf("dialogue/%s/survey-summary/host/%d", in.DialogueID, i)
 			dlg := in.DialogueID
+			n := lifecycle.SurveySummaryNotice(in.Title, h.Name, in.SessionAt, sum.Total, byField)
 			ns = append(ns, store.Notification{
-				ID: StableID(key), DedupKey: key, UnitID: in.UnitID, DialogueID: &dlg, Recipient: h.Name, Channel: "inbox", Kind: "notice",
-				SubjectVI: fmt.Sprintf("Tổng hợp phiếu xin ý kiến: %s", in.Title),
-				SubjectEN: fmt.Sprintf("Pre-meeting survey summary: %s", in.Title),
-				BodyVI: fmt.Sprintf("Kính gửi đồng chí %s,\nPhiếu xin ý kiến cho hội nghị ngày %s đã đóng với %d ý kiến. Các lĩnh vực nhiều ý kiến nhất:%s",
-					h.Name, when.Format("15:04 02/01/2006"), sum.Total, fieldsVI),
-				BodyEN: fmt.Sprintf("Dear %s,\nThe pre-meeting survey for the session on %s has closed with %d answers. Top fields:%s",
-					h.Name, when.Format("2006-01-02 15:04"), sum.Total, fieldsEN),
+				ID: StableID(key), DedupKey: key, UnitID: in.UnitID, DialogueID: &dlg, Recipient: h.Name, Channel: "inbox", Kind: n.Kind,
+				SubjectVI: n.SubjectVI, SubjectEN: n.SubjectEN, BodyVI: n.BodyVI, BodyEN: n.BodyEN,
 			})
 		}
 		return ns
@@ -186,8 +179,7 @@ func (a *Activities) SaveSession(ctx context.Context, in SaveSessionInput) error
 // one for the unit's planner and one for its MTTQ, exactly once per
 // schedule generation whatever the retries.
 func (a *Activities) RaiseSessionMissed(ctx context.Context, in SessionMissedInput) (SessionMissedResult, error) {
-	when := in.ScheduledAt.In(domain.Location)
-	due := in.DueBy.In(domain.Location)
+	text := lifecycle.SessionMissedAlert(in.Title, in.ScheduledAt, in.DueBy)
 	var res SessionMissedResult
 	for _, role := range []string{domain.RolePlanner, domain.RoleMTTQ} {
 		key := fmt.Sprintf("dialogue/%s/session-missed/%d/%s", in.DialogueID, in.Generation, role)
@@ -195,12 +187,7 @@ func (a *Activities) RaiseSessionMissed(ctx context.Context, in SessionMissedInp
 		al := &store.Alert{
 			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, RecipientRole: role, Kind: domain.AlertSessionMissed, Level: 1,
 			PlanID: &plan, DialogueID: &dlg,
-			TitleVI: fmt.Sprintf("Chưa ghi nhận kết quả hội nghị: %s", in.Title),
-			TitleEN: fmt.Sprintf("Session not recorded: %s", in.Title),
-			BodyVI: fmt.Sprintf("Hội nghị tiếp xúc, đối thoại dự kiến lúc %s nhưng đến %s vẫn chưa được ghi nhận kết quả. Đề nghị cập nhật kết quả hội nghị hoặc điều chỉnh lịch.",
-				when.Format("15:04 02/01/2006"), due.Format("15:04 02/01/2006")),
-			BodyEN: fmt.Sprintf("The dialogue scheduled for %s had no session recorded by %s. Please record the session or reschedule it.",
-				when.Format("2006-01-02 15:04"), due.Format("2006-01-02 15:04")),
+			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}
 		created, err := a.Store.RaiseAlert(ctx, al)
 		if err != nil {

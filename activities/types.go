@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // SavePlanInput is everything needed to write a plan and its dialogues.
@@ -74,12 +75,12 @@ type CloseSurveyResult struct {
 // SaveSessionInput records a session, with the tasks its conclusions
 // become.
 type SaveSessionInput struct {
-	DialogueID string         `json:"dialogue_id"`
-	UnitID     string         `json:"unit_id"`
-	Session    domain.Session `json:"session"`
-	At         time.Time      `json:"at"`
-	Actor      domain.Actor   `json:"actor"`
-	Tasks      []TaskState    `json:"tasks,omitempty"`
+	DialogueID string                `json:"dialogue_id"`
+	UnitID     string                `json:"unit_id"`
+	Session    domain.Session        `json:"session"`
+	At         time.Time             `json:"at"`
+	Actor      domain.Actor          `json:"actor"`
+	Tasks      []lifecycle.TaskState `json:"tasks,omitempty"`
 }
 
 // SessionMissedInput raises the missed-session alerts of one schedule

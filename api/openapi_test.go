@@ -26,6 +26,7 @@ import (
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
@@ -640,7 +641,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	fullState.ConclusionID, fullState.Description, fullState.Monitor, fullState.CancelReason = id1, "mô tả", "Đ/c Hoàng", "x"
 	fullState.Assignee.Officer = "Đức"
 	fullState.DeadlineSpec = map[string]any{"due_in_working_days": 15}
-	fullState.Extension, fullState.Result = settled.Extension, noLinks.Result
+	fullState.Extension, fullState.Result = (*lifecycle.TaskExtension)(settled.Extension), (*lifecycle.TaskResult)(noLinks.Result)
 	fullState.SubmittedAt, fullState.CompletedAt, fullState.Status, fullState.Late, fullState.Generation = &decided, &newDue, domain.TaskDone, true, 1
 	liveDone := roundTrip(workflows.TaskView{State: fullState, Schedule: activities.TaskSchedule{DueAt: newDue, Reminders: []activities.ScheduledReminder{}, Steps: []activities.ScheduledStep{}},
 		RemindersSent: 2, StepsRaised: 3})

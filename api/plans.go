@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/isoduration"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -143,138 +146,157 @@ func checkText(errs *[]contract.FieldError, field, v string, required bool, max 
 	}
 }
 
-// readPolicy applies defaults and checks the durations and the window.
-func readPolicy(p *contract.PolicyRequest, errs *[]contract.FieldError) domain.Policy {
+// readPolicy applies defaults, reads the request's durations and checks the
+// policy by lifecycle.ValidatePolicy. The request's own faults — a
+// duration that does not parse, a rung given both ways — join the policy's
+// in the order of the fields.
+func readPolicy(p *contract.PolicyRequest, errs *[]FieldError) domain.Policy {
 	pol := domain.DefaultPolicy()
 	if p == nil {
 		return pol
 	}
+	var wire []lifecycle.FieldError
 	read := func(field string, d contract.Duration, dst *time.Duration) {
-		if !d.Set {
-			return
+		switch {
+		case !d.Set:
+		case strings.HasPrefix(d.Raw, "-"):
+			*dst = negativeDuration(d.Raw)
+		case !d.Valid:
+			wire = append(wire, lifecycle.FieldError(fieldError(field, "invalid_duration")))
+		default:
+			*dst = d.D
 		}
-		if strings.HasPrefix(d.Raw, "-") {
-			if field == "policy.survey_close" {
-				*errs = append(*errs, fieldError(field, "survey_after_session"))
-			} else {
-				*errs = append(*errs, fieldErrorMsg(field, "out_of_range", "Khoảng thời gian không được âm.", "Durations must not be negative."))
-			}
-			return
-		}
-		if !d.Valid {
-			*errs = append(*errs, fieldError(field, "invalid_duration"))
-			return
-		}
-		*dst = d.D
 	}
 	read("policy.survey_lead", p.SurveyLead, &pol.SurveyLead)
 	read("policy.survey_close", p.SurveyClose, &pol.SurveyClose)
 	read("policy.session_grace", p.SessionGrace, &pol.SessionGrace)
 	read("policy.supervision_within", p.SupervisionWithin, &pol.SupervisionWithin)
 	if p.ReminderWorkingDays != nil {
-		if len(p.ReminderWorkingDays) > 10 {
-			*errs = append(*errs, fieldError("policy.reminder_working_days", "too_many"))
-		}
-		for i, n := range p.ReminderWorkingDays {
-			if n < 1 || n > 60 {
-				*errs = append(*errs, fieldErrorMsg(fmt.Sprintf("policy.reminder_working_days[%d]", i), "out_of_range", "Số ngày làm việc phải từ 1 đến 60.", "Must be between 1 and 60 working days."))
-			}
-		}
 		pol.ReminderWorkingDays = p.ReminderWorkingDays
 	}
+	var offsets []time.Duration
 	if p.ReminderOffsets != nil {
-		if len(p.ReminderOffsets) > 10 {
-			*errs = append(*errs, fieldError("policy.reminder_offsets", "too_many"))
-		}
-		pol.ReminderOffsets = nil
+		offsets = make([]time.Duration, len(p.ReminderOffsets))
 		for i, d := range p.ReminderOffsets {
-			var v time.Duration
-			read(fmt.Sprintf("policy.reminder_offsets[%d]", i), d, &v)
-			if v > 0 {
-				pol.ReminderOffsets = append(pol.ReminderOffsets, v)
-			}
+			read(fmt.Sprintf("policy.reminder_offsets[%d]", i), d, &offsets[i])
 		}
+		pol.ReminderOffsets = offsets
 	}
 	if p.Escalation != nil {
-		if len(p.Escalation) > 10 {
-			*errs = append(*errs, fieldError("policy.escalation", "too_many"))
-		}
 		pol.Escalation = nil
 		for i, st := range p.Escalation {
 			pf := fmt.Sprintf("policy.escalation[%d]", i)
 			step := domain.EscalationStep{Recipients: st.Recipients}
 			if st.AfterWorkingDays != nil {
-				if *st.AfterWorkingDays < 0 || *st.AfterWorkingDays > 120 {
-					*errs = append(*errs, fieldError(pf+".after_working_days", "out_of_range"))
-				}
 				step.AfterWorkingDays = *st.AfterWorkingDays
 			}
 			read(pf+".after", st.After, &step.After)
 			if st.AfterWorkingDays != nil && st.After.Set {
-				*errs = append(*errs, fieldErrorMsg(pf+".after", "ambiguous", "Chỉ ghi after_working_days hoặc after, không ghi cả hai.", "Give after_working_days or after, not both."))
-			}
-			if len(st.Recipients) == 0 {
-				*errs = append(*errs, fieldError(pf+".recipients", "required"))
-			}
-			for j, r := range st.Recipients {
-				if !domain.ValidRecipient(r) {
-					*errs = append(*errs, fieldErrorMsg(fmt.Sprintf("%s.recipients[%d]", pf, j), "invalid_enum",
-						"Người nhận phải là assignee, monitor, mttq, parent_mttq hoặc parent_party_committee.",
-						"Recipients are assignee, monitor, mttq, parent_mttq or parent_party_committee."))
-				}
+				wire = append(wire, lifecycle.AmbiguousStep(pf+".after"))
 			}
 			pol.Escalation = append(pol.Escalation, step)
 		}
 	}
-	if pol.SurveyClose >= pol.SurveyLead {
-		*errs = append(*errs, fieldError("policy.survey_close", "survey_window_empty"))
+	*errs = append(*errs, mergePolicyErrors(lifecycle.ValidatePolicy(pol), wire)...)
+	if p.ReminderOffsets != nil { // a zero offset is no reminder
+		pol.ReminderOffsets = nil
+		for _, o := range offsets {
+			if o > 0 {
+				pol.ReminderOffsets = append(pol.ReminderOffsets, o)
+			}
+		}
 	}
 	return pol
 }
 
-// readDialogue validates one dialogue of a request.
-func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]contract.FieldError) (domain.DialogueSpec, bool) {
+// negativeDuration is the value of a duration written with a minus sign:
+// negative, however the rest reads, so that the policy rules refuse it.
+func negativeDuration(raw string) time.Duration {
+	if d, err := isoduration.Parse(raw[1:]); err == nil && d > 0 {
+		return -d
+	}
+	return -1
+}
+
+// mergePolicyErrors puts the policy's errors and the request's own in the
+// order of the fields (the survey window last); a request error the policy
+// rules repeat is named once.
+func mergePolicyErrors(rules, wire []lifecycle.FieldError) []FieldError {
+	out := make([]FieldError, 0, len(rules)+len(wire))
+	for _, e := range rules {
+		out = append(out, FieldError(e))
+	}
+	for _, w := range wire {
+		if !slices.ContainsFunc(rules, func(e lifecycle.FieldError) bool { return e.Field == w.Field && e.Code == w.Code }) {
+			out = append(out, FieldError(w))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b FieldError) int {
+		ka, kb := policyErrorRank(a), policyErrorRank(b)
+		return slices.Compare(ka[:], kb[:])
+	})
+	return out
+}
+
+var (
+	policyFieldRank = map[string]int{"survey_lead": 1, "survey_close": 2, "session_grace": 3, "supervision_within": 4,
+		"reminder_working_days": 5, "reminder_offsets": 6, "escalation": 7}
+	policyStepFieldRank = map[string]int{"after_working_days": 1, "after": 2, "recipients": 3}
+)
+
+// policyErrorRank orders a policy field error: "policy.<field>[i].<step
+// field>[j]" by field, i, step field and j; "ambiguous" after the other
+// errors of its field; the empty survey window last.
+func policyErrorRank(e FieldError) [5]int {
+	if e.Code == "survey_window_empty" {
+		return [5]int{len(policyFieldRank) + 1}
+	}
+	var k [5]int
+	name, i, rest := splitPath(strings.TrimPrefix(e.Field, "policy."))
+	k[0], k[1] = policyFieldRank[name], i
+	if rest != "" {
+		sub, j, _ := splitPath(rest)
+		k[2], k[3] = policyStepFieldRank[sub], j
+	}
+	if e.Code == "ambiguous" {
+		k[4] = 1
+	}
+	return k
+}
+
+// splitPath splits "name[i].rest" into name, i+1 (0 without an index) and
+// rest.
+func splitPath(p string) (name string, idx int, rest string) {
+	name, rest, _ = strings.Cut(p, ".")
+	if open := strings.IndexByte(name, '['); open >= 0 {
+		n, _ := strconv.Atoi(strings.TrimSuffix(name[open+1:], "]"))
+		name, idx = name[:open], n+1
+	}
+	return name, idx, rest
+}
+
+// readDialogue reads one dialogue of a request and checks it by
+// lifecycle.ValidateDialogueSpec, fields under prefix.
+func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]FieldError) (domain.DialogueSpec, bool) {
 	n := len(*errs)
 	spec := domain.DialogueSpec{ID: id, Seq: seq, Kind: d.Kind, Topic: strings.TrimSpace(d.Topic), Title: strings.TrimSpace(d.Title),
 		Place: strings.TrimSpace(d.Place), InvitedGroups: d.InvitedGroups}
-	if checkTimestamp(d.ScheduledAt, prefix+".scheduled_at", true, errs) {
+	dated := checkTimestamp(d.ScheduledAt, prefix+".scheduled_at", true, errs)
+	if dated {
 		spec.ScheduledAt = d.ScheduledAt.Time
-		if y := d.ScheduledAt.Time.In(domain.Location).Year(); y != year {
-			*errs = append(*errs, fieldErrorMsg(prefix+".scheduled_at", "outside_plan_year",
-				fmt.Sprintf("Ngày hội nghị thuộc năm %d, ngoài năm %d của kế hoạch.", y, year),
-				fmt.Sprintf("The dialogue date is in %d, outside the plan year %d.", y, year)))
+	}
+	for _, h := range d.Hosts { // names are checked trimmed, titles as sent
+		spec.Hosts = append(spec.Hosts, domain.Host{Name: strings.TrimSpace(h.Name), Title: h.Title})
+	}
+	for _, e := range lifecycle.ValidateDialogueSpec(spec, year) {
+		if e.Field == "scheduled_at" && !dated {
+			continue // the request's own fault is named already
 		}
+		e.Field = prefix + "." + e.Field
+		*errs = append(*errs, FieldError(e))
 	}
-	switch d.Kind {
-	case domain.KindPeriodic, domain.KindThematic, domain.KindAdhoc:
-	case "":
-		*errs = append(*errs, fieldError(prefix+".kind", "required"))
-	default:
-		*errs = append(*errs, fieldErrorMsg(prefix+".kind", "invalid_enum", "Loại hội nghị phải là periodic, thematic hoặc adhoc.", "kind must be periodic, thematic or adhoc."))
-	}
-	if d.Kind == domain.KindThematic && spec.Topic == "" {
-		*errs = append(*errs, fieldError(prefix+".topic", "topic_required"))
-	}
-	if len(d.Hosts) == 0 {
-		*errs = append(*errs, fieldError(prefix+".hosts", "host_required"))
-	}
-	for j, h := range d.Hosts {
-		name := strings.TrimSpace(h.Name)
-		if name == "" {
-			*errs = append(*errs, fieldError(fmt.Sprintf("%s.hosts[%d].name", prefix, j), "required"))
-		}
-		checkText(errs, fmt.Sprintf("%s.hosts[%d].name", prefix, j), name, false, 200)
-		checkText(errs, fmt.Sprintf("%s.hosts[%d].title", prefix, j), h.Title, false, 200)
-		spec.Hosts = append(spec.Hosts, domain.Host{Name: name, Title: strings.TrimSpace(h.Title)})
-	}
-	checkText(errs, prefix+".topic", spec.Topic, false, 500)
-	checkText(errs, prefix+".title", spec.Title, false, 500)
-	checkText(errs, prefix+".place", spec.Place, false, 500)
-	if len(d.InvitedGroups) > 50 {
-		*errs = append(*errs, fieldError(prefix+".invited_groups", "too_many"))
-	}
-	for j, g := range d.InvitedGroups {
-		checkText(errs, fmt.Sprintf("%s.invited_groups[%d]", prefix, j), g, true, 200)
+	for j := range spec.Hosts {
+		spec.Hosts[j].Title = strings.TrimSpace(spec.Hosts[j].Title)
 	}
 	return spec, len(*errs) == n
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -25,8 +25,8 @@ const (
 // each change a new version of the row with its audit event.
 type taskRun struct {
 	r     *run
-	st    activities.TaskState
-	steps []activities.ScheduledStep
+	st    lifecycle.TaskState
+	steps []lifecycle.ScheduledStep
 	// raised counts the ladder steps raised for the current deadline;
 	// resume is when the ladder may go on after a pause.
 	raised  int
@@ -34,65 +34,90 @@ type taskRun struct {
 	settled time.Time
 }
 
-// followTask writes the course of one task up to AsOf and returns when it
-// settled (zero if it has not).
-func (r *run) followTask(ctx context.Context, st activities.TaskState, sched activities.TaskSchedule) (time.Time, error) {
+// taskCourse is everything drawn for one task's course, before AsOf cuts
+// it short.
+type taskCourse struct {
+	behaviour         int
+	cancelAt          time.Time
+	cancelReason      string
+	wantExt, approve  bool
+	extReq, extDec    time.Time
+	proposed          time.Time
+	extReason         string
+	submitAt          time.Time
+	review1, review2  time.Duration
+	returned          bool
+	resubmit          time.Duration
+	returnReason      string
+	result            string
+	links             []string
+	reviewer, officer domain.Actor
+}
+
+// drawCourse draws a task's course (the order of the draws is part of the
+// generator's output).
+func (r *run) drawCourse(st lifecycle.TaskState) taskCourse {
 	g := r.g
 	rng := rngFor(g.o.Seed, "task/"+st.TaskID)
-	t := &taskRun{r: r, st: st, steps: sched.Steps}
-	asOf := g.asOf
-
-	// Everything is drawn first, so that AsOf only cuts the story short.
 	assigned, due := st.AssignedAt, st.DueAt
-	behaviour := rng.IntN(100)
-	cancelAt := g.office(assigned.Add(between(rng, 3*24*time.Hour, 40*24*time.Hour)))
-	cancelReason := pick(rng, taskCancelReasons)
-	wantExt := rng.IntN(100) < pctExtension && behaviour >= pctCancelled
-	approve := rng.IntN(4) != 0
-	extReq := g.office(assigned.Add(time.Duration(float64(due.Sub(assigned)) * (0.3 + 0.3*rng.Float64()))))
-	extDec := g.office(extReq.Add(between(rng, 4*time.Hour, 48*time.Hour)))
-	proposed := g.cal.AddWorkingDays(due, 10+rng.IntN(11))
-	extReason := pick(rng, extensionReasons)
-	if !extDec.Before(due.Add(-time.Hour)) {
-		wantExt = false
+	c := taskCourse{behaviour: rng.IntN(100)}
+	c.cancelAt = g.office(assigned.Add(between(rng, 3*24*time.Hour, 40*24*time.Hour)))
+	c.cancelReason = pick(rng, taskCancelReasons)
+	c.wantExt = rng.IntN(100) < pctExtension && c.behaviour >= pctCancelled
+	c.approve = rng.IntN(4) != 0
+	c.extReq = g.office(assigned.Add(time.Duration(float64(due.Sub(assigned)) * (0.3 + 0.3*rng.Float64()))))
+	c.extDec = g.office(c.extReq.Add(between(rng, 4*time.Hour, 48*time.Hour)))
+	c.proposed = g.cal.AddWorkingDays(due, 10+rng.IntN(11))
+	c.extReason = pick(rng, extensionReasons)
+	if !c.extDec.Before(due.Add(-time.Hour)) {
+		c.wantExt = false
 	}
 	effDue, from := due, assigned
-	if wantExt {
-		from = extDec
-		if approve {
-			effDue = proposed
+	if c.wantExt {
+		from = c.extDec
+		if c.approve {
+			effDue = c.proposed
 		}
 	}
-	var submitAt time.Time
 	switch {
-	case behaviour < pctCancelled+pctNever:
-	case behaviour < pctCancelled+pctNever+pctLate:
+	case c.behaviour < pctCancelled+pctNever:
+	case c.behaviour < pctCancelled+pctNever+pctLate:
 		days := math.Min(1+rng.ExpFloat64()*10, 90)
-		submitAt = g.office(effDue.Add(time.Duration(days * float64(24*time.Hour))))
+		c.submitAt = g.office(effDue.Add(time.Duration(days * float64(24*time.Hour))))
 	default:
-		submitAt = g.office(from.Add(time.Duration(float64(effDue.Sub(from)) * (0.15 + 0.8*rng.Float64()))))
+		c.submitAt = g.office(from.Add(time.Duration(float64(effDue.Sub(from)) * (0.15 + 0.8*rng.Float64()))))
 	}
-	review1 := between(rng, 4*time.Hour, 6*24*time.Hour)
-	returned := rng.IntN(100) < pctReturned
-	resubmit := between(rng, 24*time.Hour, 10*24*time.Hour)
-	review2 := between(rng, 4*time.Hour, 5*24*time.Hour)
-	returnReason := pick(rng, returnReasons)
-	result := pick(rng, resultTexts)
-	links := []string{}
+	c.review1 = between(rng, 4*time.Hour, 6*24*time.Hour)
+	c.returned = rng.IntN(100) < pctReturned
+	c.resubmit = between(rng, 24*time.Hour, 10*24*time.Hour)
+	c.review2 = between(rng, 4*time.Hour, 5*24*time.Hour)
+	c.returnReason = pick(rng, returnReasons)
+	c.result = pick(rng, resultTexts)
+	c.links = []string{}
 	if rng.IntN(2) == 0 {
-		links = append(links, fmt.Sprintf("https://vanban.example.gov.vn/bao-cao/%s.pdf", st.TaskID[:8]))
+		c.links = append(c.links, fmt.Sprintf("https://vanban.example.gov.vn/bao-cao/%s.pdf", st.TaskID[:8]))
 	}
-	reviewer := r.u.mttq()
+	c.reviewer = r.u.mttq()
 	if rng.IntN(3) == 0 {
-		reviewer = r.u.planner()
+		c.reviewer = r.u.planner()
 	}
-	officer := domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
+	c.officer = domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
 	if st.Assignee.Officer != "" {
-		officer.ID = st.Assignee.Officer
+		c.officer.ID = st.Assignee.Officer
 	}
+	return c
+}
+
+// followTask writes the course of one task up to AsOf and returns when it
+// settled (zero if it has not).
+func (r *run) followTask(ctx context.Context, st lifecycle.TaskState, sched lifecycle.TaskSchedule) (time.Time, error) {
+	t := &taskRun{r: r, st: st, steps: sched.Steps}
+	asOf := r.g.asOf
+	// Everything is drawn first, so that AsOf only cuts the story short.
+	c := r.drawCourse(st)
 
 	// The workflow starts and marks the task in progress.
-	start := assigned.Add(5 * time.Second)
+	start := st.AssignedAt.Add(5 * time.Second)
 	if !start.Before(asOf) {
 		return time.Time{}, t.finish()
 	}
@@ -102,70 +127,26 @@ func (r *run) followTask(ctx context.Context, st activities.TaskState, sched act
 		return time.Time{}, err
 	}
 	switch {
-	case behaviour < pctCancelled:
-		if err := t.climb(ctx, cancelAt); err != nil {
+	case c.behaviour < pctCancelled:
+		if err := t.climb(ctx, c.cancelAt); err != nil {
 			return time.Time{}, err
 		}
-		if cancelAt.Before(asOf) {
+		if c.cancelAt.Before(asOf) {
 			next := t.st
-			next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, cancelReason, &cancelAt
-			if err := t.save(ctx, next, cancelAt, "task.cancelled", r.u.planner(), map[string]any{"reason": cancelReason}); err != nil {
+			next.Status, next.CancelReason, next.CompletedAt = domain.TaskCancelled, c.cancelReason, &c.cancelAt
+			if err := t.save(ctx, next, c.cancelAt, "task.cancelled", r.u.planner(), map[string]any{"reason": c.cancelReason}); err != nil {
 				return time.Time{}, err
 			}
-			t.settled = cancelAt
+			t.settled = c.cancelAt
 		}
 		return t.settled, t.finish()
-	case wantExt:
-		if err := t.extension(ctx, extReq, extDec, proposed, approve, extReason); err != nil {
+	case c.wantExt:
+		if err := t.extension(ctx, c.extReq, c.extDec, c.proposed, c.approve, c.extReason); err != nil {
 			return time.Time{}, err
 		}
 	}
-	// Results: submitted, reviewed, perhaps returned once and submitted
-	// again.
-	for round := 0; !submitAt.IsZero() && round < 2; round++ {
-		if err := t.climb(ctx, submitAt); err != nil {
-			return time.Time{}, err
-		}
-		if !submitAt.Before(asOf) {
-			break
-		}
-		at := submitAt
-		next := t.st
-		next.Status, next.SubmittedAt, next.Late = domain.TaskSubmitted, &at, at.After(t.st.DueAt)
-		next.Result = &activities.TaskResultState{Text: result, Links: links, SubmittedBy: officer.ID, SubmittedAt: at}
-		if err := t.save(ctx, next, at, "task.result_submitted", officer, map[string]any{"late": next.Late, "links": len(links)}); err != nil {
-			return time.Time{}, err
-		}
-		reviewAt := g.office(at.Add(review1))
-		if round == 1 {
-			reviewAt = g.office(at.Add(review2))
-		}
-		if err := t.climb(ctx, reviewAt); err != nil {
-			return time.Time{}, err
-		}
-		if !reviewAt.Before(asOf) {
-			break
-		}
-		next = t.st
-		res := *t.st.Result
-		next.Result = &res
-		if returned && round == 0 {
-			next.Status = domain.TaskInProgress
-			next.ReturnedCount++
-			next.Result.ReturnReason = returnReason
-			if err := t.save(ctx, next, reviewAt, "task.returned", reviewer, map[string]any{"reason": returnReason, "late": next.Late}); err != nil {
-				return time.Time{}, err
-			}
-			t.resume = reviewAt
-			submitAt = g.office(reviewAt.Add(resubmit))
-			continue
-		}
-		next.Status, next.CompletedAt = domain.TaskDone, &reviewAt
-		if err := t.save(ctx, next, reviewAt, "task.accepted", reviewer, map[string]any{"reason": "", "late": next.Late}); err != nil {
-			return time.Time{}, err
-		}
-		t.settled = reviewAt
-		break
+	if err := t.results(ctx, &c); err != nil {
+		return time.Time{}, err
 	}
 	if err := t.climb(ctx, asOf); err != nil {
 		return time.Time{}, err
@@ -173,10 +154,63 @@ func (r *run) followTask(ctx context.Context, st activities.TaskState, sched act
 	return t.settled, t.finish()
 }
 
+// results writes the results: submitted, reviewed, perhaps returned once
+// and submitted again.
+func (t *taskRun) results(ctx context.Context, c *taskCourse) error {
+	g, asOf := t.r.g, t.r.g.asOf
+	submitAt := c.submitAt
+	for round := 0; !submitAt.IsZero() && round < 2; round++ {
+		if err := t.climb(ctx, submitAt); err != nil {
+			return err
+		}
+		if !submitAt.Before(asOf) {
+			break
+		}
+		at := submitAt
+		next := t.st
+		next.Status, next.SubmittedAt, next.Late = domain.TaskSubmitted, &at, at.After(t.st.DueAt)
+		next.Result = &lifecycle.TaskResult{Text: c.result, Links: c.links, SubmittedBy: c.officer.ID, SubmittedAt: at}
+		if err := t.save(ctx, next, at, "task.result_submitted", c.officer, map[string]any{"late": next.Late, "links": len(c.links)}); err != nil {
+			return err
+		}
+		reviewAt := g.office(at.Add(c.review1))
+		if round == 1 {
+			reviewAt = g.office(at.Add(c.review2))
+		}
+		if err := t.climb(ctx, reviewAt); err != nil {
+			return err
+		}
+		if !reviewAt.Before(asOf) {
+			break
+		}
+		next = t.st
+		res := *t.st.Result
+		next.Result = &res
+		if c.returned && round == 0 {
+			next.Status = domain.TaskInProgress
+			next.ReturnedCount++
+			next.Result.ReturnReason = c.returnReason
+			if err := t.save(ctx, next, reviewAt, "task.returned", c.reviewer, map[string]any{"reason": c.returnReason, "late": next.Late}); err != nil {
+				return err
+			}
+			t.resume = reviewAt
+			submitAt = g.office(reviewAt.Add(c.resubmit))
+			continue
+		}
+		next.Status, next.CompletedAt = domain.TaskDone, &reviewAt
+		if err := t.save(ctx, next, reviewAt, "task.accepted", c.reviewer, map[string]any{"reason": "", "late": next.Late}); err != nil {
+			return err
+		}
+		t.settled = reviewAt
+		break
+	}
+	return nil
+}
+
 // save writes the next version of the task with its audit event.
-func (t *taskRun) save(ctx context.Context, next activities.TaskState, at time.Time, action string, actor domain.Actor, data map[string]any) error {
+func (t *taskRun) save(ctx context.Context, next lifecycle.TaskState, at time.Time, action string, actor domain.Actor, data map[string]any) error {
 	next.Version = t.st.Version + 1
-	row := next.Row()
+	row := activities.TaskRow(next)
 	ev := store.NewEvent(fmt.Sprintf("task/%s/v%d", next.TaskID, next.Version), actor.ID, actor.Role, action, "task", next.TaskID, next.UnitID, "", data)
 	ev.At = at
 	if err := t.r.g.st.SaveTaskState(ctx, &row, ev); err != nil {
@@ -198,7 +232,7 @@ func (t *taskRun) extension(ctx context.Context, reqAt, decAt, proposed time.Tim
 	t.r.s.TasksExtended++
 	officer := domain.Actor{ID: t.st.Assignee.Agency, Role: domain.RoleOfficer}
 	next := t.st
-	next.Extension = &activities.TaskExtensionState{Reason: reason, ProposedDueAt: proposed, RequestedBy: officer.ID, RequestedAt: reqAt, Status: "pending"}
+	next.Extension = &lifecycle.TaskExtension{Reason: reason, ProposedDueAt: proposed, RequestedBy: officer.ID, RequestedAt: reqAt, Status: "pending"}
 	if err := t.save(ctx, next, reqAt, "task.extension_requested", officer, map[string]any{"proposed_due_at": proposed, "reason": reason}); err != nil {
 		return err
 	}
@@ -215,7 +249,7 @@ func (t *taskRun) extension(ctx context.Context, reqAt, decAt, proposed time.Tim
 		ext.Status, ext.NewDueAt = "approved", &proposed
 		next.DueAt, next.Overdue, next.EscalationLevel = proposed, false, 0
 		next.Generation++
-		sched := activities.ComputeSchedule(t.r.g.cal, activities.ScheduleInput{AssignedAt: decAt, DueAt: &proposed, Policy: t.r.g.pol})
+		sched := lifecycle.ComputeSchedule(t.r.g.cal, lifecycle.ScheduleInput{AssignedAt: decAt, DueAt: &proposed, Policy: t.r.g.pol})
 		t.steps, t.raised = sched.Steps, 0
 	} else {
 		ext.Status = "denied"
@@ -249,59 +283,31 @@ func (t *taskRun) climb(ctx context.Context, until time.Time) error {
 // escalate raises one step's alerts, as the RaiseTaskAlerts activity does
 // (one per recipient, exactly once per task, deadline generation, level
 // and recipient), and marks the task overdue at that level.
-func (t *taskRun) escalate(ctx context.Context, step activities.ScheduledStep, at time.Time) error {
+func (t *taskRun) escalate(ctx context.Context, step lifecycle.ScheduledStep, at time.Time) error {
 	r, st := t.r, t.st
 	u := r.u
-	due := st.DueAt.In(domain.Location)
-	lateVI, lateEN := delayText(at.Sub(st.DueAt))
-	who := st.Assignee.Agency
-	if st.Assignee.Officer != "" {
-		who = st.Assignee.Officer + " (" + st.Assignee.Agency + ")"
-	}
-	monitor := st.Monitor
-	if strings.TrimSpace(monitor) == "" {
-		monitor = "—"
-	}
+	text := lifecycle.OverdueAlert(st, step.Level, at)
 	parent := u
 	if u.Parent != nil {
 		parent = u.Parent
 	}
 	for _, rcp := range step.Recipients {
-		unitID, role, recipient := st.UnitID, "", ""
-		by := domain.Actor{}
-		switch rcp {
-		case domain.RecipientAssignee:
-			unitID, role, recipient = st.Assignee.UnitID, domain.RoleOfficer, who
-			by = domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
-			if st.Assignee.Officer != "" {
-				by.ID = st.Assignee.Officer
-			}
-		case domain.RecipientMonitor:
-			role, recipient = domain.RoleMonitor, st.Monitor
-			by = domain.Actor{ID: st.Monitor, Role: domain.RoleMonitor}
-		case domain.RecipientMTTQ:
-			role, by = domain.RoleMTTQ, u.mttq()
-		case domain.RecipientParentMTTQ:
-			unitID, role, by = parent.ID, domain.RoleMTTQ, parent.mttq()
-		case domain.RecipientParentPartyCommittee:
-			unitID, role = parent.ID, domain.RolePartyCommittee
-			by = domain.Actor{ID: "Văn phòng " + parent.Committee, Role: domain.RolePartyCommittee}
-		default:
+		kind, ok := lifecycle.Recipient(rcp)
+		if !ok {
 			continue
+		}
+		unit := u
+		if kind.NeedsParent() {
+			unit = parent
 		}
 		key := fmt.Sprintf("task/%s/g%d/level/%d/%s", st.TaskID, st.Generation, step.Level, rcp)
 		plan, dlg, task := st.PlanID, st.DialogueID, st.TaskID
 		al := &store.Alert{
-			ID: activities.StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: recipient,
+			ID: activities.StableID(key), DedupKey: key, UnitID: kind.UnitOf(st, parent.ID), RecipientRole: kind.Role, Recipient: kind.PersonOf(st),
 			Kind: domain.AlertTaskOverdue, Level: step.Level, PlanID: &plan, DialogueID: &dlg, TaskID: &task, CreatedAt: at,
-			TitleVI: fmt.Sprintf("Nhiệm vụ quá hạn (mức %d): %s", step.Level, st.Title),
-			TitleEN: fmt.Sprintf("Overdue task (level %d): %s", step.Level, st.Title),
-			BodyVI: fmt.Sprintf("Nhiệm vụ \"%s\" giao cho %s, hạn %s, đã quá hạn%s và chưa được nghiệm thu. Người theo dõi: %s.",
-				st.Title, who, due.Format("15:04 02/01/2006"), lateVI, monitor),
-			BodyEN: fmt.Sprintf("Task \"%s\" assigned to %s, due %s, is overdue%s and not accepted yet. Monitor: %s.",
-				st.Title, who, due.Format("2006-01-02 15:04"), lateEN, monitor),
+			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}
-		if err := r.raise(ctx, al, by, 75-10*step.Level); err != nil {
+		if err := r.raise(ctx, al, acknowledger(kind.Role, unit, st), 75-10*step.Level); err != nil {
 			return err
 		}
 		r.s.EscalationAlerts++
@@ -314,17 +320,23 @@ func (t *taskRun) escalate(ctx context.Context, step activities.ScheduledStep, a
 	return t.save(ctx, next, at, "task.escalated", system, map[string]any{"level": step.Level, "recipients": step.Recipients})
 }
 
-// delayText words a delay as activities.WorkingDaysText does.
-func delayText(d time.Duration) (vi, en string) {
-	switch {
-	case d < time.Minute:
-		return "", ""
-	case d < 24*time.Hour:
-		return fmt.Sprintf(" %s", d.Round(time.Minute)), fmt.Sprintf(" by %s", d.Round(time.Minute))
-	default:
-		days := int(d / (24 * time.Hour))
-		return fmt.Sprintf(" %d ngày", days), fmt.Sprintf(" by %d days", days)
+// acknowledger is who acknowledges an alert to role in unit u.
+func acknowledger(role string, u *unitM, st lifecycle.TaskState) domain.Actor {
+	switch role {
+	case domain.RoleOfficer:
+		by := domain.Actor{ID: st.Assignee.Agency, Role: domain.RoleOfficer}
+		if st.Assignee.Officer != "" {
+			by.ID = st.Assignee.Officer
+		}
+		return by
+	case domain.RoleMonitor:
+		return domain.Actor{ID: st.Monitor, Role: domain.RoleMonitor}
+	case domain.RoleMTTQ:
+		return u.mttq()
+	case domain.RolePartyCommittee:
+		return domain.Actor{ID: "Văn phòng " + u.Committee, Role: domain.RolePartyCommittee}
 	}
+	return domain.Actor{}
 }
 
 // finish counts the task by its state at AsOf.

@@ -97,13 +97,17 @@ type Policy struct {
 	Escalation []EscalationStep `json:"escalation"`
 }
 
-// Escalation recipients.
+// Escalation recipient names, for DefaultEscalation (this package cannot
+// import internal/lifecycle, the home of the recipient kinds).
+//
+// Deprecated: use lifecycle.RecipientAssignee and the others, and
+// lifecycle.RecipientKinds for the list; a lifecycle test keeps these equal.
 const (
-	RecipientAssignee             = "assignee"               // the officer/agency the task is assigned to
-	RecipientMonitor              = "monitor"                // the standing-committee member in charge of the area
-	RecipientMTTQ                 = "mttq"                   // MTTQ of the task's unit
-	RecipientParentMTTQ           = "parent_mttq"            // MTTQ of the parent unit
-	RecipientParentPartyCommittee = "parent_party_committee" // party committee of the parent unit
+	RecipientAssignee             = "assignee"
+	RecipientMonitor              = "monitor"
+	RecipientMTTQ                 = "mttq"
+	RecipientParentMTTQ           = "parent_mttq"
+	RecipientParentPartyCommittee = "parent_party_committee"
 )
 
 // Roles for alerts that go to the party committee (cấp ủy).
@@ -118,15 +122,6 @@ type EscalationStep struct {
 	// After, when non-zero, is an exact span after the deadline instead.
 	After      time.Duration `json:"after"`
 	Recipients []string      `json:"recipients"`
-}
-
-// ValidRecipient reports whether r names an escalation recipient.
-func ValidRecipient(r string) bool {
-	switch r {
-	case RecipientAssignee, RecipientMonitor, RecipientMTTQ, RecipientParentMTTQ, RecipientParentPartyCommittee:
-		return true
-	}
-	return false
 }
 
 // DefaultEscalation is the ladder of DOMAIN.md: at the deadline the
