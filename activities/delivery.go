@@ -66,19 +66,9 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 	if err != nil {
 		return res, fmt.Errorf("deliver %s %s: encode event: %w", in.ItemKind, in.ItemID, err)
 	}
-	ch, err := a.Store.GetChannels(ctx, ev.UnitID)
+	targets, ch, err := a.targets(ctx, ev)
 	if err != nil {
 		return res, fmt.Errorf("deliver %s %s: %w", in.ItemKind, in.ItemID, err)
-	}
-
-	var targets []deliveryTarget
-	if a.Webhook != nil && ch.WebhookURL != "" {
-		targets = append(targets, deliveryTarget{ChannelWebhook, ch.WebhookURL})
-	}
-	if a.Mailer != nil {
-		for _, addr := range emailTargets(ev, ch.Contacts) {
-			targets = append(targets, deliveryTarget{ChannelEmail, addr})
-		}
 	}
 	if len(targets) == 0 {
 		return res, nil
@@ -137,6 +127,25 @@ func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResul
 		return res, fmt.Errorf("deliver %s %s: %d of %d targets failed: %w", in.ItemKind, in.ItemID, len(failed), len(targets), errors.Join(failed...))
 	}
 	return res, nil
+}
+
+// targets lists where an event goes: its unit's webhook and the e-mail
+// addresses of the unit's contacts for it, as far as those channels are on.
+func (a *Activities) targets(ctx context.Context, ev notify.Event) ([]deliveryTarget, *store.Channels, error) {
+	ch, err := a.Store.GetChannels(ctx, ev.UnitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var targets []deliveryTarget
+	if a.Webhook != nil && ch.WebhookURL != "" {
+		targets = append(targets, deliveryTarget{ChannelWebhook, ch.WebhookURL})
+	}
+	if a.Mailer != nil {
+		for _, addr := range emailTargets(ev, ch.Contacts) {
+			targets = append(targets, deliveryTarget{ChannelEmail, addr})
+		}
+	}
+	return targets, ch, nil
 }
 
 // deliveryEvent loads the item and builds its event. An unknown kind or a

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -52,6 +54,10 @@ func (a *Activities) StartWorkflows(ctx context.Context, in StartWorkflowsInput)
 	if a.Temporal == nil {
 		return StartWorkflowsResult{}, temporal.NewNonRetryableApplicationError("no Temporal client configured for StartWorkflows", "config", nil)
 	}
+	t0 := time.Now()
+	defer func() {
+		fmt.Fprintf(os.Stderr, "DEBUG %s StartWorkflows %d %s in %v\n", time.Now().Format("15:04:05.000"), len(in.Starts), in.WorkflowType, time.Since(t0))
+	}()
 	var res StartWorkflowsResult
 	var mu sync.Mutex
 	var firstErr error
@@ -103,6 +109,9 @@ func (a *Activities) startOne(ctx context.Context, in StartWorkflowsInput, s Wor
 		// An existing run answers with an error instead of its handle, so
 		// it can be counted.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		// Eager start (the first workflow task handed back with the start)
+		// was measured slower here: 133 against 227 tasks opened per
+		// second, each start holding the single history shard longer.
 	}
 	_, err = a.Temporal.ExecuteWorkflow(ctx, opts, in.WorkflowType, converter.NewRawValue(s.Input))
 	var already *serviceerror.WorkflowExecutionAlreadyStarted

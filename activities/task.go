@@ -11,6 +11,7 @@ import (
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/lifecycle"
+	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -207,6 +208,10 @@ type TaskNoticeInput struct {
 type TaskNoticeResult struct {
 	ID      string `json:"id"`
 	Created bool   `json:"created"`
+	// Deliver is true when the notice has somewhere to go besides the
+	// inbox (a webhook or an e-mail address of its unit): only then does
+	// the workflow run Deliver for it.
+	Deliver bool `json:"deliver"`
 }
 
 // SendTaskNotice stores a notice to the assignee (exactly once per key).
@@ -236,5 +241,9 @@ func (a *Activities) SendTaskNotice(ctx context.Context, in TaskNoticeInput) (Ta
 	if created {
 		a.log(ctx).Info("task notice", zap.String("task_id", st.TaskID), zap.String("kind", in.Kind), zap.String("recipient", who))
 	}
-	return TaskNoticeResult{ID: n.ID, Created: created}, nil
+	targets, _, err := a.targets(ctx, notify.EventFromNotification(n))
+	if err != nil {
+		return TaskNoticeResult{}, fmt.Errorf("task notice targets: %w", err)
+	}
+	return TaskNoticeResult{ID: n.ID, Created: created, Deliver: len(targets) > 0}, nil
 }

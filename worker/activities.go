@@ -35,5 +35,5 @@ func FromConfig(c client.Client, cfg config.Config, st *store.Store, log *zap.Lo
 		return nil, err
 	}
 	acts.Temporal = c
-	return New(c, acts, Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize}), nil
+	return New(c, acts, Options{TaskQueue: cfg.TaskQueue, WorkflowCacheSize: cfg.WorkflowCacheSize, Pollers: cfg.WorkerPollers}), nil
 }

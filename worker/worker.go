@@ -20,6 +20,9 @@ type Options struct {
 	TaskQueue string
 	// MaxConcurrentActivities caps activity executions (0 = SDK default).
 	MaxConcurrentActivities int
+	// Pollers is how many pollers ask for workflow tasks and how many for
+	// activity tasks (0 = SDK default of 2 each).
+	Pollers int
 	// WorkflowCacheSize sizes the process-wide sticky workflow cache
 	// (0 keeps the SDK default of 10,000). It is set once per process.
 	WorkflowCacheSize int
@@ -36,6 +39,8 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	}
 	w := sdkworker.New(c, tq, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskPollers:   opts.Pollers,
+		MaxConcurrentActivityTaskPollers:   opts.Pollers,
 	})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)

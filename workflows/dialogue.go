@@ -53,6 +53,10 @@ type DialogueState struct {
 	// SessionMissedAlerted is true once the missed-session alert has been
 	// raised for the current date.
 	SessionMissedAlerted bool `json:"session_missed_alerted"`
+	// TasksOpen counts the tasks not settled; TasksStarting those of them
+	// whose workflows are still being started.
+	TasksOpen     int `json:"tasks_open,omitempty"`
+	TasksStarting int `json:"tasks_starting,omitempty"`
 }
 
 // DialogueResult is how a dialogue ended.
@@ -87,6 +91,7 @@ type dialogue struct {
 	known        map[string]bool // every task of the dialogue (lookup only)
 	open         map[string]bool // tasks not settled (lookup only)
 	queue        []TaskInput     // tasks saved whose workflows are not started yet
+	starting     int             // tasks whose workflows are being started now
 	followUpOver bool            // no more tasks are taken
 	poll         func()          // takes in the tasks' settled signals
 
@@ -174,6 +179,7 @@ func (d *dialogue) state() DialogueState {
 		DialogueID: d.in.DialogueID, Phase: d.phase, ScheduledAt: d.scheduledAt, Window: d.window,
 		Generation: d.generation, CancelReason: d.cancelReason, NextEvent: d.nextEvent,
 		SessionMissedAlerted: d.alertedGen == d.generation+1,
+		TasksOpen:            len(d.open), TasksStarting: len(d.queue) + d.starting,
 	}
 	if !d.nextEventAt.IsZero() {
 		t := d.nextEventAt

@@ -79,6 +79,8 @@ func (d *dialogue) startQueued(ctx workflow.Context) error {
 	for i, t := range batch {
 		starts[i] = start{id: TaskWorkflowID(t.State.TaskID), input: t}
 	}
+	d.starting = len(batch)
+	defer func() { d.starting = 0 }()
 	return startWorkflows(ctx, TaskWorkflowName, starts)
 }
 

@@ -363,7 +363,9 @@ func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, b
 		workflow.GetLogger(ctx).Error("task notice failed", "kind", kind, "error", err)
 		return
 	}
-	t.deliveries.send(ctx, "notification", res.ID)
+	if res.Deliver {
+		t.deliveries.send(ctx, "notification", res.ID)
+	}
 }
 
 // write runs a short, idempotent database write as a local activity (no

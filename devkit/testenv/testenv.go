@@ -126,11 +126,12 @@ type Options struct {
 // testConfig is the configuration of the test stack: the test task queue, a
 // survey link limit no test reaches, e-mail to opts.SMTPAddr when set.
 func testConfig(ts *devserver.Server, opts Options) config.Config {
-	return config.Config{
-		TemporalAddress: ts.FrontendHostPort(), TemporalNamespace: ts.Namespace(), TaskQueue: TaskQueue,
-		CloseOfDay: "17:00", SurveyRatePerMinute: 60_000, SurveyRateBurst: 1000,
-		SMTPAddr: opts.SMTPAddr, SMTPFrom: "doithoai@localhost",
-	}
+	c := config.Defaults()
+	c.TemporalAddress, c.TemporalNamespace, c.TaskQueue = ts.FrontendHostPort(), ts.Namespace(), TaskQueue
+	c.SurveyRatePerMinute, c.SurveyRateBurst = 60_000, 1000
+	c.SMTPAddr, c.SMTPFrom = opts.SMTPAddr, "doithoai@localhost"
+	c.MigrateOnStart = false
+	return c
 }
 
 // Start brings up database, Temporal, worker and API, and tears them down

@@ -30,6 +30,9 @@ type Config struct {
 	MigrateOnStart bool `env:"MIGRATE_ON_START" envDefault:"true"`
 	// WorkflowCacheSize is the sticky workflow cache size of the worker.
 	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"2000"`
+	// WorkerPollers is how many pollers the worker runs for workflow tasks
+	// and for activity tasks each.
+	WorkerPollers int `env:"WORKER_POLLERS" envDefault:"8"`
 	// CORSOrigins are the browser origins allowed to call the API
 	// (comma-separated, e.g. https://doithoai.example.vn); none by default.
 	CORSOrigins []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
@@ -99,4 +102,14 @@ func Load() (Config, error) {
 		return Config{}, fmt.Errorf("read configuration from environment: %w", err)
 	}
 	return c, nil
+}
+
+// Defaults is the configuration with every default and no environment, for
+// tests and tools that set the rest themselves.
+func Defaults() Config {
+	var c Config
+	if err := env.ParseWithOptions(&c, env.Options{Environment: map[string]string{}}); err != nil {
+		panic(fmt.Sprintf("configuration defaults: %v", err)) // a bad envDefault tag: a programming error
+	}
+	return c
 }

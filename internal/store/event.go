@@ -55,6 +55,28 @@ func appendEvent(ctx context.Context, db bun.IDB, ev Event) error {
 	return nil
 }
 
+// appendEvents writes many audit events in one statement (each exactly once
+// per dedup key).
+func appendEvents(ctx context.Context, db bun.IDB, evs []Event) error {
+	rows := make([]Event, 0, len(evs))
+	for _, ev := range evs {
+		if ev.EntityType == "" {
+			continue
+		}
+		if ev.Data == nil {
+			ev.Data = json.RawMessage(`{}`)
+		}
+		rows = append(rows, ev)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if _, err := db.NewInsert().Model(&rows).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("append events: %w", err)
+	}
+	return nil
+}
+
 // AppendEvent writes one audit event (exactly once per dedup key).
 func (s *Store) AppendEvent(ctx context.Context, ev Event) error {
 	return appendEvent(ctx, s.DB, ev)

@@ -89,10 +89,8 @@ func insertTasks(ctx context.Context, tx bun.Tx, tasks []Task, evs []Event) erro
 		}
 		return fmt.Errorf("insert tasks: %w", err)
 	}
-	for _, ev := range evs {
-		if err := appendEvent(ctx, tx, ev); err != nil {
-			return err
-		}
+	if err := appendEvents(ctx, tx, evs); err != nil {
+		return err
 	}
 	return nil
 }
