@@ -15,27 +15,6 @@ import (
 	"github.com/doithoai/doithoai/internal/store"
 )
 
-// Deprecated alias: use lifecycle.TaskResult
-type TaskResultState = lifecycle.TaskResult
-
-// Deprecated alias: use lifecycle.TaskExtension
-type TaskExtensionState = lifecycle.TaskExtension
-
-// Deprecated alias: use lifecycle.TaskState
-type TaskState = lifecycle.TaskState
-
-// Deprecated alias: use lifecycle.ScheduleInput
-type ScheduleInput = lifecycle.ScheduleInput
-
-// Deprecated alias: use lifecycle.ScheduledReminder
-type ScheduledReminder = lifecycle.ScheduledReminder
-
-// Deprecated alias: use lifecycle.ScheduledStep
-type ScheduledStep = lifecycle.ScheduledStep
-
-// Deprecated alias: use lifecycle.TaskSchedule
-type TaskSchedule = lifecycle.TaskSchedule
-
 // TaskRow converts a task's state to its table row.
 func TaskRow(s lifecycle.TaskState) store.Task {
 	spec, _ := json.Marshal(s.DeadlineSpec)
@@ -79,13 +58,6 @@ func (a *Activities) ComputeTaskSchedules(ctx context.Context, ins []lifecycle.S
 		out[i] = lifecycle.ComputeSchedule(cal, in)
 	}
 	return out, nil
-}
-
-// ComputeSchedule is lifecycle.ComputeSchedule.
-//
-// Deprecated: use lifecycle.ComputeSchedule.
-func ComputeSchedule(cal *calendar.Calendar, in lifecycle.ScheduleInput) lifecycle.TaskSchedule {
-	return lifecycle.ComputeSchedule(cal, in)
 }
 
 // SaveTasksInput adds tasks to a dialogue after its session.

@@ -42,7 +42,7 @@ func newError(status int, code, vi, en string) *contract.Error {
 	return &contract.Error{Status: status, Code: code, Message: vi, MessageEN: en}
 }
 
-func validationError(fields ...FieldError) *contract.Error {
+func validationError(fields ...contract.FieldError) *contract.Error {
 	e := newError(http.StatusUnprocessableEntity, CodeValidation, "Dữ liệu gửi lên không hợp lệ.", "The request data is invalid.")
 	e.Fields = fields
 	return e
@@ -221,7 +221,3 @@ func isDatabaseUnavailable(err error) bool {
 	return errors.As(err, &netErr) || errors.As(err, &opErr) || strings.Contains(err.Error(), "connection refused") ||
 		strings.Contains(err.Error(), "the database system is") || strings.Contains(err.Error(), "sql: database is closed")
 }
-
-// FieldError is contract.FieldError under its old name, kept only because
-// stream.go (owned elsewhere in this change) still spells it so.
-type FieldError = contract.FieldError

@@ -22,7 +22,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
-	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
@@ -631,11 +630,11 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		return &out
 	}
 	dueAt := later
-	state := activities.TaskState{TaskID: id1, DialogueID: id2, PlanID: id1, UnitID: id2, Title: "Thu gom rác",
+	state := lifecycle.TaskState{TaskID: id1, DialogueID: id2, PlanID: id1, UnitID: id2, Title: "Thu gom rác",
 		Assignee: domain.Assignee{Agency: "UBND phường", UnitID: id2}, Status: domain.TaskInProgress, AssignedAt: now, DueAt: later, OriginalDueAt: later,
 		DeadlineSpec: map[string]any{"due_at": dueAt}, Version: 2}
-	sched := activities.TaskSchedule{DueAt: later, Reminders: []activities.ScheduledReminder{{At: now.Add(time.Hour), Label: "còn 1 ngày làm việc", LabelEN: "1 working days left"}},
-		Steps: []activities.ScheduledStep{{Level: 1, At: later, Recipients: []string{"assignee", "monitor"}}, {Level: 2, At: newDue, Recipients: []string{"mttq"}}}}
+	sched := lifecycle.TaskSchedule{DueAt: later, Reminders: []lifecycle.ScheduledReminder{{At: now.Add(time.Hour), Label: "còn 1 ngày làm việc", LabelEN: "1 working days left"}},
+		Steps: []lifecycle.ScheduledStep{{Level: 1, At: later, Recipients: []string{"assignee", "monitor"}}, {Level: 2, At: newDue, Recipients: []string{"mttq"}}}}
 	liveTask := roundTrip(workflows.TaskView{State: state, Schedule: sched, RemindersSent: 1, NextEvent: "step", NextEventAt: &dueAt})
 	fullState := state
 	fullState.ConclusionID, fullState.Description, fullState.Monitor, fullState.CancelReason = id1, "mô tả", "Đ/c Hoàng", "x"
@@ -643,7 +642,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	fullState.DeadlineSpec = map[string]any{"due_in_working_days": 15}
 	fullState.Extension, fullState.Result = (*lifecycle.TaskExtension)(settled.Extension), (*lifecycle.TaskResult)(noLinks.Result)
 	fullState.SubmittedAt, fullState.CompletedAt, fullState.Status, fullState.Late, fullState.Generation = &decided, &newDue, domain.TaskDone, true, 1
-	liveDone := roundTrip(workflows.TaskView{State: fullState, Schedule: activities.TaskSchedule{DueAt: newDue, Reminders: []activities.ScheduledReminder{}, Steps: []activities.ScheduledStep{}},
+	liveDone := roundTrip(workflows.TaskView{State: fullState, Schedule: lifecycle.TaskSchedule{DueAt: newDue, Reminders: []lifecycle.ScheduledReminder{}, Steps: []lifecycle.ScheduledStep{}},
 		RemindersSent: 2, StepsRaised: 3})
 	check("TaskView", contract.TaskView{Task: fresh, Timeline: []store.TimelineEntry{}})
 	check("TaskView", contract.TaskView{Task: fresh, Timeline: timeline[:2], Live: liveTask})

@@ -150,7 +150,7 @@ func checkText(errs *[]contract.FieldError, field, v string, required bool, max 
 // policy by lifecycle.ValidatePolicy. The request's own faults — a
 // duration that does not parse, a rung given both ways — join the policy's
 // in the order of the fields.
-func readPolicy(p *contract.PolicyRequest, errs *[]FieldError) domain.Policy {
+func readPolicy(p *contract.PolicyRequest, errs *[]contract.FieldError) domain.Policy {
 	pol := domain.DefaultPolicy()
 	if p == nil {
 		return pol
@@ -221,17 +221,17 @@ func negativeDuration(raw string) time.Duration {
 // mergePolicyErrors puts the policy's errors and the request's own in the
 // order of the fields (the survey window last); a request error the policy
 // rules repeat is named once.
-func mergePolicyErrors(rules, wire []lifecycle.FieldError) []FieldError {
-	out := make([]FieldError, 0, len(rules)+len(wire))
+func mergePolicyErrors(rules, wire []lifecycle.FieldError) []contract.FieldError {
+	out := make([]contract.FieldError, 0, len(rules)+len(wire))
 	for _, e := range rules {
-		out = append(out, FieldError(e))
+		out = append(out, contract.FieldError(e))
 	}
 	for _, w := range wire {
 		if !slices.ContainsFunc(rules, func(e lifecycle.FieldError) bool { return e.Field == w.Field && e.Code == w.Code }) {
-			out = append(out, FieldError(w))
+			out = append(out, contract.FieldError(w))
 		}
 	}
-	slices.SortStableFunc(out, func(a, b FieldError) int {
+	slices.SortStableFunc(out, func(a, b contract.FieldError) int {
 		ka, kb := policyErrorRank(a), policyErrorRank(b)
 		return slices.Compare(ka[:], kb[:])
 	})
@@ -247,7 +247,7 @@ var (
 // policyErrorRank orders a policy field error: "policy.<field>[i].<step
 // field>[j]" by field, i, step field and j; "ambiguous" after the other
 // errors of its field; the empty survey window last.
-func policyErrorRank(e FieldError) [5]int {
+func policyErrorRank(e contract.FieldError) [5]int {
 	if e.Code == "survey_window_empty" {
 		return [5]int{len(policyFieldRank) + 1}
 	}
@@ -277,7 +277,7 @@ func splitPath(p string) (name string, idx int, rest string) {
 
 // readDialogue reads one dialogue of a request and checks it by
 // lifecycle.ValidateDialogueSpec, fields under prefix.
-func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]FieldError) (domain.DialogueSpec, bool) {
+func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]contract.FieldError) (domain.DialogueSpec, bool) {
 	n := len(*errs)
 	spec := domain.DialogueSpec{ID: id, Seq: seq, Kind: d.Kind, Topic: strings.TrimSpace(d.Topic), Title: strings.TrimSpace(d.Title),
 		Place: strings.TrimSpace(d.Place), InvitedGroups: d.InvitedGroups}
@@ -293,7 +293,7 @@ func readDialogue(prefix string, d contract.DialogueRequest, year int, id string
 			continue // the request's own fault is named already
 		}
 		e.Field = prefix + "." + e.Field
-		*errs = append(*errs, FieldError(e))
+		*errs = append(*errs, contract.FieldError(e))
 	}
 	for j := range spec.Hosts {
 		spec.Hosts[j].Title = strings.TrimSpace(spec.Hosts[j].Title)

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) streamAlerts(c *gin.Context) {
 // shows and the seq after which it starts. It answers the request itself
 // and reports false when the stream is not to be opened.
 func (s *Server) streamStart(c *gin.Context) (fs feedScope, after int64, ok bool) {
-	var errs []FieldError
+	var errs []contract.FieldError
 	unitID := uuidQuery(c, "unit_id", &errs)
 	subtree := subtreeParam(c, &errs)
 	cl := callerOf(c)
@@ -208,7 +209,7 @@ func (st *sseStream) send(b []byte) error {
 // lastEventID reads the resume point: the Last-Event-ID header that
 // EventSource sends on reconnection, or the last_event_id query parameter
 // of polyfills that cannot set headers. The header wins.
-func lastEventID(c *gin.Context, errs *[]FieldError) (int64, bool) {
+func lastEventID(c *gin.Context, errs *[]contract.FieldError) (int64, bool) {
 	field, v := "Last-Event-ID", c.GetHeader("Last-Event-ID")
 	if v == "" {
 		field, v = "last_event_id", c.Query("last_event_id")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // plnPolicyRungs is how many escalation rungs the forms offer.
@@ -31,8 +32,6 @@ var plnPolicyDurations = []struct {
 var plnDurationUnits = []plnOpt{{Value: "m", Key: "plan.pol_unit_m"}, {Value: "h", Key: "plan.pol_unit_h"}, {Value: "d", Key: "plan.pol_unit_d"}}
 
 var plnEscalationUnits = []plnOpt{{Value: "wd", Key: "plan.pol_unit_wd"}, {Value: "min", Key: "plan.pol_unit_m"}}
-
-var plnRecipients = []string{domain.RecipientAssignee, domain.RecipientMonitor, domain.RecipientMTTQ, domain.RecipientParentMTTQ, domain.RecipientParentPartyCommittee}
 
 // plnDurationParts writes a default duration as a whole number of the
 // largest unit that divides it.
@@ -243,7 +242,7 @@ func (plnFields) Policy(v *view, intro string) plnPolicyView {
 		for _, x := range v.Vals(pre + "to") {
 			checked[x] = true
 		}
-		for _, rc := range plnRecipients {
+		for _, rc := range lifecycle.RecipientNames() {
 			r.Recipients = append(r.Recipients, plnPolicyCheck{Value: rc, Key: plnRecipientKey(rc), Checked: checked[rc]})
 		}
 		pv.Rungs = append(pv.Rungs, r)

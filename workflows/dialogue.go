@@ -8,6 +8,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // DialogueInput starts a dialogue workflow.
@@ -137,8 +138,9 @@ func validateDialogueInput(in DialogueInput) error {
 		return invalid("dialogue input needs dialogue, plan and unit ids")
 	case in.Spec.ScheduledAt.IsZero():
 		return invalid("dialogue input needs a date")
-	case in.Policy.SurveyClose > in.Policy.SurveyLead:
-		return invalid("survey must close after it opens")
+	}
+	if err := lifecycle.Err(lifecycle.ValidatePolicy(in.Policy)); err != nil {
+		return invalid(err.Error())
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // RescheduleRequest is the argument of UpdateReschedule.
@@ -108,50 +109,8 @@ func (d *dialogue) validateRecordSession(ctx workflow.Context, r RecordSessionRe
 	case d.phase == domain.PhaseScheduled || d.phase == domain.PhaseSurveyOpen:
 		return conflict("the survey has not closed yet: reschedule the dialogue to an earlier date first")
 	}
-	return ValidateSession(r.Session, workflow.Now(ctx))
-}
-
-// ValidateSession checks a session record's content; the API runs it too so
-// clients get field-level errors before anything reaches the workflow.
-func ValidateSession(s domain.Session, now time.Time) error {
-	var errs []string
-	if s.HeldAt.IsZero() {
-		errs = append(errs, "held_at is required")
-	} else if s.HeldAt.After(now.Add(time.Hour)) {
-		errs = append(errs, "held_at is in the future")
-	}
-	if s.Attendance.Total < 0 {
-		errs = append(errs, "attendance.total must not be negative")
-	}
-	for i, o := range s.Opinions {
-		if strings.TrimSpace(o.Field) == "" || strings.TrimSpace(o.Content) == "" {
-			errs = append(errs, fmt.Sprintf("opinions[%d] needs field and content", i))
-		}
-		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
-			errs = append(errs, fmt.Sprintf("opinions[%d].source must be survey or floor", i))
-		}
-	}
-	seen := map[string]bool{}
-	for i, c := range s.Conclusions {
-		if c.ID == "" || strings.TrimSpace(c.Content) == "" {
-			errs = append(errs, fmt.Sprintf("conclusions[%d] needs id and content", i))
-		}
-		if seen[c.ID] {
-			errs = append(errs, fmt.Sprintf("conclusions[%d] repeats id %s", i, c.ID))
-		}
-		seen[c.ID] = true
-		for j, t := range c.Tasks {
-			if seen[t.ID] {
-				errs = append(errs, fmt.Sprintf("conclusions[%d].tasks[%d] repeats id %s", i, j, t.ID))
-			}
-			seen[t.ID] = true
-			if err := validateTaskSpec(t, now); err != nil {
-				errs = append(errs, fmt.Sprintf("conclusions[%d].tasks[%d]: %s", i, j, err))
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return invalid(strings.Join(errs, "; "))
+	if err := lifecycle.Err(lifecycle.ValidateSession(r.Session, workflow.Now(ctx))); err != nil {
+		return invalid(err.Error())
 	}
 	return nil
 }

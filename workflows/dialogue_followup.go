@@ -2,13 +2,13 @@ package workflows
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // followUp starts a task workflow for every task of the conclusions (and
@@ -119,11 +119,11 @@ func (d *dialogue) planTasks(ctx workflow.Context, specs []domain.TaskSpec) ([]T
 		return nil, nil
 	}
 	now := workflow.Now(ctx)
-	ins := make([]activities.ScheduleInput, len(specs))
+	ins := make([]lifecycle.ScheduleInput, len(specs))
 	for i, sp := range specs {
-		ins[i] = activities.ScheduleInput{AssignedAt: now, DueAt: sp.DueAt, DueInWorkingDays: sp.DueInWorkingDays, Policy: d.in.Policy}
+		ins[i] = lifecycle.ScheduleInput{AssignedAt: now, DueAt: sp.DueAt, DueInWorkingDays: sp.DueInWorkingDays, Policy: d.in.Policy}
 	}
-	var scheds []activities.TaskSchedule
+	var scheds []lifecycle.TaskSchedule
 	var acts *activities.Activities
 	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
 	if err := workflow.ExecuteLocalActivity(lctx, acts.ComputeTaskSchedules, ins).Get(ctx, &scheds); err != nil {
@@ -142,7 +142,7 @@ func (d *dialogue) planTasks(ctx workflow.Context, specs []domain.TaskSpec) ([]T
 			spec["due_in_working_days"] = sp.DueInWorkingDays
 		}
 		out[i] = TaskInput{
-			State: activities.TaskState{
+			State: lifecycle.TaskState{
 				TaskID: sp.ID, DialogueID: d.in.DialogueID, ConclusionID: sp.ConclusionID, PlanID: d.in.PlanID, UnitID: d.in.UnitID,
 				Title: sp.Title, Description: sp.Description, Assignee: a, Monitor: sp.Monitor, Status: domain.TaskAssigned,
 				AssignedAt: now, DueAt: scheds[i].DueAt, OriginalDueAt: scheds[i].DueAt, DeadlineSpec: spec, Version: 1,
@@ -185,27 +185,9 @@ func (d *dialogue) validateAddTasks(ctx workflow.Context, r AddTasksRequest) err
 			return conflict(fmt.Sprintf("tasks[%d]: task %s already exists", i, t.ID))
 		}
 		seen[t.ID] = true
-		if err := validateTaskSpec(t, workflow.Now(ctx)); err != nil {
+		if err := lifecycle.Err(lifecycle.ValidateTaskSpec(t, workflow.Now(ctx))); err != nil {
 			return invalid(fmt.Sprintf("tasks[%d]: %s", i, err))
 		}
-	}
-	return nil
-}
-
-func validateTaskSpec(t domain.TaskSpec, now time.Time) error {
-	switch {
-	case t.ID == "":
-		return fmt.Errorf("id is required")
-	case strings.TrimSpace(t.Title) == "":
-		return fmt.Errorf("title is required")
-	case strings.TrimSpace(t.Assignee.Agency) == "":
-		return fmt.Errorf("assignee agency is required")
-	case t.DueAt == nil && t.DueInWorkingDays <= 0:
-		return fmt.Errorf("a deadline (due_at or due_in_working_days) is required")
-	case t.DueAt != nil && t.DueInWorkingDays > 0:
-		return fmt.Errorf("give due_at or due_in_working_days, not both")
-	case t.DueAt != nil && !t.DueAt.After(now):
-		return fmt.Errorf("the deadline is in the past")
 	}
 	return nil
 }
@@ -220,7 +202,7 @@ func (d *dialogue) addTasks(ctx workflow.Context, r AddTasksRequest) (AddTasksRe
 	if err != nil {
 		return AddTasksResult{}, err
 	}
-	states := make([]activities.TaskState, len(tasks))
+	states := make([]lifecycle.TaskState, len(tasks))
 	for i, t := range tasks {
 		states[i] = t.State
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // recorder collects the activity calls of a test run with the test clock.
@@ -348,6 +349,7 @@ func TestDialogueValidatorsRefuseBadCommands(t *testing.T) {
 	}
 }
 
+// The session validator of the workflow is the lifecycle rule.
 func TestValidateSession(t *testing.T) {
 	now := t0
 	cases := []struct {
@@ -363,7 +365,7 @@ func TestValidateSession(t *testing.T) {
 		{"repeated conclusion id", domain.Session{HeldAt: now, Conclusions: []domain.Conclusion{{ID: "c", Content: "a"}, {ID: "c", Content: "b"}}}, false},
 	}
 	for _, c := range cases {
-		if err := ValidateSession(c.s, now); (err == nil) != c.ok {
+		if err := lifecycle.Err(lifecycle.ValidateSession(c.s, now)); (err == nil) != c.ok {
 			t.Errorf("%s: err = %v", c.name, err)
 		}
 	}

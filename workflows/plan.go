@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // PlanInput starts a plan workflow: the plan as issued, who issued it and,
@@ -131,8 +131,8 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 	return PlanResult{PlanID: in.PlanID, Dialogues: p.started}, nil
 }
 
-// ValidatePlanInput checks what the workflow needs; the API validates the
-// same rules field by field before starting it.
+// ValidatePlanInput checks what the workflow needs by the lifecycle rules
+// the API applies field by field before starting it.
 func ValidatePlanInput(in PlanInput) error {
 	var errs []string
 	if in.PlanID == "" || in.UnitID == "" {
@@ -141,32 +141,15 @@ func ValidatePlanInput(in PlanInput) error {
 	if in.Year < 2000 || in.Year > 2100 {
 		errs = append(errs, "year must be between 2000 and 2100")
 	}
-	if in.Policy.SurveyClose >= in.Policy.SurveyLead {
-		errs = append(errs, "the survey must close after it opens (survey_close < survey_lead)")
-	}
+	rules := lifecycle.ValidatePolicy(in.Policy)
 	for i, d := range in.Dialogues {
-		if err := validateSpec(d, in.Year); err != nil {
-			errs = append(errs, fmt.Sprintf("dialogues[%d]: %s", i, err))
-		}
+		rules = append(rules, lifecycle.Prefix(fmt.Sprintf("dialogues[%d]", i), lifecycle.ValidateDialogueSpec(d, in.Year))...)
+	}
+	if err := lifecycle.Err(rules); err != nil {
+		errs = append(errs, err.Error())
 	}
 	if len(errs) > 0 {
 		return temporal.NewNonRetryableApplicationError(strings.Join(errs, "; "), ErrTypeInvalid, nil)
-	}
-	return nil
-}
-
-func validateSpec(d domain.DialogueSpec, year int) error {
-	switch {
-	case d.ID == "":
-		return errors.New("id is required")
-	case d.Kind != domain.KindPeriodic && d.Kind != domain.KindThematic && d.Kind != domain.KindAdhoc:
-		return fmt.Errorf("unknown kind %q", d.Kind)
-	case d.Kind == domain.KindThematic && strings.TrimSpace(d.Topic) == "":
-		return errors.New("a thematic dialogue needs a topic")
-	case len(d.Hosts) == 0:
-		return errors.New("at least one host is required")
-	case d.ScheduledAt.In(domain.Location).Year() != year:
-		return fmt.Errorf("date %s is outside the plan year %d", d.ScheduledAt.Format(time.RFC3339), year)
 	}
 	return nil
 }
@@ -300,7 +283,7 @@ func (p *plan) validateAddDialogue(ctx workflow.Context, r AddDialogueRequest) e
 	if p.open[r.Spec.ID] {
 		return conflict("a dialogue with this id is already in the plan")
 	}
-	if err := validateSpec(r.Spec, p.in.Year); err != nil {
+	if err := lifecycle.Err(lifecycle.ValidateDialogueSpec(r.Spec, p.in.Year)); err != nil {
 		return invalid(err.Error())
 	}
 	if !r.Spec.ScheduledAt.After(workflow.Now(ctx)) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // Task workflow names.
@@ -37,9 +38,9 @@ func TaskWorkflowID(taskID string) string { return "task/" + taskID }
 // TaskInput starts a task workflow: its state as first saved and its
 // timetable.
 type TaskInput struct {
-	State    activities.TaskState    `json:"state"`
-	Schedule activities.TaskSchedule `json:"schedule"`
-	Policy   domain.Policy           `json:"policy"`
+	State    lifecycle.TaskState    `json:"state"`
+	Schedule lifecycle.TaskSchedule `json:"schedule"`
+	Policy   domain.Policy          `json:"policy"`
 	// Resume is set when the workflow continues as new.
 	Resume *TaskResume `json:"resume,omitempty"`
 	// HistoryLimit overrides the history length after which the task
@@ -64,8 +65,8 @@ type TaskResult struct {
 // TaskView is the live state of a task workflow (QueryState and every
 // Update answer).
 type TaskView struct {
-	State    activities.TaskState    `json:"state"`
-	Schedule activities.TaskSchedule `json:"schedule"`
+	State    lifecycle.TaskState    `json:"state"`
+	Schedule lifecycle.TaskSchedule `json:"schedule"`
 	// RemindersSent and StepsRaised count what has gone out for the
 	// current deadline.
 	RemindersSent int        `json:"reminders_sent"`
@@ -120,8 +121,8 @@ type CancelTaskRequest struct {
 
 type task struct {
 	in       TaskInput
-	st       activities.TaskState
-	sched    activities.TaskSchedule
+	st       lifecycle.TaskState
+	sched    lifecycle.TaskSchedule
 	policy   domain.Policy
 	reminded []bool // per reminder of the current schedule
 	raised   int    // ladder steps raised for the current schedule
@@ -169,10 +170,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 
 // open tells the assignee and marks the task in progress.
 func (t *task) open(ctx workflow.Context) error {
-	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned", t.st.TaskID),
-		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
-		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\", hạn hoàn thành %s.", t.st.Title, viTime(t.st.DueAt)),
-		fmt.Sprintf("You have been assigned \"%s\", due %s.", t.st.Title, enTime(t.st.DueAt)))
+	t.notify(ctx, fmt.Sprintf("task/%s/assigned", t.st.TaskID), lifecycle.AssignmentNotice(t.st))
 	if t.st.Status != domain.TaskAssigned {
 		return nil
 	}
@@ -314,10 +312,7 @@ func (t *task) run(ctx workflow.Context) error {
 func (t *task) remind(ctx workflow.Context, idx int) {
 	r := t.sched.Reminders[idx]
 	t.reminded[idx] = true
-	t.notify(ctx, "reminder", fmt.Sprintf("task/%s/g%d/reminder/%d", t.st.TaskID, t.st.Generation, idx),
-		fmt.Sprintf("Nhắc việc (%s): %s", r.Label, t.st.Title), fmt.Sprintf("Reminder (%s): %s", r.LabelEN, t.st.Title),
-		fmt.Sprintf("Nhiệm vụ \"%s\" đến hạn lúc %s (%s). Đề nghị báo cáo kết quả đúng hạn.", t.st.Title, viTime(t.st.DueAt), r.Label),
-		fmt.Sprintf("Task \"%s\" is due %s (%s). Please report the result on time.", t.st.Title, enTime(t.st.DueAt), r.LabelEN))
+	t.notify(ctx, fmt.Sprintf("task/%s/g%d/reminder/%d", t.st.TaskID, t.st.Generation, idx), lifecycle.ReminderNotice(t.st, r))
 }
 
 // escalate raises the alerts of rung idx, marks the task overdue, and
@@ -355,12 +350,12 @@ func (t *task) escalate(ctx workflow.Context, idx, seen int) {
 	}
 }
 
-func (t *task) notify(ctx workflow.Context, kind, key, subjVI, subjEN, bodyVI, bodyEN string) {
+func (t *task) notify(ctx workflow.Context, key string, n lifecycle.Notice) {
 	var acts *activities.Activities
 	var res activities.TaskNoticeResult
-	in := activities.TaskNoticeInput{State: t.st, Kind: kind, Key: key, SubjectVI: subjVI, SubjectEN: subjEN, BodyVI: bodyVI, BodyEN: bodyEN}
+	in := activities.TaskNoticeInput{State: t.st, Kind: n.Kind, Key: key, SubjectVI: n.SubjectVI, SubjectEN: n.SubjectEN, BodyVI: n.BodyVI, BodyEN: n.BodyEN}
 	if err := t.write(ctx, false, acts.SendTaskNotice, in, &res); err != nil {
-		workflow.GetLogger(ctx).Error("task notice failed", "kind", kind, "error", err)
+		workflow.GetLogger(ctx).Error("task notice failed", "kind", n.Kind, "error", err)
 		return
 	}
 	if res.Deliver {
@@ -384,7 +379,7 @@ var errReplan = errors.New("the task changed: plan the ladder again")
 
 // save writes next as the task's state; only on success does it become the
 // workflow's state, so a failed command leaves nothing changed.
-func (t *task) save(ctx workflow.Context, command bool, next activities.TaskState, action string, actor domain.Actor, data map[string]any) error {
+func (t *task) save(ctx workflow.Context, command bool, next lifecycle.TaskState, action string, actor domain.Actor, data map[string]any) error {
 	var acts *activities.Activities
 	in := activities.TaskStateInput{State: next, Action: action, Actor: actor, Data: data}
 	if err := t.write(ctx, command, acts.SaveTaskState, in, nil); err != nil {
@@ -418,7 +413,7 @@ func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskVi
 	next.Status = domain.TaskSubmitted
 	next.SubmittedAt = &now
 	next.Late = now.After(t.st.DueAt)
-	next.Result = &activities.TaskResultState{Text: r.Text, Links: r.Links, SubmittedBy: r.Actor.ID, SubmittedAt: now}
+	next.Result = &lifecycle.TaskResult{Text: r.Text, Links: r.Links, SubmittedBy: r.Actor.ID, SubmittedAt: now}
 	next.Version++
 	if err := t.save(ctx, true, next, "task.result_submitted", r.Actor, map[string]any{"late": next.Late, "links": len(r.Links)}); err != nil {
 		return TaskView{}, err
@@ -467,10 +462,7 @@ func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
 		return TaskView{}, err
 	}
 	if r.Decision == "return" {
-		t.notify(ctx, "returned", fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount),
-			"Kết quả bị trả lại: "+t.st.Title, "Result returned: "+t.st.Title,
-			fmt.Sprintf("Kết quả nhiệm vụ \"%s\" bị trả lại. Lý do: %s. Hạn vẫn là %s.", t.st.Title, r.Reason, viTime(t.st.DueAt)),
-			fmt.Sprintf("The result of \"%s\" was returned. Reason: %s. The deadline stays %s.", t.st.Title, r.Reason, enTime(t.st.DueAt)))
+		t.notify(ctx, fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount), lifecycle.ReturnedNotice(t.st, r.Reason))
 	}
 	return t.view(), nil
 }
@@ -498,7 +490,7 @@ func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskV
 	}
 	defer unlock()
 	next := t.st
-	next.Extension = &activities.TaskExtensionState{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
+	next.Extension = &lifecycle.TaskExtension{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
 	next.Version++
 	if err := t.save(ctx, true, next, "task.extension_requested", r.Actor, map[string]any{"proposed_due_at": r.ProposedDueAt, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
@@ -548,9 +540,9 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		}
 		ext.Status, ext.NewDueAt = "approved", &due
 		var acts *activities.Activities
-		var out []activities.TaskSchedule
+		var out []lifecycle.TaskSchedule
 		lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
-		in := []activities.ScheduleInput{{AssignedAt: now, DueAt: &due, Policy: t.policy}}
+		in := []lifecycle.ScheduleInput{{AssignedAt: now, DueAt: &due, Policy: t.policy}}
 		if err := workflow.ExecuteLocalActivity(lctx, acts.ComputeTaskSchedules, in).Get(ctx, &out); err != nil {
 			return TaskView{}, fmt.Errorf("compute new schedule: %w", err)
 		}
@@ -568,14 +560,7 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		t.sched, t.reminded, t.raised = sched, make([]bool, len(sched.Reminders)), 0
 		t.changed++
 	}
-	decisionVI, decisionEN := "không được chấp thuận", "denied"
-	if r.Approve {
-		decisionVI, decisionEN = "được chấp thuận, hạn mới "+viTime(next.DueAt), "approved, new deadline "+enTime(next.DueAt)
-	}
-	t.notify(ctx, "extension", fmt.Sprintf("task/%s/extension/v%d", t.st.TaskID, next.Version),
-		"Kết quả đề nghị gia hạn: "+t.st.Title, "Extension decision: "+t.st.Title,
-		fmt.Sprintf("Đề nghị gia hạn nhiệm vụ \"%s\" %s.", t.st.Title, decisionVI),
-		fmt.Sprintf("The extension request for \"%s\" was %s.", t.st.Title, decisionEN))
+	t.notify(ctx, fmt.Sprintf("task/%s/extension/v%d", t.st.TaskID, next.Version), lifecycle.ExtensionNotice(t.st, r.Approve, next.DueAt))
 	return t.view(), nil
 }
 
@@ -610,10 +595,7 @@ func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, erro
 	if err := t.save(ctx, true, next, "task.reassigned", r.Actor, map[string]any{"from": prev, "to": next.Assignee, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
 	}
-	t.notify(ctx, "assignment", fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version),
-		"Giao nhiệm vụ: "+t.st.Title, "Task assigned: "+t.st.Title,
-		fmt.Sprintf("Đồng chí được giao nhiệm vụ \"%s\" (chuyển từ %s), hạn hoàn thành %s.", t.st.Title, prev.Agency, viTime(t.st.DueAt)),
-		fmt.Sprintf("You have been assigned \"%s\" (moved from %s), due %s.", t.st.Title, prev.Agency, enTime(t.st.DueAt)))
+	t.notify(ctx, fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version), lifecycle.ReassignedNotice(t.st, prev.Agency))
 	return t.view(), nil
 }
 
@@ -642,6 +624,3 @@ func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, erro
 	}
 	return t.view(), nil
 }
-
-func viTime(t time.Time) string { return t.In(domain.Location).Format("15:04 02/01/2006") }
-func enTime(t time.Time) string { return t.In(domain.Location).Format("2006-01-02 15:04") }

@@ -13,6 +13,7 @@ import (
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // taskRecorder collects what a task workflow did, on the test clock.
@@ -79,7 +80,7 @@ func newTaskEnv(t *testing.T, start time.Time) (*testsuite.TestWorkflowEnvironme
 		defer rec.mu.Unlock()
 		rec.notices = append(rec.notices, in)
 		rec.noticeAt = append(rec.noticeAt, env.Now())
-		return activities.TaskNoticeResult{ID: in.Key, Created: true}, nil
+		return activities.TaskNoticeResult{ID: in.Key, Created: true, Deliver: true}, nil // the unit has channels
 	}).Maybe()
 	env.OnActivity(a.SaveTaskState, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TaskStateInput) error {
 		rec.mu.Lock()
@@ -115,9 +116,9 @@ func taskInput(t *testing.T, at, due time.Time) TaskInput {
 		t.Fatal(err)
 	}
 	pol := domain.DefaultPolicy()
-	sched := activities.ComputeSchedule(cal, activities.ScheduleInput{AssignedAt: at, DueAt: &due, Policy: pol})
+	sched := lifecycle.ComputeSchedule(cal, lifecycle.ScheduleInput{AssignedAt: at, DueAt: &due, Policy: pol})
 	return TaskInput{
-		State: activities.TaskState{
+		State: lifecycle.TaskState{
 			TaskID: "t1", DialogueID: "d1", PlanID: "p1", UnitID: "u1", Title: "Thu gom rác ngõ 105",
 			Assignee: domain.Assignee{Agency: "UBND phường Láng Thượng", Officer: "Phạm Văn Đức", UnitID: "w1"}, Monitor: "Đ/c Hoàng",
 			Status: domain.TaskAssigned, AssignedAt: at, DueAt: sched.DueAt, OriginalDueAt: sched.DueAt, Version: 1,

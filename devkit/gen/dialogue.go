@@ -12,6 +12,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -144,8 +145,8 @@ type dialoguePlan struct {
 	recordedAt   time.Time // zero: never recorded
 	answers      []store.SurveyResponse
 	session      *store.SessionRecord
-	tasks        []activities.TaskState
-	schedules    []activities.TaskSchedule
+	tasks        []lifecycle.TaskState
+	schedules    []lifecycle.TaskSchedule
 }
 
 var rescheduleReasons = []string{
@@ -353,8 +354,8 @@ func (r *run) drawSession(p *dialoguePlan, heldAt time.Time, weights []float64) 
 			monitorTitle = "Phó Bí thư Thường trực " + u.Committee
 		}
 		days := pick(rng, durations)
-		sched := activities.ComputeSchedule(g.cal, activities.ScheduleInput{AssignedAt: p.recordedAt, DueInWorkingDays: days, Policy: g.pol})
-		st := activities.TaskState{
+		sched := lifecycle.ComputeSchedule(g.cal, lifecycle.ScheduleInput{AssignedAt: p.recordedAt, DueInWorkingDays: days, Policy: g.pol})
+		st := lifecycle.TaskState{
 			TaskID:     activities.StableID(fmt.Sprintf("gen/%d/task/%s/%d", g.o.Seed, id, k+1)),
 			DialogueID: id, ConclusionID: rec.Conclusions[c].ID, PlanID: d.Plan.ID, UnitID: u.ID,
 			Title: pick(rng, taskTitles[f]),
