@@ -26,7 +26,7 @@ func TaskRow(s lifecycle.TaskState) store.Task {
 		Title: s.Title, Description: s.Description, AssigneeAgency: s.Assignee.Agency, AssigneeOfficer: s.Assignee.Officer,
 		Monitor: s.Monitor, Status: s.Status, Overdue: s.Overdue, EscalationLevel: s.EscalationLevel,
 		AssignedAt: s.AssignedAt, DueAt: s.DueAt, OriginalDueAt: s.OriginalDueAt, DeadlineSpec: spec,
-		Extension: (*store.TaskExtension)(s.Extension), Result: (*store.TaskResult)(s.Result),
+		Extension: s.Extension, Result: s.Result,
 		SubmittedAt: s.SubmittedAt, Late: s.Late, ReturnedCount: s.ReturnedCount,
 		CompletedAt: s.CompletedAt, CancelReason: s.CancelReason, Version: s.Version,
 	}

@@ -591,14 +591,14 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	settled.ConclusionID, settled.Description, settled.AssigneeOfficer, settled.Monitor = str(id1), "mô tả", "Phạm Văn Đức", "Đ/c Hoàng"
 	settled.Status, settled.Overdue, settled.EscalationLevel, settled.Late, settled.ReturnedCount = domain.TaskDone, true, 3, true, 1
 	settled.DueAt, settled.DeadlineSpec = newDue, json.RawMessage(`{"due_at":"2026-06-20T08:00:00+07:00"}`)
-	settled.Extension = &store.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "approved",
+	settled.Extension = &lifecycle.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "approved",
 		DecidedBy: "mttq", DecidedAt: &decided, NewDueAt: &newDue, DecisionNote: "đồng ý"}
-	settled.Result = &store.TaskResult{Text: "Đã xong", Links: []string{"https://example.vn/a.pdf"}, SubmittedBy: "duc", SubmittedAt: decided, ReturnReason: "thiếu"}
+	settled.Result = &lifecycle.TaskResult{Text: "Đã xong", Links: []string{"https://example.vn/a.pdf"}, SubmittedBy: "duc", SubmittedAt: decided, ReturnReason: "thiếu"}
 	settled.SubmittedAt, settled.CompletedAt, settled.Version = &decided, &newDue, 9
 	noLinks := fresh
 	noLinks.Status = domain.TaskSubmitted
-	noLinks.Result = &store.TaskResult{Text: "Đã xong", SubmittedBy: "anonymous", SubmittedAt: now}
-	noLinks.Extension = &store.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "pending"}
+	noLinks.Result = &lifecycle.TaskResult{Text: "Đã xong", SubmittedBy: "anonymous", SubmittedAt: now}
+	noLinks.Extension = &lifecycle.TaskExtension{Reason: "chờ", ProposedDueAt: newDue, RequestedBy: "duc", RequestedAt: now, Status: "pending"}
 	cancelled := fresh
 	cancelled.Status, cancelled.CancelReason, cancelled.CompletedAt = domain.TaskCancelled, "trùng", &decided
 	for _, task := range []store.Task{fresh, settled, noLinks, cancelled} {

@@ -157,20 +157,13 @@ func (d *dialogue) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (DialogueState, error) { return d.state(), nil }); err != nil {
 		return fmt.Errorf("register query: %w", err)
 	}
-	handlers := []struct {
-		name      string
-		handler   any
-		validator any
-	}{
+	if err := registerUpdates(ctx, []update{
 		{UpdateReschedule, d.reschedule, d.validateReschedule},
 		{UpdateCancel, d.cancel, d.validateCancel},
 		{UpdateRecordSession, d.recordSession, d.validateRecordSession},
 		{UpdateAddTasks, d.addTasks, d.validateAddTasks},
-	}
-	for _, h := range handlers {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
-			return fmt.Errorf("register %s: %w", h.name, err)
-		}
+	}); err != nil {
+		return err
 	}
 	d.poll = signals(ctx, SignalTaskSettled, func(s TaskSettled) { delete(d.open, s.TaskID) })
 	return nil

@@ -57,6 +57,24 @@ func (d *deliveries) send(ctx workflow.Context, kind, id string) {
 
 func (d *deliveries) idle() bool { return d.running == 0 }
 
+// update is an Update handler with the validator that refuses a bad
+// command before anything reaches the history.
+type update struct {
+	name      string
+	handler   any
+	validator any
+}
+
+// registerUpdates registers a workflow's Update handlers.
+func registerUpdates(ctx workflow.Context, updates []update) error {
+	for _, u := range updates {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return fmt.Errorf("register %s: %w", u.name, err)
+		}
+	}
+	return nil
+}
+
 // start is one workflow to start from an activity.
 type start struct {
 	id    string

@@ -209,24 +209,14 @@ func (t *task) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (TaskView, error) { return t.view(), nil }); err != nil {
 		return fmt.Errorf("register query: %w", err)
 	}
-	handlers := []struct {
-		name      string
-		handler   any
-		validator any
-	}{
+	return registerUpdates(ctx, []update{
 		{UpdateSubmitResult, t.submitResult, t.validateSubmit},
 		{UpdateReview, t.review, t.validateReview},
 		{UpdateRequestExtension, t.requestExtension, t.validateRequestExtension},
 		{UpdateDecideExtension, t.decideExtension, t.validateDecideExtension},
 		{UpdateReassign, t.reassign, t.validateReassign},
 		{UpdateCancelTask, t.cancel, t.validateCancel},
-	}
-	for _, h := range handlers {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
-			return fmt.Errorf("register %s: %w", h.name, err)
-		}
-	}
-	return nil
+	})
 }
 
 func (t *task) view() TaskView {

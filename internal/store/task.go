@@ -8,63 +8,42 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
-
-// TaskResult is what an officer reports.
-type TaskResult struct {
-	Text        string    `json:"text"`
-	Links       []string  `json:"links"`
-	SubmittedBy string    `json:"submitted_by"`
-	SubmittedAt time.Time `json:"submitted_at"`
-	// ReturnReason is set when a reviewer sent the result back.
-	ReturnReason string `json:"return_reason,omitempty"`
-}
-
-// TaskExtension is an extension request and its decision.
-type TaskExtension struct {
-	Reason        string     `json:"reason"`
-	ProposedDueAt time.Time  `json:"proposed_due_at"`
-	RequestedBy   string     `json:"requested_by"`
-	RequestedAt   time.Time  `json:"requested_at"`
-	Status        string     `json:"status"` // pending, approved, denied
-	DecidedBy     string     `json:"decided_by,omitempty"`
-	DecidedAt     *time.Time `json:"decided_at,omitempty"`
-	NewDueAt      *time.Time `json:"new_due_at,omitempty"`
-	DecisionNote  string     `json:"decision_note,omitempty"`
-}
 
 // Task is a follow-up task row: a snapshot of its workflow's state.
 type Task struct {
 	bun.BaseModel `bun:"table:tasks"`
 
-	ID              string          `bun:"id,pk,type:uuid" json:"id"`
-	DialogueID      string          `bun:"dialogue_id,type:uuid" json:"dialogue_id"`
-	ConclusionID    *string         `bun:"conclusion_id,type:uuid" json:"conclusion_id,omitempty"`
-	PlanID          string          `bun:"plan_id,type:uuid" json:"plan_id"`
-	UnitID          string          `bun:"unit_id,type:uuid" json:"unit_id"`
-	AssigneeUnitID  string          `bun:"assignee_unit_id,type:uuid" json:"assignee_unit_id"`
-	Title           string          `bun:"title" json:"title"`
-	Description     string          `bun:"description" json:"description,omitempty"`
-	AssigneeAgency  string          `bun:"assignee_agency" json:"assignee_agency"`
-	AssigneeOfficer string          `bun:"assignee_officer" json:"assignee_officer,omitempty"`
-	Monitor         string          `bun:"monitor" json:"monitor,omitempty"`
-	Status          string          `bun:"status" json:"status"`
-	Overdue         bool            `bun:"overdue" json:"overdue"`
-	EscalationLevel int             `bun:"escalation_level" json:"escalation_level"`
-	AssignedAt      time.Time       `bun:"assigned_at" json:"assigned_at"`
-	DueAt           time.Time       `bun:"due_at" json:"due_at"`
-	OriginalDueAt   time.Time       `bun:"original_due_at" json:"original_due_at"`
-	DeadlineSpec    json.RawMessage `bun:"deadline_spec,type:jsonb" json:"deadline_spec"`
-	Extension       *TaskExtension  `bun:"extension,type:jsonb" json:"extension,omitempty"`
-	Result          *TaskResult     `bun:"result,type:jsonb" json:"result,omitempty"`
-	SubmittedAt     *time.Time      `bun:"submitted_at" json:"submitted_at,omitempty"`
-	Late            bool            `bun:"late" json:"late"`
-	ReturnedCount   int             `bun:"returned_count" json:"returned_count"`
-	CompletedAt     *time.Time      `bun:"completed_at" json:"completed_at,omitempty"`
-	CancelReason    string          `bun:"cancel_reason" json:"cancel_reason,omitempty"`
-	Version         int             `bun:"version" json:"version"`
-	CreatedAt       time.Time       `bun:"created_at,nullzero,default:now()" json:"created_at"`
-	UpdatedAt       time.Time       `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
+	ID              string                   `bun:"id,pk,type:uuid" json:"id"`
+	DialogueID      string                   `bun:"dialogue_id,type:uuid" json:"dialogue_id"`
+	ConclusionID    *string                  `bun:"conclusion_id,type:uuid" json:"conclusion_id,omitempty"`
+	PlanID          string                   `bun:"plan_id,type:uuid" json:"plan_id"`
+	UnitID          string                   `bun:"unit_id,type:uuid" json:"unit_id"`
+	AssigneeUnitID  string                   `bun:"assignee_unit_id,type:uuid" json:"assignee_unit_id"`
+	Title           string                   `bun:"title" json:"title"`
+	Description     string                   `bun:"description" json:"description,omitempty"`
+	AssigneeAgency  string                   `bun:"assignee_agency" json:"assignee_agency"`
+	AssigneeOfficer string                   `bun:"assignee_officer" json:"assignee_officer,omitempty"`
+	Monitor         string                   `bun:"monitor" json:"monitor,omitempty"`
+	Status          string                   `bun:"status" json:"status"`
+	Overdue         bool                     `bun:"overdue" json:"overdue"`
+	EscalationLevel int                      `bun:"escalation_level" json:"escalation_level"`
+	AssignedAt      time.Time                `bun:"assigned_at" json:"assigned_at"`
+	DueAt           time.Time                `bun:"due_at" json:"due_at"`
+	OriginalDueAt   time.Time                `bun:"original_due_at" json:"original_due_at"`
+	DeadlineSpec    json.RawMessage          `bun:"deadline_spec,type:jsonb" json:"deadline_spec"`
+	Extension       *lifecycle.TaskExtension `bun:"extension,type:jsonb" json:"extension,omitempty"`
+	Result          *lifecycle.TaskResult    `bun:"result,type:jsonb" json:"result,omitempty"`
+	SubmittedAt     *time.Time               `bun:"submitted_at" json:"submitted_at,omitempty"`
+	Late            bool                     `bun:"late" json:"late"`
+	ReturnedCount   int                      `bun:"returned_count" json:"returned_count"`
+	CompletedAt     *time.Time               `bun:"completed_at" json:"completed_at,omitempty"`
+	CancelReason    string                   `bun:"cancel_reason" json:"cancel_reason,omitempty"`
+	Version         int                      `bun:"version" json:"version"`
+	CreatedAt       time.Time                `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	UpdatedAt       time.Time                `bun:"updated_at,nullzero,default:now()" json:"updated_at"`
 }
 
 // InsertTasks writes new tasks (upsert by id) with their events.
