@@ -123,3 +123,35 @@ func (a *Activities) startOne(ctx context.Context, in StartWorkflowsInput, s Wor
 	}
 	return false, nil
 }
+
+// EndedWorkflowsInput names workflows a parent follows by ID.
+type EndedWorkflowsInput struct {
+	WorkflowIDs []string `json:"workflow_ids"`
+}
+
+// EndedWorkflows returns those of the named workflows that are no longer
+// running (completed, failed, terminated, timed out) or do not exist, so a
+// parent waiting for their signals does not wait for ever on one that an
+// operator ended by hand. Progress is heartbeated.
+func (a *Activities) EndedWorkflows(ctx context.Context, in EndedWorkflowsInput) ([]string, error) {
+	if a.Temporal == nil {
+		return nil, temporal.NewNonRetryableApplicationError("no Temporal client configured for EndedWorkflows", "config", nil)
+	}
+	ended := []string{}
+	for i, id := range in.WorkflowIDs {
+		desc, err := a.Temporal.DescribeWorkflowExecution(ctx, id, "")
+		var missing *serviceerror.NotFound
+		switch {
+		case errors.As(err, &missing):
+			ended = append(ended, id)
+		case err != nil:
+			return nil, fmt.Errorf("describe %s: %w", id, err)
+		case desc.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING:
+			ended = append(ended, id)
+		}
+		if activity.IsActivity(ctx) && i%100 == 99 {
+			activity.RecordHeartbeat(ctx, i+1)
+		}
+	}
+	return ended, nil
+}

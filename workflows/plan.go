@@ -227,21 +227,54 @@ func (p *plan) runYear(ctx workflow.Context) error {
 	}
 }
 
+// reconcileEvery is how often a plan past its year checks that the
+// dialogues it still waits for are running.
+const reconcileEvery = 24 * time.Hour
+
 // awaitDialogues waits until every dialogue has closed, continuing as new
-// when the history grows large.
+// when the history grows large. Once a day it drops the dialogues whose
+// workflows ended without telling it (an operator terminated one).
 func (p *plan) awaitDialogues(ctx workflow.Context) error {
 	for {
 		cont := p.shouldContinue(ctx)
-		if err := workflow.Await(ctx, func() bool {
+		done, err := workflow.AwaitWithTimeout(ctx, reconcileEvery, func() bool {
 			p.poll()
 			return (len(p.open) == 0 && workflow.AllHandlersFinished(ctx)) || cont()
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
-		if len(p.open) == 0 && workflow.AllHandlersFinished(ctx) {
+		switch {
+		case !done:
+			p.reconcile(ctx)
+		case len(p.open) == 0 && workflow.AllHandlersFinished(ctx):
 			return nil
+		default:
+			return p.continueAsNew(ctx)
 		}
-		return p.continueAsNew(ctx)
+	}
+}
+
+// reconcile drops the open dialogues whose workflows are no longer running.
+func (p *plan) reconcile(ctx workflow.Context) {
+	ids := sortedKeys(p.open)
+	wids := make([]string, len(ids))
+	for i, id := range ids {
+		wids[i] = DialogueWorkflowID(id)
+	}
+	var acts *activities.Activities
+	var ended []string
+	if err := workflow.ExecuteActivity(backgroundActivity(ctx), acts.EndedWorkflows, activities.EndedWorkflowsInput{WorkflowIDs: wids}).Get(ctx, &ended); err != nil {
+		workflow.GetLogger(ctx).Error("check open dialogues", "error", err)
+		return
+	}
+	p.poll()
+	for _, wid := range ended {
+		id := strings.TrimPrefix(wid, DialogueWorkflowID(""))
+		if p.open[id] {
+			workflow.GetLogger(ctx).Warn("dialogue workflow ended without telling its plan", "dialogue_id", id)
+			delete(p.open, id)
+		}
 	}
 }
 

@@ -1,12 +1,16 @@
 package workflows
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/stretchr/testify/mock"
+
+	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
@@ -146,5 +150,30 @@ func TestValidatePlanInput(t *testing.T) {
 		if err := ValidatePlanInput(in); err == nil {
 			t.Errorf("case %d: invalid input accepted", i)
 		}
+	}
+}
+
+// A dialogue whose workflow an operator ended without it telling the plan
+// does not keep the plan waiting for ever: the daily check drops it.
+func TestPlanDropsDialoguesEndedWithoutASignal(t *testing.T) {
+	env := newEnv(t)
+	mockActivities(env)
+	var a *activities.Activities
+	var asked []string
+	env.OnActivity(a.EndedWorkflows, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EndedWorkflowsInput) ([]string, error) {
+		asked = append(asked, in.WorkflowIDs...)
+		return []string{"dialogue/d1"}, nil
+	})
+	in := planInput(time.Date(2026, 12, 30, 8, 0, 0, 0, domain.Location))
+	env.ExecuteWorkflow(PlanWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("plan error: %v", err)
+	}
+	if fmt.Sprint(asked) != "[dialogue/d1]" {
+		t.Errorf("asked about %v", asked)
+	}
+	yearEnd := time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Location)
+	if now := env.Now(); now.Before(yearEnd.Add(reconcileEvery)) || now.After(yearEnd.Add(reconcileEvery+time.Hour)) {
+		t.Errorf("plan ended at %v, want a day after the year ended", now)
 	}
 }
