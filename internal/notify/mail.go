@@ -47,20 +47,9 @@ type Mailer struct {
 // (quoted-printable) under an RFC 2047-encoded subject. Every recipient is
 // an envelope recipient and appears in the To header.
 func (m *Mailer) Send(ctx context.Context, to []string, subject, body string) error {
-	if len(to) == 0 {
-		return errors.New("send mail: no recipients")
-	}
-	from, err := mail.ParseAddress(m.From)
+	from, rcpts, err := m.addresses(to)
 	if err != nil {
-		return fmt.Errorf("send mail: sender %q: %w", m.From, err)
-	}
-	rcpts := make([]*mail.Address, 0, len(to))
-	for _, t := range to {
-		a, err := mail.ParseAddress(t)
-		if err != nil {
-			return fmt.Errorf("send mail: recipient %q: %w", t, err)
-		}
-		rcpts = append(rcpts, a)
+		return err
 	}
 	msg, err := compose(from, rcpts, subject, body, time.Now())
 	if err != nil {
@@ -71,31 +60,13 @@ func (m *Mailer) Send(ctx context.Context, to []string, subject, body string) er
 		return fmt.Errorf("send mail: server address %q: %w", m.Addr, err)
 	}
 
-	timeout := m.Timeout
-	if timeout <= 0 {
-		timeout = DefaultMailTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, m.timeout())
 	defer cancel()
-	fail := func(op string, err error) error {
-		if cerr := ctx.Err(); cerr != nil {
-			return fmt.Errorf("send mail via %s: %s: %w (%w)", m.Addr, op, err, cerr)
-		}
-		return fmt.Errorf("send mail via %s: %s: %w", m.Addr, op, err)
-	}
 
 	tlsConfig := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	var conn net.Conn
-	switch m.TLS {
-	case "", TLSNone, TLSStartTLS:
-		conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr)
-	case TLSImplicit:
-		conn, err = (&tls.Dialer{Config: tlsConfig}).DialContext(ctx, "tcp", m.Addr)
-	default:
-		return fmt.Errorf("send mail: unknown TLS mode %q (want none, starttls or tls)", m.TLS)
-	}
+	conn, err := m.dial(ctx, tlsConfig)
 	if err != nil {
-		return fail("dial", err)
+		return err
 	}
 	// When the context ends (its deadline, at most Timeout away, or a
 	// cancel) a deadline in the past aborts whatever read or write is in
@@ -106,42 +77,133 @@ func (m *Mailer) Send(ctx context.Context, to []string, subject, body string) er
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
 		conn.Close()
-		return fail("greeting", err)
+		return m.fail(ctx, "greeting", err)
 	}
 	defer c.Close()
+	return m.transact(ctx, c, tlsConfig, from.Address, rcpts, msg)
+}
+
+// addresses parses the sender and the recipients in to, of which there
+// must be at least one.
+func (m *Mailer) addresses(to []string) (*mail.Address, []*mail.Address, error) {
+	if len(to) == 0 {
+		return nil, nil, errors.New("send mail: no recipients")
+	}
+	from, err := mail.ParseAddress(m.From)
+	if err != nil {
+		return nil, nil, fmt.Errorf("send mail: sender %q: %w", m.From, err)
+	}
+	rcpts := make([]*mail.Address, 0, len(to))
+	for _, t := range to {
+		a, err := mail.ParseAddress(t)
+		if err != nil {
+			return nil, nil, fmt.Errorf("send mail: recipient %q: %w", t, err)
+		}
+		rcpts = append(rcpts, a)
+	}
+	return from, rcpts, nil
+}
+
+// timeout is the bound of one Send: Timeout, or DefaultMailTimeout when it
+// is not set.
+func (m *Mailer) timeout() time.Duration {
+	if m.Timeout <= 0 {
+		return DefaultMailTimeout
+	}
+	return m.Timeout
+}
+
+// fail wraps the error of the SMTP step op with the server's address and,
+// when the context has ended, with its cause.
+func (m *Mailer) fail(ctx context.Context, op string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("send mail via %s: %s: %w (%w)", m.Addr, op, err, cerr)
+	}
+	return fmt.Errorf("send mail via %s: %s: %w", m.Addr, op, err)
+}
+
+// dial connects to the server, over TLS from the first byte in TLSImplicit
+// mode. An unknown TLS mode is an error before any connection.
+func (m *Mailer) dial(ctx context.Context, tlsConfig *tls.Config) (net.Conn, error) {
+	var conn net.Conn
+	var err error
+	switch m.TLS {
+	case "", TLSNone, TLSStartTLS:
+		conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr)
+	case TLSImplicit:
+		conn, err = (&tls.Dialer{Config: tlsConfig}).DialContext(ctx, "tcp", m.Addr)
+	default:
+		return nil, fmt.Errorf("send mail: unknown TLS mode %q (want none, starttls or tls)", m.TLS)
+	}
+	if err != nil {
+		return nil, m.fail(ctx, "dial", err)
+	}
+	return conn, nil
+}
+
+// transact runs the SMTP dialogue after the server's greeting: STARTTLS
+// and AUTH when configured, the envelope from sender to rcpts, the message
+// and QUIT.
+func (m *Mailer) transact(ctx context.Context, c *smtp.Client, tlsConfig *tls.Config, sender string, rcpts []*mail.Address, msg []byte) error {
+	if err := m.login(ctx, c, tlsConfig); err != nil {
+		return err
+	}
+	if err := m.envelope(ctx, c, sender, rcpts); err != nil {
+		return err
+	}
+	if err := m.data(ctx, c, msg); err != nil {
+		return err
+	}
+	if err := c.Quit(); err != nil {
+		return m.fail(ctx, "QUIT", err)
+	}
+	return nil
+}
+
+// login upgrades the connection with STARTTLS in TLSStartTLS mode, which
+// the server must offer, then authenticates with AUTH PLAIN when a Username
+// is set.
+func (m *Mailer) login(ctx context.Context, c *smtp.Client, tlsConfig *tls.Config) error {
 	if m.TLS == TLSStartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return fail("starttls", errors.New("server does not offer STARTTLS"))
+			return m.fail(ctx, "starttls", errors.New("server does not offer STARTTLS"))
 		}
 		if err := c.StartTLS(tlsConfig); err != nil {
-			return fail("starttls", err)
+			return m.fail(ctx, "starttls", err)
 		}
 	}
 	if m.Username != "" {
-		if err := c.Auth(smtp.PlainAuth("", m.Username, m.Password, host)); err != nil {
-			return fail("auth", err)
+		if err := c.Auth(smtp.PlainAuth("", m.Username, m.Password, tlsConfig.ServerName)); err != nil {
+			return m.fail(ctx, "auth", err)
 		}
 	}
-	if err := c.Mail(from.Address); err != nil {
-		return fail("MAIL FROM", err)
+	return nil
+}
+
+// envelope sends MAIL FROM sender and RCPT TO every recipient.
+func (m *Mailer) envelope(ctx context.Context, c *smtp.Client, sender string, rcpts []*mail.Address) error {
+	if err := c.Mail(sender); err != nil {
+		return m.fail(ctx, "MAIL FROM", err)
 	}
 	for _, r := range rcpts {
 		if err := c.Rcpt(r.Address); err != nil {
-			return fail("RCPT TO "+r.Address, err)
+			return m.fail(ctx, "RCPT TO "+r.Address, err)
 		}
 	}
+	return nil
+}
+
+// data sends the message msg with DATA.
+func (m *Mailer) data(ctx context.Context, c *smtp.Client, msg []byte) error {
 	w, err := c.Data()
 	if err != nil {
-		return fail("DATA", err)
+		return m.fail(ctx, "DATA", err)
 	}
 	if _, err := w.Write(msg); err != nil {
-		return fail("write message", err)
+		return m.fail(ctx, "write message", err)
 	}
 	if err := w.Close(); err != nil {
-		return fail("end of message", err)
-	}
-	if err := c.Quit(); err != nil {
-		return fail("QUIT", err)
+		return m.fail(ctx, "end of message", err)
 	}
 	return nil
 }

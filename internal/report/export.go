@@ -175,89 +175,152 @@ func newXLSXWriter(f *excelize.File) (*xlsxWriter, error) {
 
 // sheet writes the i-th sheet: its tables one below the other.
 func (x *xlsxWriter) sheet(i int, s exportSheet) error {
-	if i == 0 {
-		if err := x.f.SetSheetName(x.f.GetSheetName(0), s.Name); err != nil {
-			return err
-		}
-	} else if _, err := x.f.NewSheet(s.Name); err != nil {
+	if err := x.addSheet(i, s.Name); err != nil {
 		return err
 	}
-	widths := map[int]int{}
-	fit := func(col int, v any) {
-		n := utf8.RuneCountInString(csvCell(v)) + 2
-		if _, isText := v.(string); !isText {
-			n += 2 // room for the thousands separators
-		}
-		widths[col] = max(widths[col], n)
-	}
+	widths := colWidths{}
 	row := 1
 	for _, t := range s.Tables {
-		if err := x.set(s.Name, 1, row, t.Title, x.title); err != nil {
+		var err error
+		if row, err = x.table(s.Name, row, t, widths); err != nil {
 			return err
-		}
-		row++
-		if t.Transpose {
-			// Label | value, one field a row.
-			for j, h := range t.Header {
-				var v any = ""
-				if len(t.Rows) > 0 && j < len(t.Rows[0]) {
-					v = t.Rows[0][j]
-				}
-				if err := x.set(s.Name, 1, row, h, x.label); err != nil {
-					return err
-				}
-				if err := x.set(s.Name, 2, row, v, x.valueStyle(v, t.Wrap)); err != nil {
-					return err
-				}
-				fit(1, h)
-				fit(2, v)
-				row++
-			}
-		} else {
-			for j, h := range t.Header {
-				if err := x.set(s.Name, j+1, row, h, x.header); err != nil {
-					return err
-				}
-				// A header wraps, so it needs only about half its length.
-				widths[j+1] = max(widths[j+1], min(utf8.RuneCountInString(h)+2, 16))
-			}
-			row++
-			for _, r := range t.Rows {
-				for j, v := range r {
-					if err := x.set(s.Name, j+1, row, v, x.valueStyle(v, t.Wrap)); err != nil {
-						return err
-					}
-					if !t.Wrap {
-						fit(j+1, v)
-					}
-				}
-				if t.Wrap {
-					lines := 0
-					for _, v := range r {
-						lines = max(lines, utf8.RuneCountInString(csvCell(v))/wrapWidth+1)
-					}
-					if err := x.f.SetRowHeight(s.Name, row, float64(15*lines)); err != nil {
-						return err
-					}
-				}
-				row++
-			}
-		}
-		if t.Wrap {
-			widths[1] = wrapWidth + 5
 		}
 		row++ // an empty row between tables
 	}
+	return x.setColWidths(s.Name, widths)
+}
+
+// addSheet names the i-th sheet: the workbook's first sheet is renamed, the
+// others are added.
+func (x *xlsxWriter) addSheet(i int, name string) error {
+	if i == 0 {
+		return x.f.SetSheetName(x.f.GetSheetName(0), name)
+	}
+	_, err := x.f.NewSheet(name)
+	return err
+}
+
+// table writes t from row on: its title, then its fields (a transposed
+// table) or its header and data rows. It returns the row after the table.
+func (x *xlsxWriter) table(sheet string, row int, t exportTable, widths colWidths) (int, error) {
+	if err := x.set(sheet, 1, row, t.Title, x.title); err != nil {
+		return row, err
+	}
+	row++
+	var err error
+	if t.Transpose {
+		row, err = x.fields(sheet, row, t, widths)
+	} else {
+		row, err = x.grid(sheet, row, t, widths)
+	}
+	if err != nil {
+		return row, err
+	}
+	if t.Wrap {
+		widths[1] = wrapWidth + 5
+	}
+	return row, nil
+}
+
+// fields writes a one-row table transposed, label | value, one field a
+// row, from row on. It returns the row after the last field.
+func (x *xlsxWriter) fields(sheet string, row int, t exportTable, widths colWidths) (int, error) {
+	for j, h := range t.Header {
+		var v any = ""
+		if len(t.Rows) > 0 && j < len(t.Rows[0]) {
+			v = t.Rows[0][j]
+		}
+		if err := x.set(sheet, 1, row, h, x.label); err != nil {
+			return row, err
+		}
+		if err := x.set(sheet, 2, row, v, x.valueStyle(v, t.Wrap)); err != nil {
+			return row, err
+		}
+		widths.fit(1, h)
+		widths.fit(2, v)
+		row++
+	}
+	return row, nil
+}
+
+// grid writes a table as a header row and its data rows from row on. It
+// returns the row after the last data row.
+func (x *xlsxWriter) grid(sheet string, row int, t exportTable, widths colWidths) (int, error) {
+	for j, h := range t.Header {
+		if err := x.set(sheet, j+1, row, h, x.header); err != nil {
+			return row, err
+		}
+		widths.header(j+1, h)
+	}
+	row++
+	for _, r := range t.Rows {
+		if err := x.dataRow(sheet, row, r, t.Wrap, widths); err != nil {
+			return row, err
+		}
+		row++
+	}
+	return row, nil
+}
+
+// dataRow writes one data row. The cells of a wrapped row do not widen
+// their columns; the row is made tall enough for its longest cell instead.
+func (x *xlsxWriter) dataRow(sheet string, row int, cells []any, wrap bool, widths colWidths) error {
+	for j, v := range cells {
+		if err := x.set(sheet, j+1, row, v, x.valueStyle(v, wrap)); err != nil {
+			return err
+		}
+		if !wrap {
+			widths.fit(j+1, v)
+		}
+	}
+	if !wrap {
+		return nil
+	}
+	return x.f.SetRowHeight(sheet, row, float64(15*wrappedLines(cells)))
+}
+
+// wrappedLines is the number of lines the longest of cells takes when
+// wrapped at wrapWidth characters.
+func wrappedLines(cells []any) int {
+	lines := 0
+	for _, v := range cells {
+		lines = max(lines, utf8.RuneCountInString(csvCell(v))/wrapWidth+1)
+	}
+	return lines
+}
+
+// setColWidths sets the width of every measured column, kept between 10
+// and 60 characters.
+func (x *xlsxWriter) setColWidths(sheet string, widths colWidths) error {
 	for col, w := range widths {
 		name, err := excelize.ColumnNumberToName(col)
 		if err != nil {
 			return err
 		}
-		if err := x.f.SetColWidth(s.Name, name, name, float64(min(max(w, 10), 60))); err != nil {
+		if err := x.f.SetColWidth(sheet, name, name, float64(min(max(w, 10), 60))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// colWidths are the widths, in characters, that the columns of a sheet
+// need, by column number.
+type colWidths map[int]int
+
+// fit widens col to hold v.
+func (w colWidths) fit(col int, v any) {
+	n := utf8.RuneCountInString(csvCell(v)) + 2
+	if _, isText := v.(string); !isText {
+		n += 2 // room for the thousands separators
+	}
+	w[col] = max(w[col], n)
+}
+
+// header widens col to hold its header h. A header wraps, so it needs only
+// about half its length.
+func (w colWidths) header(col int, h string) {
+	w[col] = max(w[col], min(utf8.RuneCountInString(h)+2, 16))
 }
 
 // wrapWidth is the width, in characters, of wrapped text columns (the
@@ -318,146 +381,222 @@ func allTables(sheets []exportSheet) []exportTable {
 }
 
 // exportSheets lays r out as the sections of the tabular exports, with
-// Vietnamese titles and headers.
+// Vietnamese titles and headers: one sheet per entry of exportSections.
 func exportSheets(r *Report) []exportSheet {
+	sheets := make([]exportSheet, 0, len(exportSections))
+	for _, section := range exportSections {
+		sheets = append(sheets, section(r))
+	}
+	return sheets
+}
+
+// exportSections build the sheets of the tabular exports, in order.
+var exportSections = []func(*Report) exportSheet{
+	overviewSheet,
+	dialoguesSheet,
+	opinionsSheet,
+	surveySheet,
+	tasksSheet,
+	escalationsSheet,
+	assessmentSheet,
+}
+
+// overviewSheet is SheetOverview: the report's metadata and the key
+// figures.
+func overviewSheet(r *Report) exportSheet {
+	return exportSheet{Name: SheetOverview, Tables: []exportTable{reportInfoTable(r), keyFiguresTable(r.Data)}}
+}
+
+// reportInfoTable is the report's metadata, one field a row in XLSX.
+func reportInfoTable(r *Report) exportTable {
 	l := labelsVI
 	d := r.Data
-	tasksTotal := taskTotal(d.Tasks)
-
 	finalised := ""
 	if r.FinalisedAt != nil {
 		finalised = fmtDateTime(*r.FinalisedAt)
 	}
-	overview := exportSheet{Name: SheetOverview, Tables: []exportTable{
-		{
-			Title: "Thông tin báo cáo",
-			Header: []string{"Tiêu đề", "Đơn vị", "Cấp đơn vị", "Loại báo cáo", "Kỳ báo cáo",
-				"Thời điểm số liệu", "Phiên bản", "Trạng thái", "Thời điểm hoàn tất", "Mã báo cáo"},
-			Rows: [][]any{{d.Scope.Title, d.Scope.UnitName, l.level(d.Scope.UnitLevel), l.kind(kindOf(r)),
-				fmtPeriod(d.Scope.From, d.Scope.To), fmtDateTime(dataTime(r)), r.Version, l.status(r.Status),
-				finalised, r.ID}},
-			Transpose: true,
-		},
-		{
-			Title:  "Chỉ tiêu chính",
-			Header: []string{"Chỉ tiêu", "Số lượng", "Tỷ lệ (%)"},
-			Rows: [][]any{
-				{"Hội nghị theo kế hoạch", d.Dialogues.Planned, ""},
-				{"Hội nghị đột xuất", d.Dialogues.AdHoc, ""},
-				{"Hội nghị đã tổ chức", d.Dialogues.Held, ""},
-				{"Lượt người tham dự", d.Participants.Total, ""},
-				{"Ý kiến qua phiếu xin ý kiến", d.Survey.Answers, ""},
-				{"Ý kiến, kiến nghị tại hội nghị", d.Opinions.Total, ""},
-				{"Ý kiến trả lời tại hội nghị", d.Opinions.AnsweredOnSpot, percent(d.Opinions.AnsweredOnSpot, d.Opinions.Total)},
-				{"Nhiệm vụ sau hội nghị", tasksTotal, ""},
-				{"Nhiệm vụ hoàn thành đúng hạn", d.Tasks.DoneOnTime, percent(d.Tasks.DoneOnTime, tasksTotal)},
-				{"Nhiệm vụ quá hạn", d.Tasks.Overdue, percent(d.Tasks.Overdue, tasksTotal)},
-				{"Cảnh báo quá hạn", d.Escalations.Total, ""},
-			},
-		},
-	}}
+	return exportTable{
+		Title: "Thông tin báo cáo",
+		Header: []string{"Tiêu đề", "Đơn vị", "Cấp đơn vị", "Loại báo cáo", "Kỳ báo cáo",
+			"Thời điểm số liệu", "Phiên bản", "Trạng thái", "Thời điểm hoàn tất", "Mã báo cáo"},
+		Rows: [][]any{{d.Scope.Title, d.Scope.UnitName, l.level(d.Scope.UnitLevel), l.kind(kindOf(r)),
+			fmtPeriod(d.Scope.From, d.Scope.To), fmtDateTime(dataTime(r)), r.Version, l.status(r.Status),
+			finalised, r.ID}},
+		Transpose: true,
+	}
+}
 
-	byLevel := exportTable{
-		Title:  "Hội nghị theo cấp",
-		Header: []string{"Cấp", "Theo kế hoạch", "Đã tổ chức", "Đã hủy", "Số đơn vị", "Số đơn vị đã tổ chức", "Tỷ lệ đơn vị đã tổ chức (%)", "Kết quả"},
+// keyFiguresTable is the key figures of every section.
+func keyFiguresTable(d Data) exportTable {
+	tasksTotal := taskTotal(d.Tasks)
+	return exportTable{
+		Title:  "Chỉ tiêu chính",
+		Header: []string{"Chỉ tiêu", "Số lượng", "Tỷ lệ (%)"},
+		Rows: [][]any{
+			{"Hội nghị theo kế hoạch", d.Dialogues.Planned, ""},
+			{"Hội nghị đột xuất", d.Dialogues.AdHoc, ""},
+			{"Hội nghị đã tổ chức", d.Dialogues.Held, ""},
+			{"Lượt người tham dự", d.Participants.Total, ""},
+			{"Ý kiến qua phiếu xin ý kiến", d.Survey.Answers, ""},
+			{"Ý kiến, kiến nghị tại hội nghị", d.Opinions.Total, ""},
+			{"Ý kiến trả lời tại hội nghị", d.Opinions.AnsweredOnSpot, percent(d.Opinions.AnsweredOnSpot, d.Opinions.Total)},
+			{"Nhiệm vụ sau hội nghị", tasksTotal, ""},
+			{"Nhiệm vụ hoàn thành đúng hạn", d.Tasks.DoneOnTime, percent(d.Tasks.DoneOnTime, tasksTotal)},
+			{"Nhiệm vụ quá hạn", d.Tasks.Overdue, percent(d.Tasks.Overdue, tasksTotal)},
+			{"Cảnh báo quá hạn", d.Escalations.Total, ""},
+		},
 	}
-	for _, lc := range d.Dialogues.ByLevel {
-		byLevel.Rows = append(byLevel.Rows, []any{l.level(lc.Level), lc.Planned, lc.Held, lc.Cancelled,
-			lc.UnitsTotal, lc.UnitsHeld, percent(lc.UnitsHeld, lc.UnitsTotal), ratio(lc)})
-	}
-	byKind := exportTable{Title: "Hội nghị theo hình thức", Header: []string{"Hình thức", "Theo kế hoạch", "Đã tổ chức"}}
-	for _, k := range d.Dialogues.ByKind {
-		byKind.Rows = append(byKind.Rows, []any{l.dialogueKind(k.Kind), k.Planned, k.Held})
-	}
-	people := exportTable{Title: "Thành phần tham dự", Header: []string{"Thành phần", "Số người"}}
-	for _, g := range d.Participants.ByGroup {
-		people.Rows = append(people.Rows, []any{g.Group, g.Count})
-	}
-	people.Rows = append(people.Rows, []any{"Tổng cộng", d.Participants.Total})
-	dialogues := exportSheet{Name: SheetDialogues, Tables: []exportTable{
+}
+
+// dialoguesSheet is SheetDialogues: how the dialogues went, by level and by
+// kind, and who attended.
+func dialoguesSheet(r *Report) exportSheet {
+	d := r.Data
+	return exportSheet{Name: SheetDialogues, Tables: []exportTable{
 		{
 			Title:  "Tình hình tổ chức hội nghị",
 			Header: []string{"Theo kế hoạch", "Đột xuất", "Đã tổ chức", "Dời lịch", "Đã hủy", "Chưa tổ chức"},
 			Rows: [][]any{{d.Dialogues.Planned, d.Dialogues.AdHoc, d.Dialogues.Held,
 				d.Dialogues.Rescheduled, d.Dialogues.Cancelled, d.Dialogues.Pending}},
 		},
-		byLevel, byKind, people,
+		dialoguesByLevelTable(d.Dialogues),
+		dialoguesByKindTable(d.Dialogues),
+		participantsTable(d.Participants),
 	}}
+}
 
-	byField := exportTable{
-		Title:  "Ý kiến theo lĩnh vực",
-		Header: []string{"Lĩnh vực", "Số ý kiến", "Trả lời tại hội nghị", "Chuyển xử lý sau hội nghị", "Tỷ lệ trả lời tại hội nghị (%)"},
+// dialoguesByLevelTable is the dialogues of each unit level.
+func dialoguesByLevelTable(dl Dialogues) exportTable {
+	t := exportTable{
+		Title:  "Hội nghị theo cấp",
+		Header: []string{"Cấp", "Theo kế hoạch", "Đã tổ chức", "Đã hủy", "Số đơn vị", "Số đơn vị đã tổ chức", "Tỷ lệ đơn vị đã tổ chức (%)", "Kết quả"},
 	}
-	for _, o := range d.Opinions.ByField {
-		byField.Rows = append(byField.Rows, []any{o.Field, o.Total, o.AnsweredOnSpot,
-			o.Total - o.AnsweredOnSpot, percent(o.AnsweredOnSpot, o.Total)})
+	for _, lc := range dl.ByLevel {
+		t.Rows = append(t.Rows, []any{labelsVI.level(lc.Level), lc.Planned, lc.Held, lc.Cancelled,
+			lc.UnitsTotal, lc.UnitsHeld, percent(lc.UnitsHeld, lc.UnitsTotal), ratio(lc)})
 	}
-	byField.Rows = append(byField.Rows, []any{"Tổng cộng", d.Opinions.Total, d.Opinions.AnsweredOnSpot,
-		d.Opinions.FollowedUp, percent(d.Opinions.AnsweredOnSpot, d.Opinions.Total)})
-	opinions := exportSheet{Name: SheetOpinions, Tables: []exportTable{
+	return t
+}
+
+// dialoguesByKindTable is the dialogues of each kind.
+func dialoguesByKindTable(dl Dialogues) exportTable {
+	t := exportTable{Title: "Hội nghị theo hình thức", Header: []string{"Hình thức", "Theo kế hoạch", "Đã tổ chức"}}
+	for _, k := range dl.ByKind {
+		t.Rows = append(t.Rows, []any{labelsVI.dialogueKind(k.Kind), k.Planned, k.Held})
+	}
+	return t
+}
+
+// participantsTable is the attendees of each group, with their total.
+func participantsTable(p Participants) exportTable {
+	t := exportTable{Title: "Thành phần tham dự", Header: []string{"Thành phần", "Số người"}}
+	for _, g := range p.ByGroup {
+		t.Rows = append(t.Rows, []any{g.Group, g.Count})
+	}
+	t.Rows = append(t.Rows, []any{"Tổng cộng", p.Total})
+	return t
+}
+
+// opinionsSheet is SheetOpinions: the opinions raised at the dialogues, in
+// all and by field.
+func opinionsSheet(r *Report) exportSheet {
+	o := r.Data.Opinions
+	return exportSheet{Name: SheetOpinions, Tables: []exportTable{
 		{
 			Title:  "Ý kiến, kiến nghị tại hội nghị",
 			Header: []string{"Tổng số ý kiến", "Từ phiếu xin ý kiến", "Phát biểu tại hội nghị", "Trả lời tại hội nghị", "Chuyển xử lý sau hội nghị"},
-			Rows: [][]any{{d.Opinions.Total, d.Opinions.FromSurvey, d.Opinions.FromFloor,
-				d.Opinions.AnsweredOnSpot, d.Opinions.FollowedUp}},
+			Rows:   [][]any{{o.Total, o.FromSurvey, o.FromFloor, o.AnsweredOnSpot, o.FollowedUp}},
 		},
-		byField,
+		opinionsByFieldTable(o),
 	}}
+}
 
-	survey := exportTable{Title: "Phiếu xin ý kiến trước hội nghị theo lĩnh vực", Header: []string{"Lĩnh vực", "Số ý kiến", "Tỷ lệ (%)"}}
-	for _, fc := range d.Survey.ByField {
-		survey.Rows = append(survey.Rows, []any{fc.Field, fc.Count, percent(fc.Count, d.Survey.Answers)})
+// opinionsByFieldTable is the opinions of each field, with their total.
+func opinionsByFieldTable(o Opinions) exportTable {
+	t := exportTable{
+		Title:  "Ý kiến theo lĩnh vực",
+		Header: []string{"Lĩnh vực", "Số ý kiến", "Trả lời tại hội nghị", "Chuyển xử lý sau hội nghị", "Tỷ lệ trả lời tại hội nghị (%)"},
 	}
-	survey.Rows = append(survey.Rows, []any{"Tổng cộng", d.Survey.Answers, percent(d.Survey.Answers, d.Survey.Answers)})
+	for _, of := range o.ByField {
+		t.Rows = append(t.Rows, []any{of.Field, of.Total, of.AnsweredOnSpot,
+			of.Total - of.AnsweredOnSpot, percent(of.AnsweredOnSpot, of.Total)})
+	}
+	t.Rows = append(t.Rows, []any{"Tổng cộng", o.Total, o.AnsweredOnSpot,
+		o.FollowedUp, percent(o.AnsweredOnSpot, o.Total)})
+	return t
+}
 
-	outcomes := exportTable{Title: "Kết quả thực hiện nhiệm vụ", Header: []string{"Kết quả thực hiện", "Số nhiệm vụ", "Tỷ lệ (%)"}}
-	for _, o := range taskOutcomes(d.Tasks) {
-		outcomes.Rows = append(outcomes.Rows, []any{l.outcome(o.Key), o.Count, percent(o.Count, tasksTotal)})
+// surveySheet is SheetSurvey: the survey answers before the dialogues, by
+// field.
+func surveySheet(r *Report) exportSheet {
+	s := r.Data.Survey
+	t := exportTable{Title: "Phiếu xin ý kiến trước hội nghị theo lĩnh vực", Header: []string{"Lĩnh vực", "Số ý kiến", "Tỷ lệ (%)"}}
+	for _, fc := range s.ByField {
+		t.Rows = append(t.Rows, []any{fc.Field, fc.Count, percent(fc.Count, s.Answers)})
 	}
-	outcomes.Rows = append(outcomes.Rows, []any{"Tổng cộng", tasksTotal, percent(tasksTotal, tasksTotal)})
-	tasks := exportSheet{Name: SheetTasks, Tables: []exportTable{
-		outcomes,
+	t.Rows = append(t.Rows, []any{"Tổng cộng", s.Answers, percent(s.Answers, s.Answers)})
+	return exportSheet{Name: SheetSurvey, Tables: []exportTable{t}}
+}
+
+// tasksSheet is SheetTasks: the tasks after the dialogues by outcome, and
+// how late and how well they were done.
+func tasksSheet(r *Report) exportSheet {
+	tk := r.Data.Tasks
+	return exportSheet{Name: SheetTasks, Tables: []exportTable{
+		taskOutcomesTable(tk),
 		{
 			Title:  "Tiến độ và chất lượng thực hiện",
 			Header: []string{"Chỉ tiêu", "Giá trị"},
 			Rows: [][]any{
-				{"Kết quả bị trả lại (lượt)", d.Tasks.ReturnedResults},
-				{"Số ngày trễ bình quân (ngày làm việc)", d.Tasks.AvgDelayWorkingDays},
-				{"Số ngày trễ tối đa (ngày làm việc)", d.Tasks.MaxDelayWorkingDays},
+				{"Kết quả bị trả lại (lượt)", tk.ReturnedResults},
+				{"Số ngày trễ bình quân (ngày làm việc)", tk.AvgDelayWorkingDays},
+				{"Số ngày trễ tối đa (ngày làm việc)", tk.MaxDelayWorkingDays},
 			},
 		},
 	}}
+}
 
-	alerts := exportTable{
+// taskOutcomesTable is the tasks of each outcome, with their total.
+func taskOutcomesTable(tk Tasks) exportTable {
+	total := taskTotal(tk)
+	t := exportTable{Title: "Kết quả thực hiện nhiệm vụ", Header: []string{"Kết quả thực hiện", "Số nhiệm vụ", "Tỷ lệ (%)"}}
+	for _, o := range taskOutcomes(tk) {
+		t.Rows = append(t.Rows, []any{labelsVI.outcome(o.Key), o.Count, percent(o.Count, total)})
+	}
+	t.Rows = append(t.Rows, []any{"Tổng cộng", total, percent(total, total)})
+	return t
+}
+
+// escalationsSheet is SheetEscalations: the overdue alerts of each rung,
+// with their total.
+func escalationsSheet(r *Report) exportSheet {
+	e := r.Data.Escalations
+	t := exportTable{
 		Title:  "Cảnh báo quá hạn theo bậc",
 		Header: []string{"Bậc cảnh báo", "Số cảnh báo", "Đã xác nhận", "Chưa xác nhận", "Thời gian xác nhận bình quân (giờ)"},
 	}
 	acked := 0
-	for _, e := range d.Escalations.ByLevel {
-		alerts.Rows = append(alerts.Rows, []any{l.rung(e.Level), e.Alerts, e.Acknowledged,
-			e.Alerts - e.Acknowledged, e.AvgAckSeconds / 3600})
-		acked += e.Acknowledged
+	for _, el := range e.ByLevel {
+		t.Rows = append(t.Rows, []any{labelsVI.rung(el.Level), el.Alerts, el.Acknowledged,
+			el.Alerts - el.Acknowledged, el.AvgAckSeconds / 3600})
+		acked += el.Acknowledged
 	}
-	alerts.Rows = append(alerts.Rows, []any{"Tổng cộng", d.Escalations.Total, acked,
-		d.Escalations.Total - acked, avgAck(d.Escalations.ByLevel) / 3600})
+	t.Rows = append(t.Rows, []any{"Tổng cộng", e.Total, acked,
+		e.Total - acked, avgAck(e.ByLevel) / 3600})
+	return exportSheet{Name: SheetEscalations, Tables: []exportTable{t}}
+}
 
-	assessment := exportTable{Title: "Đánh giá của Ủy ban Mặt trận Tổ quốc", Header: []string{"Nội dung đánh giá"}, Wrap: true}
+// assessmentSheet is SheetAssessment: MTTQ's assessment, one paragraph a
+// row, or a note that there is none.
+func assessmentSheet(r *Report) exportSheet {
+	t := exportTable{Title: "Đánh giá của Ủy ban Mặt trận Tổ quốc", Header: []string{"Nội dung đánh giá"}, Wrap: true}
 	for _, p := range paragraphs(r.Assessment) {
-		assessment.Rows = append(assessment.Rows, []any{p})
+		t.Rows = append(t.Rows, []any{p})
 	}
-	if len(assessment.Rows) == 0 {
-		assessment.Rows = [][]any{{l["no_assessment"]}}
+	if len(t.Rows) == 0 {
+		t.Rows = [][]any{{labelsVI["no_assessment"]}}
 	}
-
-	return []exportSheet{
-		overview,
-		dialogues,
-		opinions,
-		{Name: SheetSurvey, Tables: []exportTable{survey}},
-		tasks,
-		{Name: SheetEscalations, Tables: []exportTable{alerts}},
-		{Name: SheetAssessment, Tables: []exportTable{assessment}},
-	}
+	return exportSheet{Name: SheetAssessment, Tables: []exportTable{t}}
 }
 
 // kindOf is the report's kind, from the report or else its scope.

@@ -108,8 +108,36 @@ func newHTMLView(r *Report, lang string) *htmlView {
 	l := labelsFor(lang)
 	f := numberFormatFor(lang)
 	d := r.Data
-	tasksTotal := taskTotal(d.Tasks)
+	b := htmlTables{l: l, f: f, d: d, tasksTotal: taskTotal(d.Tasks)}
 
+	v := newHTMLHeading(r, lang, l)
+	v.KPIs = b.kpis()
+
+	// I. Dialogues.
+	v.Dialogues, v.Levels, v.Kinds, v.People = b.dialogues(), b.levels(), b.kinds(), b.people()
+	// II. Opinions.
+	v.OpinionsSummary, v.OpinionFields = b.opinionsSummary(), b.opinionFields()
+	// III. Survey.
+	v.Survey = b.survey()
+	// IV. Tasks.
+	v.Outcomes, v.TaskQuality = b.outcomes(), b.taskQuality()
+	// V. Escalations.
+	v.Alerts = b.alerts()
+
+	v.ChartLevels = levelsChart(d.Dialogues, l, f)
+	v.ChartOpinions = opinionsChart(d.Opinions, l, f)
+	v.ChartTasks = tasksChart(d.Tasks, l, f)
+
+	v.Assessment = paragraphs(r.Assessment)
+	v.Recipients = paragraphs(l["recipients_list"])
+	return v
+}
+
+// newHTMLHeading is a view of r with only its heading filled in: the
+// labels, the organisation and unit, the place and date line and the
+// report's metadata.
+func newHTMLHeading(r *Report, lang string, l labels) *htmlView {
+	d := r.Data
 	v := &htmlView{
 		Lang:     lang,
 		L:        l,
@@ -129,98 +157,149 @@ func newHTMLView(r *Report, lang string) *htmlView {
 		v.FinalisedAt = fmtDateTime(*r.FinalisedAt)
 	}
 	v.PlaceDate = placeDate(placeName(d.Scope.UnitName), docDate, v.Draft, lang, l)
+	return v
+}
 
-	v.KPIs = []kpi{
+// htmlTables builds the key figures and tables of the printable report
+// from a report's data, in one language.
+type htmlTables struct {
+	l          labels
+	f          numberFormat
+	d          Data
+	tasksTotal int
+}
+
+// kpis is the key figures of the overview.
+func (b htmlTables) kpis() []kpi {
+	l, f, d := b.l, b.f, b.d
+	return []kpi{
 		{l["kpi_held"], f.Int(d.Dialogues.Held),
 			l["kpi_held_sub"] + " " + f.Int(d.Dialogues.Planned) + " · " + l["kpi_adhoc_sub"] + " " + f.Int(d.Dialogues.AdHoc)},
 		{l["kpi_attendees"], f.Int(d.Participants.Total),
 			f.Int(d.Survey.Answers) + " " + l["kpi_answers"]},
 		{l["kpi_opinions"], f.Int(d.Opinions.Total),
 			f.Pct(d.Opinions.AnsweredOnSpot, d.Opinions.Total) + " " + l["kpi_answered"]},
-		{l["kpi_tasks"], f.Int(tasksTotal),
-			f.Pct(d.Tasks.DoneOnTime, tasksTotal) + " " + l["kpi_on_time"] + " · " + f.Int(d.Tasks.Overdue) + " " + l["kpi_overdue"]},
+		{l["kpi_tasks"], f.Int(b.tasksTotal),
+			f.Pct(d.Tasks.DoneOnTime, b.tasksTotal) + " " + l["kpi_on_time"] + " · " + f.Int(d.Tasks.Overdue) + " " + l["kpi_overdue"]},
 		{l["kpi_alerts"], f.Int(d.Escalations.Total),
 			f.Int(acknowledged(d.Escalations)) + " " + l["kpi_acked"]},
 	}
+}
 
-	// I. Dialogues.
-	v.Dialogues = htmlTable{
+// dialogues is the dialogues held, planned and not, in one row.
+func (b htmlTables) dialogues() htmlTable {
+	l, f, dl := b.l, b.f, b.d.Dialogues
+	return htmlTable{
 		Head: []string{l["h_planned"], l["h_adhoc"], l["h_held"], l["h_rescheduled"], l["h_cancelled"], l["h_pending"]},
-		Rows: [][]htmlCell{{num(f.Int(d.Dialogues.Planned)), num(f.Int(d.Dialogues.AdHoc)), num(f.Int(d.Dialogues.Held)),
-			num(f.Int(d.Dialogues.Rescheduled)), num(f.Int(d.Dialogues.Cancelled)), num(f.Int(d.Dialogues.Pending))}},
+		Rows: [][]htmlCell{{num(f.Int(dl.Planned)), num(f.Int(dl.AdHoc)), num(f.Int(dl.Held)),
+			num(f.Int(dl.Rescheduled)), num(f.Int(dl.Cancelled)), num(f.Int(dl.Pending))}},
 	}
-	v.Levels.Head = []string{l["h_level"], l["h_planned"], l["h_held"], l["h_cancelled"], l["h_units"], l["h_units_held"], l["h_ratio"]}
-	for _, lc := range d.Dialogues.ByLevel {
-		v.Levels.Rows = append(v.Levels.Rows, []htmlCell{txt(l.level(lc.Level)), num(f.Int(lc.Planned)), num(f.Int(lc.Held)),
+}
+
+// levels is the dialogues of each unit level.
+func (b htmlTables) levels() htmlTable {
+	l, f := b.l, b.f
+	t := htmlTable{Head: []string{l["h_level"], l["h_planned"], l["h_held"], l["h_cancelled"], l["h_units"], l["h_units_held"], l["h_ratio"]}}
+	for _, lc := range b.d.Dialogues.ByLevel {
+		t.Rows = append(t.Rows, []htmlCell{txt(l.level(lc.Level)), num(f.Int(lc.Planned)), num(f.Int(lc.Held)),
 			num(f.Int(lc.Cancelled)), num(f.Int(lc.UnitsTotal)),
 			num(f.Int(lc.UnitsHeld) + " (" + f.Pct(lc.UnitsHeld, lc.UnitsTotal) + ")"), txt(ratio(lc))})
 	}
-	v.Kinds.Head = []string{l["h_kind"], l["h_planned"], l["h_held"]}
-	for _, k := range d.Dialogues.ByKind {
-		v.Kinds.Rows = append(v.Kinds.Rows, []htmlCell{txt(l.dialogueKind(k.Kind)), num(f.Int(k.Planned)), num(f.Int(k.Held))})
-	}
-	v.People.Head = []string{l["h_group"], l["h_people"], l["h_share"]}
-	for _, g := range d.Participants.ByGroup {
-		v.People.Rows = append(v.People.Rows, []htmlCell{txt(g.Group), num(f.Int(g.Count)), num(f.Pct(g.Count, d.Participants.Total))})
-	}
-	v.People.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(d.Participants.Total)), num(f.Pct(d.Participants.Total, d.Participants.Total))}
+	return t
+}
 
-	// II. Opinions.
-	o := d.Opinions
-	v.OpinionsSummary = htmlTable{
+// kinds is the dialogues of each kind.
+func (b htmlTables) kinds() htmlTable {
+	l, f := b.l, b.f
+	t := htmlTable{Head: []string{l["h_kind"], l["h_planned"], l["h_held"]}}
+	for _, k := range b.d.Dialogues.ByKind {
+		t.Rows = append(t.Rows, []htmlCell{txt(l.dialogueKind(k.Kind)), num(f.Int(k.Planned)), num(f.Int(k.Held))})
+	}
+	return t
+}
+
+// people is the attendees of each group, with their total.
+func (b htmlTables) people() htmlTable {
+	l, f, p := b.l, b.f, b.d.Participants
+	t := htmlTable{Head: []string{l["h_group"], l["h_people"], l["h_share"]}}
+	for _, g := range p.ByGroup {
+		t.Rows = append(t.Rows, []htmlCell{txt(g.Group), num(f.Int(g.Count)), num(f.Pct(g.Count, p.Total))})
+	}
+	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(p.Total)), num(f.Pct(p.Total, p.Total))}
+	return t
+}
+
+// opinionsSummary is the opinions by source and by handling, in one row.
+func (b htmlTables) opinionsSummary() htmlTable {
+	l, f, o := b.l, b.f, b.d.Opinions
+	return htmlTable{
 		Head: []string{l["kpi_opinions"], l["h_from_survey"], l["h_from_floor"], l["h_answered"], l["h_followed_up"]},
 		Rows: [][]htmlCell{{num(f.Int(o.Total)), num(f.Int(o.FromSurvey)), num(f.Int(o.FromFloor)),
 			num(f.Int(o.AnsweredOnSpot) + " (" + f.Pct(o.AnsweredOnSpot, o.Total) + ")"),
 			num(f.Int(o.FollowedUp) + " (" + f.Pct(o.FollowedUp, o.Total) + ")")}},
 	}
-	v.OpinionFields.Head = []string{l["h_field"], l["h_opinions"], l["h_share"], l["h_answered"], l["h_followed_up"], l["h_answered_share"]}
+}
+
+// opinionFields is the opinions of each field, with their total.
+func (b htmlTables) opinionFields() htmlTable {
+	l, f, o := b.l, b.f, b.d.Opinions
+	t := htmlTable{Head: []string{l["h_field"], l["h_opinions"], l["h_share"], l["h_answered"], l["h_followed_up"], l["h_answered_share"]}}
 	for _, of := range o.ByField {
-		v.OpinionFields.Rows = append(v.OpinionFields.Rows, []htmlCell{txt(of.Field), num(f.Int(of.Total)), num(f.Pct(of.Total, o.Total)),
+		t.Rows = append(t.Rows, []htmlCell{txt(of.Field), num(f.Int(of.Total)), num(f.Pct(of.Total, o.Total)),
 			num(f.Int(of.AnsweredOnSpot)), num(f.Int(of.Total - of.AnsweredOnSpot)), num(f.Pct(of.AnsweredOnSpot, of.Total))})
 	}
-	v.OpinionFields.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(o.Total)), num(f.Pct(o.Total, o.Total)),
+	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(o.Total)), num(f.Pct(o.Total, o.Total)),
 		num(f.Int(o.AnsweredOnSpot)), num(f.Int(o.FollowedUp)), num(f.Pct(o.AnsweredOnSpot, o.Total))}
+	return t
+}
 
-	// III. Survey.
-	v.Survey.Class = "narrow"
-	v.Survey.Head = []string{l["h_field"], l["h_answers"], l["h_share"]}
-	for _, fc := range d.Survey.ByField {
-		v.Survey.Rows = append(v.Survey.Rows, []htmlCell{txt(fc.Field), num(f.Int(fc.Count)), num(f.Pct(fc.Count, d.Survey.Answers))})
+// survey is the survey answers of each field, with their total.
+func (b htmlTables) survey() htmlTable {
+	l, f, s := b.l, b.f, b.d.Survey
+	t := htmlTable{Class: "narrow", Head: []string{l["h_field"], l["h_answers"], l["h_share"]}}
+	for _, fc := range s.ByField {
+		t.Rows = append(t.Rows, []htmlCell{txt(fc.Field), num(f.Int(fc.Count)), num(f.Pct(fc.Count, s.Answers))})
 	}
-	v.Survey.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(d.Survey.Answers)), num(f.Pct(d.Survey.Answers, d.Survey.Answers))}
+	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(s.Answers)), num(f.Pct(s.Answers, s.Answers))}
+	return t
+}
 
-	// IV. Tasks.
-	v.Outcomes.Head = []string{l["h_outcome"], l["h_tasks"], l["h_share"]}
-	for _, oc := range taskOutcomes(d.Tasks) {
-		v.Outcomes.Rows = append(v.Outcomes.Rows, []htmlCell{txt(l.outcome(oc.Key)), num(f.Int(oc.Count)), num(f.Pct(oc.Count, tasksTotal))})
+// outcomes is the tasks of each outcome, with their total.
+func (b htmlTables) outcomes() htmlTable {
+	l, f, total := b.l, b.f, b.tasksTotal
+	t := htmlTable{Head: []string{l["h_outcome"], l["h_tasks"], l["h_share"]}}
+	for _, oc := range taskOutcomes(b.d.Tasks) {
+		t.Rows = append(t.Rows, []htmlCell{txt(l.outcome(oc.Key)), num(f.Int(oc.Count)), num(f.Pct(oc.Count, total))})
 	}
-	v.Outcomes.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(tasksTotal)), num(f.Pct(tasksTotal, tasksTotal))}
-	v.TaskQuality = htmlTable{
+	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(total)), num(f.Pct(total, total))}
+	return t
+}
+
+// taskQuality is how late and how well the tasks were done.
+func (b htmlTables) taskQuality() htmlTable {
+	l, f, tk := b.l, b.f, b.d.Tasks
+	return htmlTable{
 		Head: []string{l["h_indicator"], l["h_value"]},
 		Rows: [][]htmlCell{
-			{txt(l["h_returned"]), num(f.Int(d.Tasks.ReturnedResults))},
-			{txt(l["h_avg_delay"]), num(f.Dec(d.Tasks.AvgDelayWorkingDays))},
-			{txt(l["h_max_delay"]), num(f.Int(d.Tasks.MaxDelayWorkingDays))},
+			{txt(l["h_returned"]), num(f.Int(tk.ReturnedResults))},
+			{txt(l["h_avg_delay"]), num(f.Dec(tk.AvgDelayWorkingDays))},
+			{txt(l["h_max_delay"]), num(f.Int(tk.MaxDelayWorkingDays))},
 		},
 	}
+}
 
-	// V. Escalations.
-	v.Alerts.Head = []string{l["h_rung"], l["h_alerts"], l["h_acked"], l["h_unacked"], l["h_avg_ack"]}
-	for _, e := range d.Escalations.ByLevel {
-		v.Alerts.Rows = append(v.Alerts.Rows, []htmlCell{txt(l.rung(e.Level)), num(f.Int(e.Alerts)), num(f.Int(e.Acknowledged)),
-			num(f.Int(e.Alerts - e.Acknowledged)), num(fmtSeconds(e.AvgAckSeconds, e.Acknowledged, l, f))})
+// alerts is the overdue alerts of each rung, with their total.
+func (b htmlTables) alerts() htmlTable {
+	l, f, e := b.l, b.f, b.d.Escalations
+	t := htmlTable{Head: []string{l["h_rung"], l["h_alerts"], l["h_acked"], l["h_unacked"], l["h_avg_ack"]}}
+	for _, el := range e.ByLevel {
+		t.Rows = append(t.Rows, []htmlCell{txt(l.rung(el.Level)), num(f.Int(el.Alerts)), num(f.Int(el.Acknowledged)),
+			num(f.Int(el.Alerts - el.Acknowledged)), num(fmtSeconds(el.AvgAckSeconds, el.Acknowledged, l, f))})
 	}
-	acked := acknowledged(d.Escalations)
-	v.Alerts.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(d.Escalations.Total)), num(f.Int(acked)),
-		num(f.Int(d.Escalations.Total - acked)), num(fmtSeconds(avgAck(d.Escalations.ByLevel), acked, l, f))}
-
-	v.ChartLevels = levelsChart(d.Dialogues, l, f)
-	v.ChartOpinions = opinionsChart(d.Opinions, l, f)
-	v.ChartTasks = tasksChart(d.Tasks, l, f)
-
-	v.Assessment = paragraphs(r.Assessment)
-	v.Recipients = paragraphs(l["recipients_list"])
-	return v
+	acked := acknowledged(e)
+	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(e.Total)), num(f.Int(acked)),
+		num(f.Int(e.Total - acked)), num(fmtSeconds(avgAck(e.ByLevel), acked, l, f))}
+	return t
 }
 
 // acknowledged sums the acknowledged alerts of every level.
