@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
-	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -48,16 +46,13 @@ const startConcurrency = 32
 // dialogue's tasks start at the engine's rate instead of one child after
 // another through their parent's workflow tasks. Workflow IDs come from
 // domain IDs and a workflow that already exists (running or closed) counts
-// as started, so a retried activity starts nothing twice. Progress is
-// heartbeated; a retry skips the starts an earlier attempt finished.
+// as started, so a retried activity starts nothing twice (a retry finds
+// what an earlier attempt started and counts it as existing). Progress is
+// heartbeated.
 func (a *Activities) StartWorkflows(ctx context.Context, in StartWorkflowsInput) (StartWorkflowsResult, error) {
 	if a.Temporal == nil {
 		return StartWorkflowsResult{}, temporal.NewNonRetryableApplicationError("no Temporal client configured for StartWorkflows", "config", nil)
 	}
-	t0 := time.Now()
-	defer func() {
-		fmt.Fprintf(os.Stderr, "DEBUG %s StartWorkflows %d %s in %v\n", time.Now().Format("15:04:05.000"), len(in.Starts), in.WorkflowType, time.Since(t0))
-	}()
 	var res StartWorkflowsResult
 	var mu sync.Mutex
 	var firstErr error

@@ -62,9 +62,14 @@ var localOptions = workflow.LocalActivityOptions{
 }
 
 // localWriteOptions are for short background database writes run as local
-// activities: retried until they succeed.
+// activities: retried until they succeed. A local activity's
+// schedule-to-close limit defaults to its start-to-close one, which would
+// end the retries after 15 s: a database outage longer than that would lose
+// the write. So the limit is set far out (backoff over a minute goes through
+// a workflow timer, so a long outage costs nothing while it lasts).
 var localWriteOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout: 15 * time.Second,
+	ScheduleToCloseTimeout: 30 * 24 * time.Hour,
+	StartToCloseTimeout:    15 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    500 * time.Millisecond,
 		BackoffCoefficient: 2,

@@ -133,6 +133,7 @@ type task struct {
 	// handlers, and the ladder changes st too.
 	lock       commandLock
 	deliveries deliveries
+	notices    int // notices being stored in the background
 }
 
 var systemActor = domain.Actor{ID: "system"}
@@ -161,7 +162,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	}
 	// Deliveries still retrying finish before the task ends, so none is
 	// abandoned.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && t.deliveries.idle() }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && t.deliveries.idle() && t.notices == 0 }); err != nil {
 		return TaskResult{}, err
 	}
 	t.tellDialogue(ctx)
@@ -202,7 +203,7 @@ func (t *task) continueAsNew(ctx workflow.Context) error {
 // shouldContinue is true once the history is large and nothing is in
 // flight that must finish in this run.
 func (t *task) shouldContinue(ctx workflow.Context) bool {
-	return continueSuggested(ctx, t.in.HistoryLimit) && workflow.AllHandlersFinished(ctx) && t.deliveries.idle()
+	return continueSuggested(ctx, t.in.HistoryLimit) && workflow.AllHandlersFinished(ctx) && t.deliveries.idle() && t.notices == 0
 }
 
 func (t *task) setup(ctx workflow.Context) error {
@@ -301,8 +302,10 @@ func (t *task) run(ctx workflow.Context) error {
 
 func (t *task) remind(ctx workflow.Context, idx int) {
 	r := t.sched.Reminders[idx]
-	t.reminded[idx] = true
+	// Marked sent only once the notice is stored: the write is retried
+	// until the database answers.
 	t.notify(ctx, fmt.Sprintf("task/%s/g%d/reminder/%d", t.st.TaskID, t.st.Generation, idx), lifecycle.ReminderNotice(t.st, r))
+	t.reminded[idx] = true
 }
 
 // escalate raises the alerts of rung idx, marks the task overdue, and
@@ -340,10 +343,30 @@ func (t *task) escalate(ctx workflow.Context, idx, seen int) {
 	}
 }
 
+// notifyLater stores and delivers a notice in the background, so a command
+// answers once its own change is saved while the notice's write is retried
+// for as long as the database is away. The task waits for it before it
+// completes or continues as new.
+func (t *task) notifyLater(ctx workflow.Context, key string, n lifecycle.Notice) {
+	t.notices++
+	st := t.st // the state the notice speaks of, whatever comes next
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { t.notices-- }()
+		t.store(gctx, st, key, n)
+	})
+}
+
+// notify stores a notice about the task as it is now and delivers it.
 func (t *task) notify(ctx workflow.Context, key string, n lifecycle.Notice) {
+	t.store(ctx, t.st, key, n)
+}
+
+// store writes a notice about st to the assignee (retried until the
+// database answers) and hands it to delivery where its unit has channels.
+func (t *task) store(ctx workflow.Context, st lifecycle.TaskState, key string, n lifecycle.Notice) {
 	var acts *activities.Activities
 	var res activities.TaskNoticeResult
-	in := activities.TaskNoticeInput{State: t.st, Kind: n.Kind, Key: key, SubjectVI: n.SubjectVI, SubjectEN: n.SubjectEN, BodyVI: n.BodyVI, BodyEN: n.BodyEN}
+	in := activities.TaskNoticeInput{State: st, Kind: n.Kind, Key: key, SubjectVI: n.SubjectVI, SubjectEN: n.SubjectEN, BodyVI: n.BodyVI, BodyEN: n.BodyEN}
 	if err := t.write(ctx, false, acts.SendTaskNotice, in, &res); err != nil {
 		workflow.GetLogger(ctx).Error("task notice failed", "kind", n.Kind, "error", err)
 		return
@@ -452,7 +475,7 @@ func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
 		return TaskView{}, err
 	}
 	if r.Decision == "return" {
-		t.notify(ctx, fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount), lifecycle.ReturnedNotice(t.st, r.Reason))
+		t.notifyLater(ctx, fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount), lifecycle.ReturnedNotice(t.st, r.Reason))
 	}
 	return t.view(), nil
 }
@@ -550,7 +573,7 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		t.sched, t.reminded, t.raised = sched, make([]bool, len(sched.Reminders)), 0
 		t.changed++
 	}
-	t.notify(ctx, fmt.Sprintf("task/%s/extension/v%d", t.st.TaskID, next.Version), lifecycle.ExtensionNotice(t.st, r.Approve, next.DueAt))
+	t.notifyLater(ctx, fmt.Sprintf("task/%s/extension/v%d", t.st.TaskID, next.Version), lifecycle.ExtensionNotice(t.st, r.Approve, next.DueAt))
 	return t.view(), nil
 }
 
@@ -585,7 +608,7 @@ func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, erro
 	if err := t.save(ctx, true, next, "task.reassigned", r.Actor, map[string]any{"from": prev, "to": next.Assignee, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
 	}
-	t.notify(ctx, fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version), lifecycle.ReassignedNotice(t.st, prev.Agency))
+	t.notifyLater(ctx, fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version), lifecycle.ReassignedNotice(t.st, prev.Agency))
 	return t.view(), nil
 }
 

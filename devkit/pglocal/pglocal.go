@@ -173,6 +173,9 @@ func (c *Cluster) urlFor(db string) string {
 // Dir returns the absolute data directory.
 func (c *Cluster) Dir() string { return c.dir }
 
+// Port returns the TCP port the server listens on.
+func (c *Cluster) Port() int { return c.port }
+
 // Stop shuts the server down in "fast" mode (SIGINT: roll back open
 // transactions, disconnect clients, checkpoint) and waits for it to exit.
 // It is safe to call more than once; later calls return the first result.

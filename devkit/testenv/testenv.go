@@ -68,7 +68,13 @@ func DatabaseURL() string {
 // instructions when PostgreSQL cannot be reached.
 func NewDatabase(tb testing.TB) (*store.Store, string) {
 	tb.Helper()
-	base := DatabaseURL()
+	return NewDatabaseAt(tb, DatabaseURL())
+}
+
+// NewDatabaseAt is NewDatabase on the server at base (a role there may
+// CREATE DATABASE), e.g. a private cluster a fault test stops and starts.
+func NewDatabaseAt(tb testing.TB, base string) (*store.Store, string) {
+	tb.Helper()
 	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(base), pgdriver.WithTimeout(5*time.Second)))
 	tb.Cleanup(func() { admin.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -121,6 +127,9 @@ type Options struct {
 	Quiet bool
 	// SMTPAddr turns e-mail delivery on, to this server.
 	SMTPAddr string
+	// DatabaseURL is the server the test database is made on (default:
+	// DATABASE_URL).
+	DatabaseURL string
 }
 
 // testConfig is the configuration of the test stack: the test task queue, a
@@ -143,7 +152,11 @@ func Start(tb testing.TB, opts Options) *Env {
 		log = zaptest.NewLogger(tb, zaptest.Level(zap.WarnLevel))
 	}
 	e := &Env{Logger: log}
-	e.Store, e.DBURL = NewDatabase(tb)
+	if opts.DatabaseURL != "" {
+		e.Store, e.DBURL = NewDatabaseAt(tb, opts.DatabaseURL)
+	} else {
+		e.Store, e.DBURL = NewDatabase(tb)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/doithoai/doithoai/devkit/pglocal"
+	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/store"
+)
+
+// outageFor is how long the database stays away: twice the 15 s after which
+// a local activity's retries used to stop.
+const outageFor = 30 * time.Second
+
+// TestDatabaseOutageLosesNothing stops the service's own PostgreSQL (a
+// private cluster, so other tests are not disturbed) twice, each time for
+// longer than any write's retry limit: first right after a session assigns
+// tasks, while their assignment notices and their reminders fall due, then
+// while their first escalation rung falls due. Once the database is back,
+// every task has its assignment notice, its reminder, its in-progress
+// state, and its overdue state at level 1 with exactly one alert: nothing
+// lost, nothing doubled, nothing marked done before it was written.
+func TestDatabaseOutageLosesNothing(t *testing.T) {
+	const tasks = 5
+	cl := privateCluster(t)
+	env := testenv.Start(t, testenv.Options{Quiet: true, DatabaseURL: cl.URL()})
+	ctx := context.Background()
+	unit := env.NewClient(t).CreateUnit("Tỉnh Mất Điện", "province", "")
+	c := env.NewClient(t).As(testenv.Staff(unit))
+	dlg := outageDialogue(t, env, c, unit)
+
+	// Reminders 15 s after the session, inside the first outage; deadlines
+	// 45 s after it, inside the second.
+	held := time.Now()
+	due := held.Add(45 * time.Second)
+	var specs []map[string]any
+	for i := 0; i < tasks; i++ {
+		specs = append(specs, map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", i), "assignee": map[string]any{"agency": "UBND xã"}, "due_at": due.Format(time.RFC3339Nano)})
+	}
+	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": held.Add(-time.Minute).Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+		"conclusions": []map[string]any{{"content": "Kết luận", "tasks": specs}}})
+	if r.Status != http.StatusOK {
+		t.Fatalf("session: %d %.500s", r.Status, r.Body)
+	}
+	cl = outage(t, cl, held)
+	time.Sleep(time.Until(due.Add(-5 * time.Second)))
+	outage(t, cl, held)
+
+	waitUntil(t, 3*time.Minute, func() bool {
+		var n int
+		err := env.Store.DB.NewSelect().Table("tasks").Where("dialogue_id = ? AND overdue AND escalation_level = 1", dlg).ColumnExpr("count(*)").Scan(ctx, &n)
+		return err == nil && n == tasks
+	})
+	var rows []store.Task
+	if err := env.Store.DB.NewSelect().Model(&rows).Where("dialogue_id = ?", dlg).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range rows {
+		if task.Status != domain.TaskInProgress {
+			t.Errorf("task %s is %s, want in_progress", task.ID, task.Status)
+		}
+		kinds := noticeKinds(t, env, task.ID)
+		if kinds["notice"] != 1 || kinds["reminder"] != 1 {
+			t.Errorf("task %s notices by kind %v, want one assignment notice and one reminder", task.ID, kinds)
+		}
+		var alerts int
+		if err := env.Store.DB.NewSelect().Table("alerts").Where("task_id = ? AND level = 1", task.ID).ColumnExpr("count(*)").Scan(ctx, &alerts); err != nil {
+			t.Fatal(err)
+		}
+		if alerts != 1 {
+			t.Errorf("task %s has %d level-1 alerts, want exactly 1", task.ID, alerts)
+		}
+	}
+}
+
+// privateCluster starts a PostgreSQL cluster of the test's own, which the
+// test may stop; it fails with what to install when there is none.
+func privateCluster(t *testing.T) *pglocal.Cluster {
+	t.Helper()
+	parent, err := os.MkdirTemp("", "doithoai-outage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(parent) })
+	// initdb and postgres run as the postgres user when the test runs as
+	// root: it must reach the data directory.
+	if err := os.Chmod(parent, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cl, err := pglocal.Start(ctx, pglocal.Options{Dir: filepath.Join(parent, "data"), Port: port})
+	if errors.Is(err, pglocal.ErrNoPostgres) {
+		t.Fatalf("this test runs a PostgreSQL cluster of its own and needs the server binaries: apt-get install -y postgresql (%v)", err)
+	}
+	if err != nil {
+		t.Fatalf("start a private PostgreSQL cluster: %v", err)
+	}
+	t.Cleanup(func() { _ = cl.Stop() })
+	return cl
+}
+
+// outage stops the private cluster for outageFor and starts it again on
+// its directory and port; it returns the running cluster.
+func outage(t *testing.T, cl *pglocal.Cluster, since time.Time) *pglocal.Cluster {
+	t.Helper()
+	if err := cl.Stop(); err != nil {
+		t.Fatalf("stop PostgreSQL: %v", err)
+	}
+	t.Logf("PostgreSQL stopped %v after the session", time.Since(since).Round(time.Millisecond))
+	time.Sleep(outageFor)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	again, err := pglocal.Start(ctx, pglocal.Options{Dir: cl.Dir(), Port: cl.Port()})
+	if err != nil {
+		t.Fatalf("restart PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { _ = again.Stop() })
+	t.Logf("PostgreSQL back %v after the session", time.Since(since).Round(time.Millisecond))
+	return again
+}
+
+// outageDialogue makes a plan with a dialogue whose survey has closed and
+// whose tasks get a reminder 30 seconds before their deadline and one rung
+// at it; it returns the dialogue id.
+func outageDialogue(t *testing.T, env *testenv.Env, c *testenv.Client, unit string) string {
+	t.Helper()
+	at := time.Now().Add(3 * time.Second).Truncate(time.Second)
+	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
+		"unit_id": unit, "year": at.In(domain.Location).Year(), "reference_no": "MD-" + uuid.NewString()[:8], "issuing_body": "Tỉnh ủy",
+		"policy": map[string]any{"survey_lead": "PT2S", "survey_close": "PT1S", "session_grace": "PT1H",
+			"reminder_working_days": []int{}, "reminder_offsets": []string{"PT30S"},
+			"escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}},
+		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
+	})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("plan: %d %s", r.Status, r.Body)
+	}
+	var p struct {
+		Dialogues []struct{ ID string } `json:"dialogues"`
+	}
+	r.Decode(t, &p)
+	dlg := p.Dialogues[0].ID
+	waitUntil(t, 30*time.Second, func() bool {
+		d, err := env.Store.GetDialogue(context.Background(), dlg)
+		return err == nil && d.Phase == domain.PhaseAwaitingSession
+	})
+	return dlg
+}
+
+// noticeKinds counts a task's notices by kind.
+func noticeKinds(t *testing.T, env *testenv.Env, taskID string) map[string]int {
+	t.Helper()
+	var kinds []string
+	if err := env.Store.DB.NewSelect().Table("notifications").Column("kind").Where("task_id = ?", taskID).Scan(context.Background(), &kinds); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, k := range kinds {
+		out[k]++
+	}
+	return out
+}
