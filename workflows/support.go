@@ -111,15 +111,20 @@ func startWorkflows(ctx workflow.Context, workflowType string, starts []start) e
 // continues as new, well below Temporal's 10,240-event warning.
 const historyLimit = 2000
 
+// historyBytesLimit is the history size after which it continues as new:
+// a dialogue's task batches are large events, and a worker that lost the
+// workflow from its cache replays the whole history before it answers.
+const historyBytesLimit = 2 << 20
+
 // continueSuggested reports whether the workflow should continue as new:
-// the server suggests it, or the history passed limit (historyLimit when
-// limit is 0).
+// the server suggests it, or the history passed limit events (historyLimit
+// when limit is 0) or historyBytesLimit bytes.
 func continueSuggested(ctx workflow.Context, limit int) bool {
 	if limit <= 0 {
 		limit = historyLimit
 	}
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit
+	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= limit || info.GetCurrentHistorySize() >= historyBytesLimit
 }
 
 // sortedKeys lists a set's keys in order, for carrying it across

@@ -29,7 +29,7 @@ type Config struct {
 	// MigrateOnStart applies pending schema migrations when a command starts.
 	MigrateOnStart bool `env:"MIGRATE_ON_START" envDefault:"true"`
 	// WorkflowCacheSize is the sticky workflow cache size of the worker.
-	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"2000"`
+	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"10000"`
 	// WorkerPollers is how many pollers the worker runs for workflow tasks
 	// and for activity tasks each.
 	WorkerPollers int `env:"WORKER_POLLERS" envDefault:"8"`
