@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/api"
@@ -70,7 +69,7 @@ func (a *App) RunWorker(ctx context.Context) error {
 }
 
 // startWorker starts a worker for Run, which stops it.
-func (a *App) startWorker() (sdkworker.Worker, error) {
+func (a *App) startWorker() (*worker.Worker, error) {
 	w, err := a.NewWorker()
 	if err != nil {
 		return nil, err
@@ -88,7 +87,7 @@ func (a *App) logWorker() {
 
 // NewWorker builds a (new, not yet started) worker of the configuration:
 // every workflow and activity registered on the configured task queue.
-func (a *App) NewWorker() (sdkworker.Worker, error) {
+func (a *App) NewWorker() (*worker.Worker, error) {
 	return worker.FromConfig(a.Temporal, a.Config, a.Store, a.Logger)
 }
 

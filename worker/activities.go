@@ -2,7 +2,6 @@ package worker
 
 import (
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/activities"
@@ -29,7 +28,7 @@ func NewActivities(cfg config.Config, st *store.Store, log *zap.Logger) (*activi
 // FromConfig builds the worker of a process from its configuration: the
 // activities (NewActivities) on the configured task queue, with the
 // configured sticky cache size.
-func FromConfig(c client.Client, cfg config.Config, st *store.Store, log *zap.Logger) (sdkworker.Worker, error) {
+func FromConfig(c client.Client, cfg config.Config, st *store.Store, log *zap.Logger) (*Worker, error) {
 	acts, err := NewActivities(cfg, st, log)
 	if err != nil {
 		return nil, err

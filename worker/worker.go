@@ -28,8 +28,17 @@ type Options struct {
 	WorkflowCacheSize int
 }
 
+// Worker is the service's worker: one SDK worker on the task queue (plans,
+// dialogues and their activities) and one on the tasks' own queue
+// (workflows.TasksQueue), so a herd of follow-up tasks never queues in front
+// of a plan's or a dialogue's commands. Each registers every workflow and
+// activity.
+type Worker struct {
+	workers []sdkworker.Worker
+}
+
 // New builds a worker with every workflow and activity registered.
-func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
+func New(c client.Client, acts *activities.Activities, opts Options) *Worker {
 	tq := opts.TaskQueue
 	if tq == "" {
 		tq = workflows.DefaultTaskQueue
@@ -37,14 +46,38 @@ func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.W
 	if opts.WorkflowCacheSize > 0 {
 		sdkworker.SetStickyWorkflowCacheSize(opts.WorkflowCacheSize)
 	}
-	w := sdkworker.New(c, tq, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
-		MaxConcurrentWorkflowTaskPollers:   opts.Pollers,
-		MaxConcurrentActivityTaskPollers:   opts.Pollers,
-	})
-	RegisterWorkflows(w)
-	w.RegisterActivity(acts)
+	w := &Worker{}
+	for _, q := range []string{tq, workflows.TasksQueue(tq)} {
+		sw := sdkworker.New(c, q, sdkworker.Options{
+			MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
+			MaxConcurrentWorkflowTaskPollers:   opts.Pollers,
+			MaxConcurrentActivityTaskPollers:   opts.Pollers,
+		})
+		RegisterWorkflows(sw)
+		sw.RegisterActivity(acts)
+		w.workers = append(w.workers, sw)
+	}
 	return w
+}
+
+// Start starts polling both queues; on an error nothing is left running.
+func (w *Worker) Start() error {
+	for i, sw := range w.workers {
+		if err := sw.Start(); err != nil {
+			for _, started := range w.workers[:i] {
+				started.Stop()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop stops both, letting running tasks finish.
+func (w *Worker) Stop() {
+	for _, sw := range w.workers {
+		sw.Stop()
+	}
 }
 
 // WorkflowRegistry is where workflows are registered: a worker, or a
@@ -61,7 +94,7 @@ func RegisterWorkflows(r WorkflowRegistry) {
 }
 
 // Run starts the worker and blocks until ctx is cancelled, then stops it.
-func Run(ctx context.Context, w sdkworker.Worker) error {
+func Run(ctx context.Context, w *Worker) error {
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

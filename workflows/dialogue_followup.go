@@ -81,7 +81,7 @@ func (d *dialogue) startQueued(ctx workflow.Context) error {
 	}
 	d.starting = len(batch)
 	defer func() { d.starting = 0 }()
-	return startWorkflows(ctx, TaskWorkflowName, starts)
+	return startWorkflows(ctx, TaskWorkflowName, TasksQueue(workflow.GetInfo(ctx).TaskQueueName), starts)
 }
 
 // shouldContinue is true once the history is large and nothing is in

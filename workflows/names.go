@@ -39,6 +39,11 @@ const (
 	SignalTaskSettled = "dialogue.task_settled"
 )
 
+// TasksQueue is the task queue of the follow-up tasks of the workflows
+// running on queue: a queue of their own, so a herd of tasks never waits in
+// front of a plan's or a dialogue's commands.
+func TasksQueue(queue string) string { return queue + "-tasks" }
+
 // PlanWorkflowID is the workflow ID of a plan.
 func PlanWorkflowID(planID string) string { return "plan/" + planID }
 

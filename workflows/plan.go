@@ -197,7 +197,7 @@ func (p *plan) startDialogues(ctx workflow.Context, specs []domain.DialogueSpec)
 		starts[i] = start{id: DialogueWorkflowID(spec.ID), input: p.dialogueInput(spec)}
 		p.open[spec.ID] = true
 	}
-	if err := startWorkflows(ctx, DialogueWorkflowName, starts); err != nil {
+	if err := startWorkflows(ctx, DialogueWorkflowName, workflow.GetInfo(ctx).TaskQueueName, starts); err != nil {
 		return err
 	}
 	p.started += len(specs)

@@ -86,12 +86,12 @@ type start struct {
 // IDs come from domain IDs and a workflow that already exists counts as
 // started, so a retried activity starts nothing twice. The activity retries
 // until the starts are done.
-func startWorkflows(ctx workflow.Context, workflowType string, starts []start) error {
+func startWorkflows(ctx workflow.Context, workflowType, taskQueue string, starts []start) error {
 	if len(starts) == 0 {
 		return nil
 	}
 	dc := converter.GetDefaultDataConverter()
-	in := activities.StartWorkflowsInput{TaskQueue: workflow.GetInfo(ctx).TaskQueueName, WorkflowType: workflowType}
+	in := activities.StartWorkflowsInput{TaskQueue: taskQueue, WorkflowType: workflowType}
 	for _, s := range starts {
 		p, err := dc.ToPayload(s.input)
 		if err != nil {

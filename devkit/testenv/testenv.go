@@ -19,7 +19,6 @@ import (
 
 	"github.com/uptrace/bun/driver/pgdriver"
 	"go.temporal.io/sdk/client"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
@@ -30,6 +29,7 @@ import (
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/web"
+	"github.com/doithoai/doithoai/worker"
 )
 
 // DefaultDatabaseURL is used when DATABASE_URL is not set.
@@ -46,7 +46,7 @@ type Env struct {
 	// App is the service assembled over them, the way the commands do.
 	App     *app.App
 	Client  client.Client
-	Worker  sdkworker.Worker
+	Worker  *worker.Worker
 	API     *api.Server
 	Feed    *store.Feed
 	BaseURL string
