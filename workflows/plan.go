@@ -115,11 +115,13 @@ func Plan(ctx workflow.Context, in PlanInput) (PlanResult, error) {
 		if err := p.save(ctx); err != nil {
 			return PlanResult{}, err
 		}
+		// Active as soon as it is saved: the API answers then, and the
+		// planner may add a dialogue while the first ones are starting.
+		p.phase = PlanPhaseActive
 		if err := p.startDialogues(ctx, in.Dialogues); err != nil {
 			return PlanResult{}, err
 		}
 	}
-	p.phase = PlanPhaseActive
 	if err := p.runYear(ctx); err != nil {
 		return PlanResult{}, err
 	}

@@ -83,7 +83,7 @@ func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("plan error: %v", err)
 	}
-	if !saved.Saved || rec.plans != 1 {
+	if !saved.Saved || saved.Phase != PlanPhaseActive || rec.plans != 1 {
 		t.Errorf("saved state %+v, SavePlan calls %d", saved, rec.plans)
 	}
 	if added.WorkflowID != "dialogue/d9" || len(rec.added) != 1 {
