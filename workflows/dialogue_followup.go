@@ -51,8 +51,10 @@ func (d *dialogue) followUp(ctx workflow.Context) error {
 		d.followUpOver = true
 		d.lock.mu.Unlock()
 	}
-	if err := d.startQueued(ctx); err != nil {
-		return err
+	for len(d.queue) > 0 {
+		if err := d.startQueued(ctx); err != nil {
+			return err
+		}
 	}
 	d.report(ctx)
 	return nil
@@ -73,8 +75,11 @@ func (d *dialogue) startQueued(ctx workflow.Context) error {
 	if len(d.queue) == 0 {
 		return nil
 	}
-	batch := d.queue
-	d.queue = nil
+	// At most one wave of starts per round: the loop comes back for the
+	// rest, and a round's workflow task stays small.
+	n := min(len(d.queue), startChunk*startWave)
+	batch := d.queue[:n:n]
+	d.queue = d.queue[n:]
 	starts := make([]start, len(batch))
 	for i, t := range batch {
 		starts[i] = start{id: TaskWorkflowID(t.State.TaskID), input: t}

@@ -81,30 +81,54 @@ type start struct {
 	input any
 }
 
-// startWorkflows starts workflows of one type from an activity, many at a
-// time, instead of one child after another through this workflow's tasks.
-// IDs come from domain IDs and a workflow that already exists counts as
-// started, so a retried activity starts nothing twice. The activity retries
-// until the starts are done.
+// Starts go to StartWorkflows in chunks of startChunk, startWave chunks at
+// a time: each activity's input stays far under Temporal's 2 MB payload
+// limit (a task's input is a few kilobytes), and so does each workflow task
+// that schedules a wave.
+const (
+	startChunk = 100
+	startWave  = 4
+)
+
+// startWorkflows starts workflows of one type on taskQueue from
+// activities, many at a time, instead of one child after another through
+// this workflow's tasks. IDs come from domain IDs and a workflow that
+// already exists counts as started, so a retried activity starts nothing
+// twice. The activities retry until the starts are done.
 func startWorkflows(ctx workflow.Context, workflowType, taskQueue string, starts []start) error {
-	if len(starts) == 0 {
-		return nil
+	for len(starts) > 0 {
+		var wave []workflow.Future
+		for k := 0; k < startWave && len(starts) > 0; k++ {
+			n := min(startChunk, len(starts))
+			f, err := startChunkOf(ctx, workflowType, taskQueue, starts[:n])
+			if err != nil {
+				return err
+			}
+			wave, starts = append(wave, f), starts[n:]
+		}
+		for _, f := range wave {
+			var res activities.StartWorkflowsResult
+			if err := f.Get(ctx, &res); err != nil {
+				return fmt.Errorf("start %s workflows: %w", workflowType, err)
+			}
+		}
 	}
+	return nil
+}
+
+// startChunkOf schedules one StartWorkflows activity for starts.
+func startChunkOf(ctx workflow.Context, workflowType, taskQueue string, starts []start) (workflow.Future, error) {
 	dc := converter.GetDefaultDataConverter()
 	in := activities.StartWorkflowsInput{TaskQueue: taskQueue, WorkflowType: workflowType}
 	for _, s := range starts {
 		p, err := dc.ToPayload(s.input)
 		if err != nil {
-			return fmt.Errorf("encode %s input: %w", s.id, err)
+			return nil, fmt.Errorf("encode %s input: %w", s.id, err)
 		}
 		in.Starts = append(in.Starts, activities.WorkflowStart{WorkflowID: s.id, Input: p})
 	}
 	var acts *activities.Activities
-	var res activities.StartWorkflowsResult
-	if err := workflow.ExecuteActivity(startActivity(ctx), acts.StartWorkflows, in).Get(ctx, &res); err != nil {
-		return fmt.Errorf("start %d %s workflows: %w", len(starts), workflowType, err)
-	}
-	return nil
+	return workflow.ExecuteActivity(startActivity(ctx), acts.StartWorkflows, in), nil
 }
 
 // historyLimit is the history length after which a long-lived workflow
