@@ -99,17 +99,34 @@ func OverdueAlert(st TaskState, level int, at time.Time) Alert {
 }
 
 // DelayText words a delay for alert bodies, with a leading space (" 3
-// ngày", " by 3 days"; minutes under a day; nothing under a minute).
+// ngày", " by 3 days"; hours and minutes under a day, " 1 giờ 30 phút",
+// " by 1 hour 30 minutes"; nothing under a minute).
 func DelayText(d time.Duration) (vi, en string) {
-	switch {
-	case d < time.Minute:
+	if d < time.Minute {
 		return "", ""
-	case d < 24*time.Hour:
-		return fmt.Sprintf(" %s", d.Round(time.Minute)), fmt.Sprintf(" by %s", d.Round(time.Minute))
-	default:
-		days := int(d / (24 * time.Hour))
-		return fmt.Sprintf(" %d ngày", days), fmt.Sprintf(" by %d days", days)
 	}
+	if d >= 24*time.Hour {
+		days := int(d / (24 * time.Hour))
+		return fmt.Sprintf(" %d ngày", days), " by " + plural(days, "day")
+	}
+	m := int(d.Round(time.Minute) / time.Minute)
+	h, m := m/60, m%60
+	var vis, ens []string
+	if h > 0 {
+		vis, ens = append(vis, fmt.Sprintf("%d giờ", h)), append(ens, plural(h, "hour"))
+	}
+	if m > 0 {
+		vis, ens = append(vis, fmt.Sprintf("%d phút", m)), append(ens, plural(m, "minute"))
+	}
+	return " " + strings.Join(vis, " "), " by " + strings.Join(ens, " ")
+}
+
+// plural writes n with an English unit, singular for one.
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 func orDash(s string) string {

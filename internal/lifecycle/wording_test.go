@@ -81,7 +81,7 @@ func TestOverdueAlert(t *testing.T) {
 	}{
 		{"officer, days late", st, 3*24*time.Hour + time.Hour, "Nguyễn Văn An (UBND phường)", "Đ/c Hoàng", " 3 ngày", " by 3 days"},
 		{"agency, hours late, no monitor", func() TaskState { s := st; s.Assignee.Officer, s.Monitor = "", " "; return s }(),
-			90 * time.Minute, "UBND phường", "—", " 1h30m0s", " by 1h30m0s"},
+			90 * time.Minute, "UBND phường", "—", " 1 giờ 30 phút", " by 1 hour 30 minutes"},
 		{"at the deadline", st, 0, "Nguyễn Văn An (UBND phường)", "Đ/c Hoàng", "", ""},
 	}
 	for _, c := range cases {
@@ -135,5 +135,25 @@ func TestSurveySummaryNotice(t *testing.T) {
 	}
 	if got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+// Delays read as people write them, never as a Go duration ("2h0m0s").
+func TestDelayTextReadsAsWords(t *testing.T) {
+	for _, c := range []struct {
+		d      time.Duration
+		vi, en string
+	}{
+		{30 * time.Second, "", ""},
+		{time.Minute, " 1 phút", " by 1 minute"},
+		{2 * time.Hour, " 2 giờ", " by 2 hours"},
+		{61*time.Minute + 20*time.Second, " 1 giờ 1 phút", " by 1 hour 1 minute"},
+		{24 * time.Hour, " 1 ngày", " by 1 day"},
+		{75 * time.Hour, " 3 ngày", " by 3 days"},
+	} {
+		vi, en := DelayText(c.d)
+		if vi != c.vi || en != c.en {
+			t.Errorf("DelayText(%v) = %q, %q; want %q, %q", c.d, vi, en, c.vi, c.en)
+		}
 	}
 }
