@@ -6,6 +6,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -49,6 +50,10 @@ func New(c client.Client, acts *activities.Activities, opts Options) *Worker {
 	w := &Worker{}
 	for _, q := range []string{tq, workflows.TasksQueue(tq)} {
 		sw := sdkworker.New(c, q, sdkworker.Options{
+			// A stopping worker lets activities in flight finish (a
+			// delivery that has posted records that it did), so a deploy
+			// or a restart sends nothing twice.
+			WorkerStopTimeout:                  10 * time.Second,
 			MaxConcurrentActivityExecutionSize: opts.MaxConcurrentActivities,
 			MaxConcurrentWorkflowTaskPollers:   opts.Pollers,
 			MaxConcurrentActivityTaskPollers:   opts.Pollers,
