@@ -120,8 +120,10 @@ var routeActions = map[string]action{
 }
 
 // guard refuses, before the handler runs, a route without an action and a
-// caller holding none of the action's roles (403); the handler then checks
-// the resource itself (authorize) or narrows its read (scope).
+// caller holding none of the action's roles (403), then a malformed path id
+// (404) or query value (422), before any middleware or handler reads them;
+// the handler then checks the resource itself (authorize) or narrows its
+// read (scope).
 func (s *Server) guard() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		act, ok := routeActions[c.Request.Method+" "+c.FullPath()]
@@ -135,6 +137,9 @@ func (s *Server) guard() gin.HandlerFunc {
 			return
 		}
 		c.Set("action", act)
+		if !checkPathParams(c) || !checkQueryText(c) {
+			return
+		}
 		c.Next()
 	}
 }

@@ -119,7 +119,10 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		}
 		cl := &caller{Principal: p}
 		if p.UnitID != "" {
-			path, err := s.unitPath(c.Request.Context(), p.UnitID)
+			path, err := "", store.ErrNotFound
+			if isUUID(p.UnitID) { // no unit has another id: nothing to look up
+				path, err = s.unitPath(c.Request.Context(), p.UnitID)
+			}
 			if errors.Is(err, store.ErrNotFound) {
 				abort(c, newError(http.StatusForbidden, CodeForbidden,
 					"Đơn vị ghi trong mã truy cập không tồn tại.", "The unit named in the access token does not exist."))

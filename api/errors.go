@@ -81,6 +81,7 @@ var fieldMessages = map[string][2]string{
 	"duplicate":            {"Giá trị bị trùng.", "Duplicate value."},
 	"invalid_boolean":      {"Giá trị phải là true hoặc false.", "Must be true or false."},
 	"invalid_integer":      {"Giá trị phải là số nguyên.", "Must be an integer."},
+	"invalid_characters":   {"Giá trị chứa ký tự điều khiển hoặc không phải UTF-8.", "The value holds control characters or is not UTF-8."},
 }
 
 func fieldError(field, code string) contract.FieldError {

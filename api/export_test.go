@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/auth"
 )
 
 // HandlerWithIdempotentRoute is the API's handler with one more POST route
@@ -14,4 +16,9 @@ func (s *Server) HandlerWithIdempotentRoute(path string, h gin.HandlerFunc) http
 	eng := s.Handler().(*gin.Engine)
 	eng.POST(path, s.idempotency(), h)
 	return eng
+}
+
+// IdempotencyScope is the Idempotency-Key scope of a request by p.
+func IdempotencyScope(method, path string, p auth.Principal) string {
+	return idempotencyScopeOf(method, path, &caller{Principal: p})
 }

@@ -139,7 +139,7 @@ func TestIdempotencyStalePendingClaimIsTakenOver(t *testing.T) {
 	e.behave = func(n int32, c *gin.Context) { c.JSON(http.StatusCreated, gin.H{"call": n}) }
 	ctx := context.Background()
 	const body = `{"x":2}`
-	scope := http.MethodPost + " " + idemPath
+	scope := api.IdempotencyScope(http.MethodPost, idemPath, auth.Principal{})
 
 	// A fresh pending claim (another request is being handled right now).
 	fresh, rec, err := e.st.ClaimIdempotencyKey(ctx, scope, "k-fresh", bodyHash(body), store.IdempotencyClaimTimeout)

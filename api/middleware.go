@@ -117,6 +117,10 @@ func (s *Server) idempotency() gin.HandlerFunc {
 			abort(c, validationError(fieldErrorMsg(HeaderIdempotencyKey, "too_long", "Idempotency-Key dài tối đa 255 ký tự.", "Idempotency-Key is at most 255 characters.")))
 			return
 		}
+		if !plainText(key) {
+			abort(c, validationError(fieldError(HeaderIdempotencyKey, "invalid_characters")))
+			return
+		}
 		body, err := io.ReadAll(c.Request.Body)
 		if err != nil {
 			abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
@@ -126,12 +130,8 @@ func (s *Server) idempotency() gin.HandlerFunc {
 		sum := sha256.Sum256(body)
 		hash := hex.EncodeToString(sum[:])
 		c.Set(ctxBodyHash, hash)
-		// Keys are per user: another user's key never replays this one's
-		// response.
-		scope := c.Request.Method + " " + c.Request.URL.Path
-		if sub := callerOf(c).Subject; sub != "" {
-			scope += " @" + sub
-		}
+		// Keys are per user and reach (idempotencyScope).
+		scope := idempotencyScope(c)
 		claim, rec, err := s.Store.ClaimIdempotencyKey(c.Request.Context(), scope, key, hash, store.IdempotencyClaimTimeout)
 		if err != nil {
 			abort(c, err)

@@ -307,7 +307,7 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		{method: "POST", path: "/api/v1/plans", ct: "application/json", body: `{"year":"2026"}`, want: 422},
 		{method: "POST", path: "/api/v1/dialogues/not-a-uuid/cancel", ct: "application/json", body: `{"reason":"x"}`, want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", want: 404, validRequest: true},
-		{method: "POST", path: "/api/v1/alerts/not-a-uuid/ack", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
+		{method: "POST", path: "/api/v1/alerts/00000000-0000-4000-8000-000000000000/ack", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
 		{method: "GET", path: "/api/v1/healthz", headers: map[string]string{HeaderRequestID: "req-123"}, want: 200, validRequest: true},
 		{method: "GET", path: "/api/v1/units/not-a-uuid/channels", want: 404, validRequest: true},
 		{method: "PUT", path: "/api/v1/units/not-a-uuid/channels", ct: "application/json", body: `{"contacts":[]}`, want: 404, validRequest: true},
@@ -336,7 +336,7 @@ func TestOpenAPIResponsesWithoutBackends(t *testing.T) {
 		{method: "GET", path: "/api/v1/reports?unit_id=" + uuidA + "&from=2020-01-01&to=2026-01-01", want: 422},
 		{method: "PUT", path: "/api/v1/reports/not-a-uuid/assessment", ct: "application/json", body: `{"assessment":"x"}`, want: 404, validRequest: true},
 		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", want: 404, validRequest: true},
-		{method: "POST", path: "/api/v1/reports/not-a-uuid/finalise", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
+		{method: "POST", path: "/api/v1/reports/00000000-0000-4000-8000-000000000000/finalise", headers: map[string]string{HeaderIdempotencyKey: strings.Repeat("k", 300)}, want: 422},
 		// Authentication and the role guard, before anything else.
 		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": ""}, want: 401, validRequest: true},
 		{method: "GET", path: "/api/v1/tasks", headers: map[string]string{"Authorization": "Basic dTpw"}, want: 401, validRequest: true},

@@ -104,8 +104,9 @@ func (s *Server) listUnits(c *gin.Context) {
 	var errs []contract.FieldError
 	f := store.UnitFilter{Limit: limit, Offset: offset}
 	f.ParentID = uuidQuery(c, "parent_id", &errs)
+	subtree := subtreeParam(c, &errs) // checked even without unit_id
 	if unitID := uuidQuery(c, "unit_id", &errs); unitID != "" {
-		if subtreeParam(c, &errs) {
+		if subtree {
 			f.Subtree = unitID
 		} else {
 			f.UnitID = unitID

@@ -37,7 +37,7 @@ func NewVerifier(ctx context.Context, cfg config.Config) (auth.Verifier, error) 
 		}
 		v, err := auth.NewOIDC(ctx, auth.OIDCConfig{
 			IssuerURL: cfg.AuthOIDCIssuerURL, Audience: cfg.AuthAudience, JWKSURL: cfg.AuthOIDCJWKSURL,
-			RolesClaim: cfg.AuthRolesClaim, UnitClaim: cfg.AuthUnitClaim,
+			RolesClaim: cfg.AuthRolesClaim, UnitClaim: cfg.AuthUnitClaim, KeyRefreshInterval: cfg.AuthOIDCKeyRefreshInterval,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("oidc verifier: %w", err)

@@ -58,21 +58,29 @@ type OIDCConfig struct {
 	// HTTPClient makes discovery and key-set requests; when nil, a client with
 	// DefaultOIDCHTTPTimeout.
 	HTTPClient *http.Client
+	// KeyRefreshInterval is the least time between two fetches of the key
+	// set; DefaultOIDCKeyRefreshInterval when zero.
+	KeyRefreshInterval time.Duration
 }
 
 // OIDC verifies JWT bearer tokens issued by an OpenID Connect provider.
 //
-// Signatures are checked against the provider's JSON Web Key Set through
-// go-oidc's RemoteKeySet. Key refresh: the key set is fetched lazily on the
-// first verification and cached in memory. It has no expiry timer; instead,
-// whenever a token's signature cannot be verified by a cached key (typically
-// because its "kid" is unknown after the provider rotated keys), the key set is
-// fetched again — one request at a time, concurrent verifications waiting on
-// the same fetch — the cache is replaced by the fresh set, and the token is
-// checked once more. A rotated key is therefore picked up on the first token
-// that uses it, without a restart; a key removed by the provider stays trusted
-// until the next refetch. Every token whose signature fails (even a forged one
-// with a known kid) causes a refetch; go-oidc does not rate-limit them.
+// Signatures are checked against the provider's JSON Web Key Set. Key
+// refresh: the key set is fetched lazily on the first verification and
+// cached in memory. It has no expiry timer; instead, when a token's signature
+// cannot be verified by a cached key (typically because its "kid" is unknown
+// after the provider rotated keys), the key set is fetched again — one
+// request at a time, concurrent verifications waiting on the same fetch — the
+// cache is replaced by the fresh set, and the token is checked once more. The
+// fetches are rate-limited: at most one per [OIDCConfig.KeyRefreshInterval]
+// (default 30 s). A token no cached key verifies within that time of the last
+// fetch is refused as a bad signature (401) without a request to the
+// provider, so a flood of forged tokens costs the provider one request per
+// interval. A rotated key is therefore picked up on the first token that uses
+// it once the interval has passed since the last fetch (at once if that fetch
+// is older), without a restart; a key removed by the provider stays trusted
+// until the next fetch. While the last fetch failed, the verdict within the
+// interval is "keys unavailable" (503), not a bad signature.
 //
 // Issuer, audience and expiry are checked by go-oidc: "exp" is required and
 // has no leeway; "nbf", when present, is allowed five minutes of clock skew.
@@ -84,6 +92,7 @@ type OIDC struct {
 	unitClaim  string
 	authURL    string
 	tokenURL   string
+	keys       *limitedKeySet
 }
 
 var _ Verifier = (*OIDC)(nil)
@@ -139,9 +148,8 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 		ep := provider.Endpoint()
 		o.authURL, o.tokenURL = ep.AuthURL, ep.TokenURL
 	}
-	// NewRemoteKeySet keeps ctx's values (the HTTP client) and drops its cancellation.
-	keySet := oidc.NewRemoteKeySet(ctx, jwksURL)
-	o.verifier = oidc.NewVerifier(cfg.IssuerURL, keySet, &oidc.Config{
+	o.keys = newLimitedKeySet(jwksURL, client, o.algorithms, cmp.Or(cfg.KeyRefreshInterval, DefaultOIDCKeyRefreshInterval))
+	o.verifier = oidc.NewVerifier(cfg.IssuerURL, o.keys, &oidc.Config{
 		ClientID:             cfg.Audience,
 		SupportedSigningAlgs: o.algorithms,
 	})

@@ -306,8 +306,20 @@ func TestOIDCKeyRotation(t *testing.T) {
 		t.Fatalf("JWKS fetched %d times before rotation, want 1 (cached)", jwks)
 	}
 
-	// The provider rotates: only the new key is published now.
+	// The provider rotates: only the new key is published now. Within the
+	// refresh interval of the last fetch the new kid is not fetched for.
 	p.setKeys(newKey)
+	clock := time.Now()
+	v.keys.mu.Lock()
+	v.keys.now = func() time.Time { return clock }
+	v.keys.mu.Unlock()
+	_, err := v.Verify(t.Context(), newKey.sign(t, p.claims(nil)))
+	wantReason(t, err, ReasonBadSignature)
+	if _, jwks := p.hits(); jwks != 1 {
+		t.Fatalf("JWKS fetched %d times within the refresh interval, want 1", jwks)
+	}
+	// Once the interval has passed, the first token with the new kid fetches.
+	clock = clock.Add(DefaultOIDCKeyRefreshInterval)
 	got, err := v.Verify(t.Context(), newKey.sign(t, p.claims(nil)))
 	if err != nil {
 		t.Fatalf("Verify with the new key after rotation: %v", err)

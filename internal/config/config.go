@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -57,6 +58,10 @@ type Config struct {
 	AuthOIDCIssuerURL string `env:"AUTH_OIDC_ISSUER_URL"`
 	// AuthOIDCJWKSURL overrides the discovered key set URL.
 	AuthOIDCJWKSURL string `env:"AUTH_OIDC_JWKS_URL"`
+	// AuthOIDCKeyRefreshInterval is the least time between two fetches of
+	// the OIDC key set (a token no cached key verifies fetches it at most
+	// this often); 30s when unset.
+	AuthOIDCKeyRefreshInterval time.Duration `env:"AUTH_OIDC_KEY_REFRESH_INTERVAL" envDefault:"30s"`
 	// AuthRolesClaim is the claim (dot path) holding the roles; Keycloak
 	// realm roles are realm_access.roles.
 	AuthRolesClaim string `env:"AUTH_ROLES_CLAIM" envDefault:"roles"`
