@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
@@ -174,12 +176,37 @@ func (s *Server) home(c *gin.Context, v *view) {
 	c.Redirect(http.StatusSeeOther, target)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: next must be a clean
+// site-relative path ("/plans?year=2026"), else the answer is "/". Browsers
+// drop tabs and line breaks from a Location and read a backslash as a
+// slash, so "/\t/evil.example" or "/\\evil.example" would take the user to
+// another host: any control, space or invisible formatting character
+// (U+202E and friends), any backslash and any bad UTF-8 is refused before
+// the path is parsed, and the parsed URL must have no scheme, no host and
+// a path that passes the same check once decoded.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !cleanPath(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !cleanPath(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// cleanPath says whether p starts with one "/" and holds only valid UTF-8
+// with no backslash and no control, space or formatting character.
+func cleanPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return false
+		}
+	}
+	return true
 }
 
 // loginData is the sign-in page.
