@@ -70,9 +70,25 @@ func (s *Server) Register(r *gin.Engine) {
 	r.Group("/static", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=3600")
 		c.Next()
-	}).StaticFS("/", http.FS(static))
+	}).StaticFS("/", filesOnly{http.FS(static)})
 
 	s.routes(r)
+}
+
+// filesOnly serves files and nothing else: a folder is not there, so
+// /static/ answers 404 instead of listing what it holds.
+type filesOnly struct{ fs http.FileSystem }
+
+func (f filesOnly) Open(name string) (http.File, error) {
+	file, err := f.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		_ = file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // NotFound answers an unknown page.
