@@ -43,7 +43,14 @@ type Server struct {
 	OIDC *OIDCLogin
 	// SecureCookies marks cookies Secure (serve over HTTPS in production).
 	SecureCookies bool
-	Logger        *zap.Logger
+	// PublicURL is the site's address as browsers see it
+	// (https://doithoai.example.vn): forms must come from its origin.
+	// Empty: the origin of the request (its scheme and Host).
+	PublicURL string
+	// TrustedProxies (addresses or CIDRs) may say the request's scheme
+	// with X-Forwarded-Proto when PublicURL is empty.
+	TrustedProxies []string
+	Logger         *zap.Logger
 
 	pages map[string]*template.Template
 }

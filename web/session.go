@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -108,18 +110,86 @@ func csrfToken(session string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// sameOrigin refuses a state-changing request whose Origin (or Referer)
-// names another site.
-func sameOrigin(c *gin.Context) bool {
+// sameOrigin refuses a state-changing request whose Origin (or, without
+// one, Referer) is not this site's own origin: scheme, host and port must
+// all match (a page served over http may not post to the https site, nor
+// the other way round). With neither header the request passes (the form
+// token still guards it); "null" and anything unparsable do not.
+func (s *Server) sameOrigin(c *gin.Context) bool {
 	origin := c.GetHeader("Origin")
 	if origin == "" {
 		origin = c.GetHeader("Referer")
 	}
-	if origin == "" || origin == "null" {
-		return origin == ""
+	if origin == "" {
+		return true
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host == c.Request.Host
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return originOf(u.Scheme, u.Host) == s.ownOrigin(c.Request)
+}
+
+// ownOrigin is the site's origin as browsers see it: PUBLIC_URL when set;
+// else the request's scheme (https over TLS, or as X-Forwarded-Proto says
+// when the peer is a trusted proxy) and its Host.
+func (s *Server) ownOrigin(r *http.Request) string {
+	if s.PublicURL != "" {
+		if u, err := url.Parse(s.PublicURL); err == nil && u.Host != "" {
+			return originOf(u.Scheme, u.Host)
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0])); (p == "http" || p == "https") && s.fromTrustedProxy(r) {
+		scheme = p
+	}
+	return originOf(scheme, r.Host)
+}
+
+// originOf is scheme://host:port in lower case, with the scheme's default
+// port spelt out, so "https://Example.vn" and "https://example.vn:443"
+// are the same origin.
+func originOf(scheme, hostport string) string {
+	scheme = strings.ToLower(scheme)
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = strings.Trim(hostport, "[]"), ""
+	}
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(host), port)
+}
+
+// fromTrustedProxy says whether the request's peer is one of
+// TRUSTED_PROXIES (addresses or CIDRs).
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	if len(s.TrustedProxies) == 0 {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range s.TrustedProxies {
+		p = strings.TrimSpace(p)
+		if pf, err := netip.ParsePrefix(p); err == nil && pf.Contains(ip) {
+			return true
+		}
+		if a, err := netip.ParseAddr(p); err == nil && a.Unmap() == ip {
+			return true
+		}
+	}
+	return false
 }
 
 // pageHandler is a page for a signed-in user.
@@ -143,7 +213,7 @@ func (s *Server) page(h pageHandler) gin.HandlerFunc {
 		}
 		v.User, v.token, v.CSRF = p, tok, csrfToken(tok)
 		if c.Request.Method == http.MethodPost {
-			if !sameOrigin(c) || !hmac.Equal([]byte(c.PostForm("csrf")), []byte(v.CSRF)) {
+			if !s.sameOrigin(c) || !hmac.Equal([]byte(c.PostForm("csrf")), []byte(v.CSRF)) {
 				s.renderError(c, http.StatusForbidden, "err.csrf")
 				return
 			}
@@ -236,7 +306,7 @@ func (s *Server) loginPage(c *gin.Context) {
 
 // login signs in as the chosen demo user (dev), or starts the OIDC flow.
 func (s *Server) login(c *gin.Context) {
-	if !sameOrigin(c) {
+	if !s.sameOrigin(c) {
 		s.renderError(c, http.StatusForbidden, "err.csrf")
 		return
 	}
@@ -271,7 +341,7 @@ func (s *Server) login(c *gin.Context) {
 }
 
 func (s *Server) logout(c *gin.Context) {
-	if !sameOrigin(c) {
+	if !s.sameOrigin(c) {
 		s.renderError(c, http.StatusForbidden, "err.csrf")
 		return
 	}
