@@ -3,8 +3,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -104,16 +106,34 @@ func (s *Server) limit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
 		if !ok {
-			secs := int(wait.Seconds()) + 1
-			c.Header("Retry-After", fmt.Sprint(secs))
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			c.Header("Retry-After", strconv.Itoa(secs))
+			vi, en := waitText(secs)
 			e := newError(http.StatusTooManyRequests, CodeRateLimited,
-				fmt.Sprintf("Bạn gửi quá nhanh, vui lòng thử lại sau %d giây.", secs),
-				fmt.Sprintf("Too many requests; try again in %d seconds.", secs))
+				"Bạn gửi quá nhanh, vui lòng thử lại sau "+vi+".",
+				"Too many requests; try again in "+en+".")
 			abort(c, e)
 			return
 		}
 		c.Next()
 	}
+}
+
+// waitText words a wait of secs seconds (rounded up to whole minutes or
+// hours past a minute or an hour) in Vietnamese and English: "1 giây" /
+// "1 second", "3 phút" / "3 minutes".
+func waitText(secs int) (vi, en string) {
+	n, viUnit, enUnit := secs, "giây", "second"
+	switch {
+	case secs >= 3600:
+		n, viUnit, enUnit = (secs+3599)/3600, "giờ", "hour"
+	case secs >= 60:
+		n, viUnit, enUnit = (secs+59)/60, "phút", "minute"
+	}
+	if n != 1 {
+		enUnit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, viUnit), fmt.Sprintf("%d %s", n, enUnit)
 }
 
 // publicBodyLimit caps a public answer far below the staff batch limit: a
