@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.uber.org/zap"
 	"golang.org/x/time/rate"
 
 	"github.com/doithoai/doithoai/internal/contract"
@@ -134,6 +135,29 @@ func waitText(secs int) (vi, en string) {
 		enUnit += "s"
 	}
 	return fmt.Sprintf("%d %s", n, viUnit), fmt.Sprintf("%d %s", n, enUnit)
+}
+
+// publicBodyDeadline gives the body of a request to the public link
+// PublicBodyTimeout (default 10 s) to arrive, far less than the server's
+// ReadTimeout, which is sized for the largest staff upload: a body trickled
+// byte by byte fails to read and the connection is closed. The deadline
+// covers the body only (the server clears it once the body is read), and
+// a request without a body gets none. A page's in-process call has no
+// connection to set it on (ErrNotSupported): the page sets its own.
+func (s *Server) publicBodyDeadline() gin.HandlerFunc {
+	d := s.PublicBodyTimeout
+	if d <= 0 {
+		d = 10 * time.Second
+	}
+	return func(c *gin.Context) {
+		if c.Request.ContentLength != 0 {
+			err := http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d))
+			if err != nil && !errors.Is(err, http.ErrNotSupported) {
+				logger(c).Warn("set the public body deadline", zap.Error(err))
+			}
+		}
+		c.Next()
+	}
 }
 
 // publicBodyLimit caps a public answer far below the staff batch limit: a

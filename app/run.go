@@ -151,7 +151,8 @@ func (a *App) pages(v auth.Verifier) (*web.Server, error) {
 	cfg := a.Config
 	// Forms must come from the site's own origin: PUBLIC_URL's, else the
 	// request's (its scheme as a trusted proxy forwards it).
-	p := &web.Server{Verifier: v, Dev: a.opts.devLogin, Logger: a.Logger, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies}
+	p := &web.Server{Verifier: v, Dev: a.opts.devLogin, Logger: a.Logger, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		PublicBodyTimeout: cfg.PublicBodyTimeout}
 	if p.Dev != nil {
 		return p, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
@@ -50,7 +51,10 @@ type Server struct {
 	// TrustedProxies (addresses or CIDRs) may say the request's scheme
 	// with X-Forwarded-Proto when PublicURL is empty.
 	TrustedProxies []string
-	Logger         *zap.Logger
+	// PublicBodyTimeout bounds reading the body of a form anyone may send
+	// (the survey link, sign-in); default 10 s.
+	PublicBodyTimeout time.Duration
+	Logger            *zap.Logger
 
 	pages map[string]*template.Template
 }

@@ -222,11 +222,58 @@ func (s *Server) page(h pageHandler) gin.HandlerFunc {
 	}
 }
 
-// public wraps a page anyone may open (the survey link).
+// public wraps a page anyone may open (the survey link): its form is
+// read within the public body limits first.
 func (s *Server) public(h pageHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.readPublicForm(c) {
+			return
+		}
 		h(c, s.newView(c))
 	}
+}
+
+// publicFormMax caps a form anyone may send: a survey answer (2,000
+// characters, percent-encoded) fits several times over.
+const publicFormMax = 64 << 10
+
+// publicBody is public's form reading for routes of their own (sign-in).
+func (s *Server) publicBody(c *gin.Context) {
+	if !s.readPublicForm(c) {
+		c.Abort()
+	}
+}
+
+// readPublicForm reads the form of a request anyone may send, capped at
+// publicFormMax and within PublicBodyTimeout (default 10 s): a body
+// trickled byte by byte fails to read, the connection is closed, and the
+// handler never runs. The server's ReadTimeout is sized for the largest
+// staff upload; this one is not.
+func (s *Server) readPublicForm(c *gin.Context) bool {
+	if c.Request.ContentLength == 0 {
+		return true
+	}
+	d := s.PublicBodyTimeout
+	if d <= 0 {
+		d = 10 * time.Second
+	}
+	if err := http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		s.Logger.Warn("set the public body deadline", zap.Error(err))
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, publicFormMax)
+	// ParseMultipartForm alone would hide a failed url-encoded read.
+	err := c.Request.ParseForm()
+	if err == nil {
+		if err = c.Request.ParseMultipartForm(publicFormMax); errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+	}
+	if err != nil {
+		c.Header("Connection", "close")
+		s.renderError(c, http.StatusBadRequest, "err.body")
+		return false
+	}
+	return true
 }
 
 // home sends each user to the page of their main role.
