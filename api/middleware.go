@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -71,6 +73,72 @@ func (s *Server) accessLog() gin.HandlerFunc {
 		logger(c).Info("http",
 			zap.String("method", c.Request.Method), zap.String("path", c.Request.URL.Path),
 			zap.Int("status", c.Writer.Status()), zap.Duration("took", time.Since(start)))
+	}
+}
+
+// CodeTooManyConnections answers a client with too many requests in
+// flight.
+const CodeTooManyConnections = "too_many_connections"
+
+// inflightKey marks a request's context as counted by clientCap, so the
+// pages' in-process calls to the API (which carry their page request's
+// context) are not counted a second time.
+type inflightKey struct{}
+
+// inflight counts the requests in flight per client.
+type inflight struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+func (f *inflight) take(client string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[client] >= f.max {
+		return false
+	}
+	f.n[client]++
+	return true
+}
+
+func (f *inflight) done(client string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[client]--; f.n[client] <= 0 {
+		delete(f.n, client)
+	}
+}
+
+// clientCap refuses (503, Retry-After: 1) a request from a client that
+// already has Limits.MaxConnsPerClient requests in flight. The client is
+// c.ClientIP(): the peer address, or X-Forwarded-For from a trusted proxy
+// (as the survey link's rate limit counts it), so the clients behind a
+// proxy are capped one by one while the proxy's own connections are not.
+func (s *Server) clientCap() gin.HandlerFunc {
+	f := &inflight{max: s.Limits.withDefaults().MaxConnsPerClient, n: map[string]int{}}
+	return func(c *gin.Context) {
+		if c.Request.Context().Value(inflightKey{}) != nil {
+			c.Next() // a page's in-process call: its page request is counted
+			return
+		}
+		client := c.ClientIP()
+		if !f.take(client) {
+			c.Header("Retry-After", "1")
+			vi, en := "Có quá nhiều yêu cầu cùng lúc từ địa chỉ của bạn, vui lòng thử lại sau giây lát.",
+				"Too many requests at once from your address; please try again shortly."
+			if !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+				c.Header("Connection", "close")
+				c.String(http.StatusServiceUnavailable, vi+"\n"+en+"\n")
+				c.Abort()
+				return
+			}
+			abort(c, newError(http.StatusServiceUnavailable, CodeTooManyConnections, vi, en))
+			return
+		}
+		defer f.done(client)
+		c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), inflightKey{}, true))
+		c.Next()
 	}
 }
 

@@ -3,14 +3,17 @@ package api
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.uber.org/zap"
 	"golang.org/x/time/rate"
 
 	"github.com/doithoai/doithoai/internal/contract"
@@ -104,13 +107,54 @@ func (s *Server) limit() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
 		if !ok {
-			secs := int(wait.Seconds()) + 1
-			c.Header("Retry-After", fmt.Sprint(secs))
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			c.Header("Retry-After", strconv.Itoa(secs))
+			vi, en := waitText(secs)
 			e := newError(http.StatusTooManyRequests, CodeRateLimited,
-				fmt.Sprintf("Bạn gửi quá nhanh, vui lòng thử lại sau %d giây.", secs),
-				fmt.Sprintf("Too many requests; try again in %d seconds.", secs))
+				"Bạn gửi quá nhanh, vui lòng thử lại sau "+vi+".",
+				"Too many requests; try again in "+en+".")
 			abort(c, e)
 			return
+		}
+		c.Next()
+	}
+}
+
+// waitText words a wait of secs seconds (rounded up to whole minutes or
+// hours past a minute or an hour) in Vietnamese and English: "1 giây" /
+// "1 second", "3 phút" / "3 minutes".
+func waitText(secs int) (vi, en string) {
+	n, viUnit, enUnit := secs, "giây", "second"
+	switch {
+	case secs >= 3600:
+		n, viUnit, enUnit = (secs+3599)/3600, "giờ", "hour"
+	case secs >= 60:
+		n, viUnit, enUnit = (secs+59)/60, "phút", "minute"
+	}
+	if n != 1 {
+		enUnit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, viUnit), fmt.Sprintf("%d %s", n, enUnit)
+}
+
+// publicBodyDeadline gives the body of a request to the public link
+// PublicBodyTimeout (default 10 s) to arrive, far less than the server's
+// ReadTimeout, which is sized for the largest staff upload: a body trickled
+// byte by byte fails to read and the connection is closed. The deadline
+// covers the body only (the server clears it once the body is read), and
+// a request without a body gets none. A page's in-process call has no
+// connection to set it on (ErrNotSupported): the page sets its own.
+func (s *Server) publicBodyDeadline() gin.HandlerFunc {
+	d := s.PublicBodyTimeout
+	if d <= 0 {
+		d = 10 * time.Second
+	}
+	return func(c *gin.Context) {
+		if c.Request.ContentLength != 0 {
+			err := http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d))
+			if err != nil && !errors.Is(err, http.ErrNotSupported) {
+				logger(c).Warn("set the public body deadline", zap.Error(err))
+			}
 		}
 		c.Next()
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,5 +66,43 @@ func TestPublicSurveyBodyCap(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("oversized answer: %d %s, want 413", rec.Code, rec.Body)
+	}
+}
+
+// The 429 answer says how long to wait in words people read: one second,
+// not "1 seconds"; minutes or hours for a long wait; Vietnamese too.
+func TestPublicSurveyRateLimitWording(t *testing.T) {
+	for _, tc := range []struct {
+		every      time.Duration
+		retryAfter string
+		vi, en     string
+	}{
+		{time.Second, "1", "thử lại sau 1 giây.", "try again in 1 second."},
+		{3 * time.Second, "3", "thử lại sau 3 giây.", "try again in 3 seconds."},
+		{time.Minute, "60", "thử lại sau 1 phút.", "try again in 1 minute."},
+		{150 * time.Second, "150", "thử lại sau 3 phút.", "try again in 3 minutes."},
+		{time.Hour, "3600", "thử lại sau 1 giờ.", "try again in 1 hour."},
+		{5 * time.Hour, "18000", "thử lại sau 5 giờ.", "try again in 5 hours."},
+	} {
+		h := (&Server{SurveyLimit: RateLimit{Every: tc.every, Burst: 1}}).Handler()
+		var rec *httptest.ResponseRecorder
+		for range 2 {
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/survey/not-a-token", nil)
+			req.RemoteAddr = "192.0.2.1:1000"
+			rec = httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+		}
+		var e struct{ Message, MessageEN string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &struct {
+			Message   *string `json:"message"`
+			MessageEN *string `json:"message_en"`
+		}{&e.Message, &e.MessageEN}); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != tc.retryAfter ||
+			!strings.HasSuffix(e.Message, tc.vi) || !strings.HasSuffix(e.MessageEN, tc.en) {
+			t.Errorf("every %v: %d Retry-After %q, %q / %q; want Retry-After %s, …%q / …%q",
+				tc.every, rec.Code, rec.Header().Get("Retry-After"), e.Message, e.MessageEN, tc.retryAfter, tc.vi, tc.en)
+		}
 	}
 }

@@ -4,21 +4,70 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/net/netutil"
 )
 
-// Serve runs handler on ln until ctx is cancelled, then drains in-flight
-// requests for up to 15 seconds.
+// Limits bound what the HTTP server holds open; a zero field takes its
+// default.
+type Limits struct {
+	// ReadHeaderTimeout bounds reading a request's headers (default 10 s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included (default
+	// 60 s: the 8 MiB body cap at about 1.1 Mbit/s).
+	ReadTimeout time.Duration
+	// MaxConns caps the open connections (default 1024); more wait in the
+	// listen queue until one closes.
+	MaxConns int
+	// MaxConnsPerClient caps the open connections from one peer address
+	// (default 64); a connection over it is answered 503 and closed.
+	// TrustedProxies are not capped here: the clients behind them are
+	// counted by X-Forwarded-For, request by request (see the Server's
+	// per-client cap).
+	MaxConnsPerClient int
+	// TrustedProxies are the proxies' addresses or CIDRs.
+	TrustedProxies []string
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.ReadHeaderTimeout <= 0 {
+		l.ReadHeaderTimeout = 10 * time.Second
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = 60 * time.Second
+	}
+	if l.MaxConns <= 0 {
+		l.MaxConns = 1024
+	}
+	if l.MaxConnsPerClient <= 0 {
+		l.MaxConnsPerClient = 64
+	}
+	return l
+}
+
+// Serve runs handler on ln with the default Limits until ctx is cancelled,
+// then drains in-flight requests for up to 15 seconds.
 func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.Logger) error {
+	return ServeLimited(ctx, ln, handler, log, Limits{})
+}
+
+// ServeLimited is Serve within lim.
+func ServeLimited(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.Logger, lim Limits) error {
+	lim = lim.withDefaults()
+	ln = netutil.LimitListener(newClientListener(ln, lim.MaxConnsPerClient, lim.TrustedProxies, log), lim.MaxConns)
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
 		WriteTimeout:      90 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
@@ -41,6 +90,110 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.
 	return nil
 }
 
+// clientListener caps the open connections from one peer address: a
+// connection over the cap is answered 503 and closed at once, before any
+// of it is read. Trusted proxies are not capped.
+type clientListener struct {
+	net.Listener
+	max     int
+	trusted []netip.Prefix
+	mu      sync.Mutex
+	open    map[netip.Addr]int
+}
+
+func newClientListener(ln net.Listener, max int, trusted []string, log *zap.Logger) *clientListener {
+	l := &clientListener{Listener: ln, max: max, open: map[netip.Addr]int{}}
+	for _, p := range trusted {
+		if pf, err := parsePrefix(p); err == nil {
+			l.trusted = append(l.trusted, pf)
+		} else {
+			log.Warn("ignoring a trusted proxy for the connection cap", zap.String("proxy", p), zap.Error(err))
+		}
+	}
+	return l
+}
+
+// parsePrefix reads an address or a CIDR, as TRUSTED_PROXIES holds them.
+func parsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// refusal is what a connection over its address's cap reads.
+var refusal = func() string {
+	body := "Quá nhiều kết nối từ một địa chỉ, vui lòng thử lại sau giây lát.\nToo many connections from one address; please try again shortly.\n"
+	return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n" +
+		"Connection: close\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+}()
+
+func (l *clientListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ap, err := netip.ParseAddrPort(c.RemoteAddr().String())
+		if err != nil {
+			return c, nil // not TCP/IP: nothing to count by
+		}
+		ip := ap.Addr().Unmap()
+		if l.isTrusted(ip) {
+			return c, nil
+		}
+		l.mu.Lock()
+		if l.open[ip] >= l.max {
+			l.mu.Unlock()
+			_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = io.WriteString(c, refusal)
+			_ = c.Close()
+			continue
+		}
+		l.open[ip]++
+		l.mu.Unlock()
+		return &clientConn{Conn: c, l: l, ip: ip}, nil
+	}
+}
+
+func (l *clientListener) isTrusted(ip netip.Addr) bool {
+	for _, p := range l.trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *clientListener) release(ip netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[ip]--; l.open[ip] <= 0 {
+		delete(l.open, ip)
+	}
+}
+
+// clientConn gives its address's place back when it closes.
+type clientConn struct {
+	net.Conn
+	l    *clientListener
+	ip   netip.Addr
+	once sync.Once
+}
+
+func (c *clientConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() { c.l.release(c.ip) })
+	return err
+}
+
 // Run serves the API on ln until ctx is cancelled: it runs the alert feed
 // (s.Feed, when set) and the maintenance loop beside the HTTP server, then
 // drains like Serve. Stopping the feed ends the open streams, so the drain
@@ -58,5 +211,5 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		})
 	}
 	wg.Go(func() { s.RunMaintenance(ctx) })
-	return Serve(ctx, ln, s.Handler(), s.logger())
+	return ServeLimited(ctx, ln, s.Handler(), s.logger(), s.Limits)
 }

@@ -53,6 +53,12 @@ type Server struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; none by default.
 	TrustedProxies []string
+	// Limits bound the HTTP server Run serves on: read timeouts and
+	// connections in total and per client (see Limits for the defaults).
+	Limits Limits
+	// PublicBodyTimeout bounds reading the body of a request to the public
+	// survey link (default 10 s).
+	PublicBodyTimeout time.Duration
 
 	// Mount, when set, adds routes of its own to the engine after the
 	// API's: the composition root mounts the web pages with it.
@@ -92,6 +98,11 @@ func New(cfg config.Config, d Deps, o Options) *Server {
 		Store: d.Store, Temporal: d.Temporal, Logger: d.Logger, Auth: d.Auth, Feed: d.Feed,
 		TaskQueue: cfg.TaskQueue, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		Mount: o.Mount, NotFound: o.NotFound,
+		Limits: Limits{
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout, ReadTimeout: cfg.ReadTimeout,
+			MaxConns: cfg.MaxConns, MaxConnsPerClient: cfg.MaxConnsPerClient, TrustedProxies: cfg.TrustedProxies,
+		},
+		PublicBodyTimeout: cfg.PublicBodyTimeout,
 	}
 	if cfg.SurveyRatePerMinute > 0 {
 		s.SurveyLimit = RateLimit{Every: time.Minute / time.Duration(cfg.SurveyRatePerMinute), Burst: cfg.SurveyRateBurst}
@@ -155,7 +166,7 @@ func (s *Server) engine() *gin.Engine {
 	if maxBody <= 0 {
 		maxBody = 8 << 20
 	}
-	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), bodyLimit(maxBody))
+	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), s.clientCap(), bodyLimit(maxBody))
 	r.NoRoute(func(c *gin.Context) {
 		if s.NotFound != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			s.NotFound(c)
@@ -181,8 +192,8 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	pub.GET("/readyz", s.readyz)
 	// The public survey link: no account, the link token is the key.
 	s.limiter = newClientLimiter(s.SurveyLimit)
-	pub.GET("/survey/:token", s.limit(), s.getPublicSurvey)
-	pub.POST("/survey/:token/responses", s.limit(), publicBodyLimit, s.postPublicSurveyResponse)
+	pub.GET("/survey/:token", s.limit(), s.publicBodyDeadline(), s.getPublicSurvey)
+	pub.POST("/survey/:token/responses", s.limit(), s.publicBodyDeadline(), publicBodyLimit, s.postPublicSurveyResponse)
 }
 
 // privateRoutes are the routes that need a token and a role that allows

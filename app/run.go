@@ -147,11 +147,14 @@ func (a *App) verifier(ctx context.Context) (auth.Verifier, error) {
 // with secure cookies behind HTTPS and the provider's sign-in when an OIDC
 // client is configured.
 func (a *App) pages(v auth.Verifier) (*web.Server, error) {
-	p := &web.Server{Verifier: v, Dev: a.opts.devLogin, Logger: a.Logger}
+	cfg := a.Config
+	// Forms must come from the site's own origin: PUBLIC_URL's, else the
+	// request's (its scheme as a trusted proxy forwards it).
+	p := &web.Server{Verifier: v, Dev: a.opts.devLogin, Logger: a.Logger, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		PublicBodyTimeout: cfg.PublicBodyTimeout}
 	if p.Dev != nil {
 		return p, nil
 	}
-	cfg := a.Config
 	p.SecureCookies = strings.HasPrefix(cfg.PublicURL, "https://")
 	if o, ok := v.(*auth.OIDC); ok && cfg.AuthOIDCClientID != "" {
 		authURL, tokenURL := o.Endpoints()

@@ -61,6 +61,7 @@ var messagesEN = map[string]string{
 	"err.api":              "The request could not be done.",
 	"err.login_state":      "The sign-in attempt is not valid; sign in again.",
 	"err.login_failed":     "Sign-in failed. Please try again.",
+	"err.body":             "The form could not be read (too large or sent too slowly). Please try again.",
 	"err.form":             "The form has errors; see the marked fields.",
 	"err.back":             "Back to the start",
 	"form.required":        "(required)",

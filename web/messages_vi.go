@@ -61,6 +61,7 @@ var messagesVI = map[string]string{
 	"err.api":              "Không thực hiện được yêu cầu.",
 	"err.login_state":      "Phiên đăng nhập không hợp lệ, hãy đăng nhập lại.",
 	"err.login_failed":     "Không đăng nhập được. Vui lòng thử lại.",
+	"err.body":             "Không đọc được nội dung biểu mẫu (quá lớn hoặc gửi quá chậm). Vui lòng thử lại.",
 	"err.form":             "Có lỗi trong biểu mẫu, xem các ô được đánh dấu.",
 	"err.back":             "Về trang chủ",
 	"form.required":        "(bắt buộc)",

@@ -7,9 +7,9 @@ import "github.com/gin-gonic/gin"
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/", s.page(s.home))
 	r.GET("/login", s.loginPage)
-	r.POST("/login", s.login)
+	r.POST("/login", s.publicBody, s.login)
 	r.GET("/login/callback", s.oidcCallback)
-	r.POST("/logout", s.logout)
+	r.POST("/logout", s.publicBody, s.logout)
 
 	// Plans: the list, the create form, the import, one plan.
 	r.GET("/plans", s.page(s.plnList))

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
@@ -43,7 +44,17 @@ type Server struct {
 	OIDC *OIDCLogin
 	// SecureCookies marks cookies Secure (serve over HTTPS in production).
 	SecureCookies bool
-	Logger        *zap.Logger
+	// PublicURL is the site's address as browsers see it
+	// (https://doithoai.example.vn): forms must come from its origin.
+	// Empty: the origin of the request (its scheme and Host).
+	PublicURL string
+	// TrustedProxies (addresses or CIDRs) may say the request's scheme
+	// with X-Forwarded-Proto when PublicURL is empty.
+	TrustedProxies []string
+	// PublicBodyTimeout bounds reading the body of a form anyone may send
+	// (the survey link, sign-in); default 10 s.
+	PublicBodyTimeout time.Duration
+	Logger            *zap.Logger
 
 	pages map[string]*template.Template
 }
@@ -70,9 +81,25 @@ func (s *Server) Register(r *gin.Engine) {
 	r.Group("/static", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=3600")
 		c.Next()
-	}).StaticFS("/", http.FS(static))
+	}).StaticFS("/", filesOnly{http.FS(static)})
 
 	s.routes(r)
+}
+
+// filesOnly serves files and nothing else: a folder is not there, so
+// /static/ answers 404 instead of listing what it holds.
+type filesOnly struct{ fs http.FileSystem }
+
+func (f filesOnly) Open(name string) (http.File, error) {
+	file, err := f.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		_ = file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // NotFound answers an unknown page.

@@ -8,11 +8,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
@@ -106,18 +110,86 @@ func csrfToken(session string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// sameOrigin refuses a state-changing request whose Origin (or Referer)
-// names another site.
-func sameOrigin(c *gin.Context) bool {
+// sameOrigin refuses a state-changing request whose Origin (or, without
+// one, Referer) is not this site's own origin: scheme, host and port must
+// all match (a page served over http may not post to the https site, nor
+// the other way round). With neither header the request passes (the form
+// token still guards it); "null" and anything unparsable do not.
+func (s *Server) sameOrigin(c *gin.Context) bool {
 	origin := c.GetHeader("Origin")
 	if origin == "" {
 		origin = c.GetHeader("Referer")
 	}
-	if origin == "" || origin == "null" {
-		return origin == ""
+	if origin == "" {
+		return true
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host == c.Request.Host
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return originOf(u.Scheme, u.Host) == s.ownOrigin(c.Request)
+}
+
+// ownOrigin is the site's origin as browsers see it: PUBLIC_URL when set;
+// else the request's scheme (https over TLS, or as X-Forwarded-Proto says
+// when the peer is a trusted proxy) and its Host.
+func (s *Server) ownOrigin(r *http.Request) string {
+	if s.PublicURL != "" {
+		if u, err := url.Parse(s.PublicURL); err == nil && u.Host != "" {
+			return originOf(u.Scheme, u.Host)
+		}
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0])); (p == "http" || p == "https") && s.fromTrustedProxy(r) {
+		scheme = p
+	}
+	return originOf(scheme, r.Host)
+}
+
+// originOf is scheme://host:port in lower case, with the scheme's default
+// port spelt out, so "https://Example.vn" and "https://example.vn:443"
+// are the same origin.
+func originOf(scheme, hostport string) string {
+	scheme = strings.ToLower(scheme)
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = strings.Trim(hostport, "[]"), ""
+	}
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(host), port)
+}
+
+// fromTrustedProxy says whether the request's peer is one of
+// TRUSTED_PROXIES (addresses or CIDRs).
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	if len(s.TrustedProxies) == 0 {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range s.TrustedProxies {
+		p = strings.TrimSpace(p)
+		if pf, err := netip.ParsePrefix(p); err == nil && pf.Contains(ip) {
+			return true
+		}
+		if a, err := netip.ParseAddr(p); err == nil && a.Unmap() == ip {
+			return true
+		}
+	}
+	return false
 }
 
 // pageHandler is a page for a signed-in user.
@@ -141,7 +213,7 @@ func (s *Server) page(h pageHandler) gin.HandlerFunc {
 		}
 		v.User, v.token, v.CSRF = p, tok, csrfToken(tok)
 		if c.Request.Method == http.MethodPost {
-			if !sameOrigin(c) || !hmac.Equal([]byte(c.PostForm("csrf")), []byte(v.CSRF)) {
+			if !s.sameOrigin(c) || !hmac.Equal([]byte(c.PostForm("csrf")), []byte(v.CSRF)) {
 				s.renderError(c, http.StatusForbidden, "err.csrf")
 				return
 			}
@@ -150,11 +222,58 @@ func (s *Server) page(h pageHandler) gin.HandlerFunc {
 	}
 }
 
-// public wraps a page anyone may open (the survey link).
+// public wraps a page anyone may open (the survey link): its form is
+// read within the public body limits first.
 func (s *Server) public(h pageHandler) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !s.readPublicForm(c) {
+			return
+		}
 		h(c, s.newView(c))
 	}
+}
+
+// publicFormMax caps a form anyone may send: a survey answer (2,000
+// characters, percent-encoded) fits several times over.
+const publicFormMax = 64 << 10
+
+// publicBody is public's form reading for routes of their own (sign-in).
+func (s *Server) publicBody(c *gin.Context) {
+	if !s.readPublicForm(c) {
+		c.Abort()
+	}
+}
+
+// readPublicForm reads the form of a request anyone may send, capped at
+// publicFormMax and within PublicBodyTimeout (default 10 s): a body
+// trickled byte by byte fails to read, the connection is closed, and the
+// handler never runs. The server's ReadTimeout is sized for the largest
+// staff upload; this one is not.
+func (s *Server) readPublicForm(c *gin.Context) bool {
+	if c.Request.ContentLength == 0 {
+		return true
+	}
+	d := s.PublicBodyTimeout
+	if d <= 0 {
+		d = 10 * time.Second
+	}
+	if err := http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		s.Logger.Warn("set the public body deadline", zap.Error(err))
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, publicFormMax)
+	// ParseMultipartForm alone would hide a failed url-encoded read.
+	err := c.Request.ParseForm()
+	if err == nil {
+		if err = c.Request.ParseMultipartForm(publicFormMax); errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+	}
+	if err != nil {
+		c.Header("Connection", "close")
+		s.renderError(c, http.StatusBadRequest, "err.body")
+		return false
+	}
+	return true
 }
 
 // home sends each user to the page of their main role.
@@ -174,12 +293,37 @@ func (s *Server) home(c *gin.Context, v *view) {
 	c.Redirect(http.StatusSeeOther, target)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: next must be a clean
+// site-relative path ("/plans?year=2026"), else the answer is "/". Browsers
+// drop tabs and line breaks from a Location and read a backslash as a
+// slash, so "/\t/evil.example" or "/\\evil.example" would take the user to
+// another host: any control, space or invisible formatting character
+// (U+202E and friends), any backslash and any bad UTF-8 is refused before
+// the path is parsed, and the parsed URL must have no scheme, no host and
+// a path that passes the same check once decoded.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !cleanPath(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !cleanPath(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// cleanPath says whether p starts with one "/" and holds only valid UTF-8
+// with no backslash and no control, space or formatting character.
+func cleanPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return false
+		}
+	}
+	return true
 }
 
 // loginData is the sign-in page.
@@ -209,7 +353,7 @@ func (s *Server) loginPage(c *gin.Context) {
 
 // login signs in as the chosen demo user (dev), or starts the OIDC flow.
 func (s *Server) login(c *gin.Context) {
-	if !sameOrigin(c) {
+	if !s.sameOrigin(c) {
 		s.renderError(c, http.StatusForbidden, "err.csrf")
 		return
 	}
@@ -244,7 +388,7 @@ func (s *Server) login(c *gin.Context) {
 }
 
 func (s *Server) logout(c *gin.Context) {
-	if !sameOrigin(c) {
+	if !s.sameOrigin(c) {
 		s.renderError(c, http.StatusForbidden, "err.csrf")
 		return
 	}

@@ -63,3 +63,24 @@ func TestStaticFiles(t *testing.T) {
 		}
 	}
 }
+
+// /static/ (and any folder under it) is not listed: 404.
+func TestStaticFolderIsNotListed(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	s := &Server{}
+	s.Register(r)
+	r.NoRoute(s.NotFound)
+	for _, p := range []string{"/static/", "/static", "/static/./", "/static//"} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		if rec.Code == http.StatusOK || strings.Contains(rec.Body.String(), `href="app.css"`) {
+			t.Errorf("GET %s: %d, %.200q: a listing", p, rec.Code, rec.Body.String())
+		}
+	}
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("GET /static/: %d, want 404", rec.Code)
+	}
+}

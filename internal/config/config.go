@@ -39,6 +39,22 @@ type Config struct {
 	CORSOrigins []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
 	// MaxBodyBytes caps request bodies (survey batches are the largest).
 	MaxBodyBytes int64 `env:"HTTP_MAX_BODY_BYTES" envDefault:"8388608"`
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"10s"`
+	// ReadTimeout bounds reading a whole request, body included: the
+	// largest body (HTTP_MAX_BODY_BYTES, 8 MiB) needs about 1.1 Mbit/s to
+	// arrive within the default.
+	ReadTimeout time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"60s"`
+	// PublicBodyTimeout bounds reading the body of a request to the public
+	// survey link and the sign-in form, which anyone may send.
+	PublicBodyTimeout time.Duration `env:"HTTP_PUBLIC_BODY_TIMEOUT" envDefault:"10s"`
+	// MaxConns caps the open connections of the HTTP server; more wait to
+	// be accepted.
+	MaxConns int `env:"HTTP_MAX_CONNS" envDefault:"1024"`
+	// MaxConnsPerClient caps the open connections from one address (not
+	// counting TRUSTED_PROXIES) and the requests in flight from one client
+	// (behind a trusted proxy, by X-Forwarded-For).
+	MaxConnsPerClient int `env:"HTTP_MAX_CONNS_PER_CLIENT" envDefault:"64"`
 
 	// AuthMode is how bearer tokens are verified: oidc (production: an
 	// OpenID Connect issuer's keys) or hs256 (a shared secret: dev and
