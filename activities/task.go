@@ -117,6 +117,9 @@ type TaskAlertInput struct {
 // TaskAlertResult lists the alerts of the step (new or already stored).
 type TaskAlertResult struct {
 	AlertIDs []string `json:"alert_ids"`
+	// DeliverIDs are the alerts whose unit has somewhere to send them (a
+	// webhook, or an e-mail contact for the role): only those go to Deliver.
+	DeliverIDs []string `json:"deliver_ids,omitempty"`
 	Created  int      `json:"created"`
 }
 
@@ -154,6 +157,13 @@ func (a *Activities) RaiseTaskAlerts(ctx context.Context, in TaskAlertInput) (Ta
 			return res, err
 		}
 		res.AlertIDs = append(res.AlertIDs, al.ID)
+		targets, _, err := a.targets(ctx, notify.EventFromAlert(al))
+		if err != nil {
+			return res, fmt.Errorf("alert targets: %w", err)
+		}
+		if len(targets) > 0 {
+			res.DeliverIDs = append(res.DeliverIDs, al.ID)
+		}
 		if created {
 			res.Created++
 			a.log(ctx).Warn("alert raised: task overdue", zap.String("task_id", st.TaskID), zap.Int("level", in.Level), zap.String("role", role), zap.String("unit_id", unitID))

@@ -338,7 +338,7 @@ func (t *task) escalate(ctx workflow.Context, idx, seen int) {
 	if err := t.save(ctx, false, next, "task.escalated", systemActor, map[string]any{"level": step.Level, "recipients": step.Recipients}); err != nil {
 		workflow.GetLogger(ctx).Error("save escalation failed", "error", err)
 	}
-	for _, id := range res.AlertIDs {
+	for _, id := range res.DeliverIDs {
 		t.deliveries.send(ctx, "alert", id)
 	}
 }

@@ -73,7 +73,7 @@ func newTaskEnv(t *testing.T, start time.Time) (*testsuite.TestWorkflowEnvironme
 		for _, r := range in.Recipients {
 			ids = append(ids, fmt.Sprintf("%s-%d-%d-%s", in.State.TaskID, in.State.Generation, in.Level, r))
 		}
-		return activities.TaskAlertResult{AlertIDs: ids, Created: len(ids)}, nil
+		return activities.TaskAlertResult{AlertIDs: ids, DeliverIDs: ids, Created: len(ids)}, nil // the units have channels
 	}).Maybe()
 	env.OnActivity(a.SendTaskNotice, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TaskNoticeInput) (activities.TaskNoticeResult, error) {
 		rec.mu.Lock()
