@@ -120,7 +120,7 @@ type TaskAlertResult struct {
 	// DeliverIDs are the alerts whose unit has somewhere to send them (a
 	// webhook, or an e-mail contact for the role): only those go to Deliver.
 	DeliverIDs []string `json:"deliver_ids,omitempty"`
-	Created  int      `json:"created"`
+	Created    int      `json:"created"`
 }
 
 // RaiseTaskAlerts stores one alert per recipient of a ladder step, exactly
