@@ -106,25 +106,9 @@ func BenchmarkEscalation(b *testing.B) {
 		// Ours: one dialogue whose session assigns N tasks.
 		district := c.CreateUnit("Huyện Bench", "province", "")
 		c := c.As(testenv.Staff(district))
-		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
-		r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
-			"unit_id": district, "year": at.In(domain.Location).Year(), "reference_no": "BENCH-" + uuid.NewString()[:8], "issuing_body": "Bench",
-			"policy": map[string]any{"survey_lead": "PT2S", "survey_close": "PT1S", "session_grace": "PT1H",
-				"reminder_working_days": []int{}, "escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}},
-			"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
-		})
-		if r.Status != http.StatusCreated {
-			b.Fatalf("plan: %d %s", r.Status, r.Body)
-		}
-		var p struct {
-			Dialogues []struct{ ID string } `json:"dialogues"`
-		}
-		r.Decode(b, &p)
-		dlg := p.Dialogues[0].ID
-		waitUntil(b, 30*time.Second, func() bool {
-			d, err := env.Store.GetDialogue(ctx, dlg)
-			return err == nil && d.Phase == domain.PhaseAwaitingSession
-		})
+		dlg := readyForSession(b, env, c, district, map[string]any{
+			"reminder_working_days": []int{}, "escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}})
+		at := time.Now()
 		dueBase := time.Now().Add(5*time.Second + time.Duration(n)*30*time.Millisecond)
 		// The session carries up to 300 tasks (the API's cap); the rest are
 		// added to its conclusion with POST /dialogues/{id}/tasks, 200 at a time.
@@ -138,7 +122,7 @@ func BenchmarkEscalation(b *testing.B) {
 			tasks = append(tasks, taskJSON(j))
 		}
 		opened := time.Now()
-		r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+		r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
 			"conclusions": []map[string]any{{"content": "Kết luận", "tasks": tasks}}})
 		if r.Status != http.StatusOK {
 			b.Fatalf("session: %d %.500s", r.Status, r.Body)

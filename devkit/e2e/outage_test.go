@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/doithoai/doithoai/devkit/pglocal"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
@@ -38,7 +36,9 @@ func TestDatabaseOutageLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	unit := env.NewClient(t).CreateUnit("Tỉnh Mất Điện", "province", "")
 	c := env.NewClient(t).As(testenv.Staff(unit))
-	dlg := outageDialogue(t, env, c, unit)
+	dlg := readyForSession(t, env, c, unit, map[string]any{
+		"reminder_working_days": []int{}, "reminder_offsets": []string{"PT30S"},
+		"escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}})
 
 	// Reminders 15 s after the session, inside the first outage; deadlines
 	// 45 s after it, inside the second.
@@ -135,34 +135,6 @@ func outage(t *testing.T, cl *pglocal.Cluster, since time.Time) *pglocal.Cluster
 	t.Cleanup(func() { _ = again.Stop() })
 	t.Logf("PostgreSQL back %v after the session", time.Since(since).Round(time.Millisecond))
 	return again
-}
-
-// outageDialogue makes a plan with a dialogue whose survey has closed and
-// whose tasks get a reminder 30 seconds before their deadline and one rung
-// at it; it returns the dialogue id.
-func outageDialogue(t *testing.T, env *testenv.Env, c *testenv.Client, unit string) string {
-	t.Helper()
-	at := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
-		"unit_id": unit, "year": at.In(domain.Location).Year(), "reference_no": "MD-" + uuid.NewString()[:8], "issuing_body": "Tỉnh ủy",
-		"policy": map[string]any{"survey_lead": "PT2S", "survey_close": "PT1S", "session_grace": "PT1H",
-			"reminder_working_days": []int{}, "reminder_offsets": []string{"PT30S"},
-			"escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}},
-		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
-	})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("plan: %d %s", r.Status, r.Body)
-	}
-	var p struct {
-		Dialogues []struct{ ID string } `json:"dialogues"`
-	}
-	r.Decode(t, &p)
-	dlg := p.Dialogues[0].ID
-	waitUntil(t, 30*time.Second, func() bool {
-		d, err := env.Store.GetDialogue(context.Background(), dlg)
-		return err == nil && d.Phase == domain.PhaseAwaitingSession
-	})
-	return dlg
 }
 
 // noticeKinds counts a task's notices by kind.

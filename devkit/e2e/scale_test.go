@@ -131,24 +131,8 @@ func scaleAddDialogues(t *testing.T, env *testenv.Env, unit string, n int) strin
 func scaleAddTasks(t *testing.T, env *testenv.Env, c *testenv.Client, unit string, n int) string {
 	t.Helper()
 	ctx := context.Background()
-	at := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
-		"unit_id": unit, "year": at.In(domain.Location).Year(), "reference_no": "QMT-" + uuid.NewString()[:8], "issuing_body": "Tỉnh ủy",
-		"policy":    map[string]any{"survey_lead": "PT2S", "survey_close": "PT1S", "session_grace": "PT1H"},
-		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
-	})
-	if r.Status != http.StatusCreated {
-		t.Fatalf("plan: %d %s", r.Status, r.Body)
-	}
-	var p struct {
-		Dialogues []struct{ ID string } `json:"dialogues"`
-	}
-	r.Decode(t, &p)
-	dlg := p.Dialogues[0].ID
-	waitUntil(t, 30*time.Second, func() bool {
-		d, err := env.Store.GetDialogue(ctx, dlg)
-		return err == nil && d.Phase == domain.PhaseAwaitingSession
-	})
+	dlg := readyForSession(t, env, c, unit, nil)
+	at := time.Now()
 	due := time.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)
 	batch := func(from, to int) []map[string]any {
 		var out []map[string]any
@@ -157,7 +141,7 @@ func scaleAddTasks(t *testing.T, env *testenv.Env, c *testenv.Client, unit strin
 		}
 		return out
 	}
-	r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
 		"conclusions": []map[string]any{{"content": "Kết luận", "tasks": batch(0, 200)}}})
 	if r.Status != http.StatusOK {
 		t.Fatalf("session: %d %.500s", r.Status, r.Body)
