@@ -443,18 +443,15 @@ func (s *Server) addDialogue(c *gin.Context) {
 	if req.Kind == "" {
 		req.Kind = domain.KindAdhoc
 	}
-	seq, err := s.Store.NextDialogueSeq(ctx, planID)
-	if err != nil {
-		abort(c, err)
-		return
-	}
 	// With an Idempotency-Key a retried request names the same dialogue.
 	dialogueID := uuid.NewString()
 	if name, ok := idempotencyName(c); ok {
 		dialogueID = uuid.NewSHA1(planNamespace, []byte(fmt.Sprintf("%s|adhoc|%s", planID, name))).String()
 	}
 	var errs []contract.FieldError
-	spec, _ := readDialogue("", req, p.Year, dialogueID, seq, &errs)
+	// Its number in the plan is taken when it is stored, under the plan's
+	// row lock, so concurrent additions never collide.
+	spec, _ := readDialogue("", req, p.Year, dialogueID, 0, &errs)
 	for i := range errs {
 		errs[i].Field = strings.TrimPrefix(errs[i].Field, ".")
 	}

@@ -9,12 +9,13 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/net/netutil"
+
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 // Limits bound what the HTTP server holds open; a zero field takes its
@@ -104,28 +105,13 @@ type clientListener struct {
 func newClientListener(ln net.Listener, max int, trusted []string, log *zap.Logger) *clientListener {
 	l := &clientListener{Listener: ln, max: max, open: map[netip.Addr]int{}}
 	for _, p := range trusted {
-		if pf, err := parsePrefix(p); err == nil {
+		if pf, err := config.ParseProxy(p); err == nil {
 			l.trusted = append(l.trusted, pf)
 		} else {
 			log.Warn("ignoring a trusted proxy for the connection cap", zap.String("proxy", p), zap.Error(err))
 		}
 	}
 	return l
-}
-
-// parsePrefix reads an address or a CIDR, as TRUSTED_PROXIES holds them.
-func parsePrefix(s string) (netip.Prefix, error) {
-	s = strings.TrimSpace(s)
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		return p.Masked(), err
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	a = a.Unmap()
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // refusal is what a connection over its address's cap reads.

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 const (
@@ -172,24 +173,8 @@ func originOf(scheme, hostport string) string {
 // fromTrustedProxy says whether the request's peer is one of
 // TRUSTED_PROXIES (addresses or CIDRs).
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
-	if len(s.TrustedProxies) == 0 {
-		return false
-	}
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := ap.Addr().Unmap()
-	for _, p := range s.TrustedProxies {
-		p = strings.TrimSpace(p)
-		if pf, err := netip.ParsePrefix(p); err == nil && pf.Contains(ip) {
-			return true
-		}
-		if a, err := netip.ParseAddr(p); err == nil && a.Unmap() == ip {
-			return true
-		}
-	}
-	return false
+	return err == nil && config.TrustsProxy(s.TrustedProxies, ap.Addr())
 }
 
 // pageHandler is a page for a signed-in user.

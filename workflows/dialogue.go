@@ -29,11 +29,10 @@ type DialogueInput struct {
 // DialogueResume is what a dialogue in follow-up carries across
 // continue-as-new.
 type DialogueResume struct {
-	ScheduledAt time.Time     `json:"scheduled_at"`
-	Window      domain.Window `json:"window"`
-	Generation  int           `json:"generation"`
-	HeldAt      time.Time     `json:"held_at"`
-	Conclusions []string      `json:"conclusions"`
+	ScheduledAt time.Time `json:"scheduled_at"`
+	Generation  int       `json:"generation"`
+	HeldAt      time.Time `json:"held_at"`
+	Conclusions []string  `json:"conclusions"`
 	// Tasks lists every task of the dialogue; Open those not settled.
 	Tasks []string `json:"tasks"`
 	Open  []string `json:"open"`
@@ -148,7 +147,8 @@ func validateDialogueInput(in DialogueInput) error {
 // resume restores a dialogue in follow-up after continue-as-new.
 func (d *dialogue) resume(r DialogueResume) {
 	d.phase, d.recorded = domain.PhaseSessionRecorded, true
-	d.scheduledAt, d.window, d.generation, d.heldAt = r.ScheduledAt, r.Window, r.Generation, r.HeldAt
+	d.scheduledAt, d.generation, d.heldAt = r.ScheduledAt, r.Generation, r.HeldAt
+	d.window = domain.WindowFor(r.ScheduledAt, d.in.Policy)
 	d.conclusions, d.known, d.open = setOf(r.Conclusions), setOf(r.Tasks), setOf(r.Open)
 }
 

@@ -99,7 +99,7 @@ func (d *dialogue) continueAsNew(ctx workflow.Context) error {
 	d.poll()
 	next := d.in
 	next.Resume = &DialogueResume{
-		ScheduledAt: d.scheduledAt, Window: d.window, Generation: d.generation, HeldAt: d.heldAt,
+		ScheduledAt: d.scheduledAt, Generation: d.generation, HeldAt: d.heldAt,
 		Conclusions: sortedKeys(d.conclusions), Tasks: sortedKeys(d.known), Open: sortedKeys(d.open),
 	}
 	return workflow.NewContinueAsNewError(ctx, DialogueWorkflowName, next)
