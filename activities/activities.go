@@ -86,7 +86,7 @@ func (a *Activities) ClosePlan(ctx context.Context, in ClosePlanInput) error {
 // InsertDialogue adds an ad hoc dialogue row (upsert by id).
 func (a *Activities) InsertDialogue(ctx context.Context, in InsertDialogueInput) error {
 	row := store.NewDialogueRow(in.PlanID, in.UnitID, in.Spec, in.Policy)
-	ev := store.NewEvent("dialogue/"+in.Spec.ID+"/created", in.Actor.ID, in.Actor.Role, "dialogue.added", "dialogue", in.Spec.ID, in.UnitID, in.Actor.RequestID,
+	ev := store.NewEvent("dialogue/"+in.Spec.ID+"/created", in.Actor.ID, in.Actor.Role, "dialogue.added", "dialogue", in.Spec.ID, row.UnitID, in.Actor.RequestID,
 		map[string]any{"plan_id": in.PlanID, "kind": in.Spec.Kind, "scheduled_at": in.Spec.ScheduledAt})
 	return nonRetryableIfConflict(a.Store.InsertDialogue(ctx, &row, ev))
 }
@@ -185,7 +185,7 @@ func (a *Activities) RaiseSessionMissed(ctx context.Context, in SessionMissedInp
 		key := fmt.Sprintf("dialogue/%s/session-missed/%d/%s", in.DialogueID, in.Generation, role)
 		plan, dlg := in.PlanID, in.DialogueID
 		al := &store.Alert{
-			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, RecipientRole: role, Kind: domain.AlertSessionMissed, Level: 1,
+			ID: StableID(key), DedupKey: key, UnitID: in.UnitID, RecipientRole: role, RecipientKey: role, Kind: domain.AlertSessionMissed, Level: 1,
 			PlanID: &plan, DialogueID: &dlg,
 			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}

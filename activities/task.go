@@ -148,7 +148,7 @@ func (a *Activities) RaiseTaskAlerts(ctx context.Context, in TaskAlertInput) (Ta
 		key := fmt.Sprintf("task/%s/g%d/level/%d/%s", st.TaskID, st.Generation, in.Level, r)
 		plan, dlg, task := st.PlanID, st.DialogueID, st.TaskID
 		al := &store.Alert{
-			ID: StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: kind.PersonOf(st),
+			ID: StableID(key), DedupKey: key, UnitID: unitID, RecipientRole: role, Recipient: kind.PersonOf(st), RecipientKey: r,
 			Kind: domain.AlertTaskOverdue, Level: in.Level, PlanID: &plan, DialogueID: &dlg, TaskID: &task,
 			TitleVI: text.TitleVI, TitleEN: text.TitleEN, BodyVI: text.BodyVI, BodyEN: text.BodyEN,
 		}

@@ -89,6 +89,7 @@ var routeActions = map[string]action{
 	"GET /api/v1/plans/:id":                       actPlanRead,
 	"GET /api/v1/plans/:id/events":                actPlanRead,
 	"POST /api/v1/plans/:id/dialogues":            actDialogueAdd,
+	"GET /api/v1/dialogues":                       actDialogueRead,
 	"GET /api/v1/dialogues/:id":                   actDialogueRead,
 	"POST /api/v1/dialogues/:id/reschedule":       actDialogueChange,
 	"POST /api/v1/dialogues/:id/cancel":           actDialogueChange,
@@ -339,6 +340,41 @@ func (s *Server) loadPlan(c *gin.Context) (*store.Plan, bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// loadPlanToRead reads the plan named by :id for GET /plans/{id}: a caller
+// who reaches the plan's unit reads all of it (whole); one who does not but
+// reaches a dialogue it schedules (a commune's dialogue in its province's
+// plan) reads the plan with those dialogues only.
+func (s *Server) loadPlanToRead(c *gin.Context) (p *store.Plan, whole bool, ok bool) {
+	p, ok = loadByID(c, "kế hoạch", "Plan", s.Store.GetPlan)
+	if !ok {
+		return nil, false, false
+	}
+	path, err := s.unitPath(c.Request.Context(), p.UnitID)
+	if err != nil {
+		abort(c, err)
+		return nil, false, false
+	}
+	cl := callerOf(c)
+	res := resource{kind: kindPlans, unitID: p.UnitID, unitPath: path}
+	for _, r := range rolesFor(cl, actPlanRead) {
+		if cl.reaches(r, res) {
+			c.Set(ctxActingRole, r)
+			return p, true, true
+		}
+	}
+	_, n, err := s.Store.FindDialogues(c.Request.Context(), store.DialogueFilter{PlanID: p.ID, Scope: cl.scope(kindPlans), Limit: 1})
+	if err != nil {
+		abort(c, err)
+		return nil, false, false
+	}
+	if n == 0 {
+		abort(c, notFoundError("kế hoạch", "Plan"))
+		return nil, false, false
+	}
+	allowRole(c)
+	return p, false, true
 }
 
 // loadDialogue reads the dialogue named by :id and authorises the route on

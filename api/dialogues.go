@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -224,8 +226,12 @@ func (s *Server) recordSession(c *gin.Context) {
 	sess := domain.Session{Chair: strings.TrimSpace(req.Chair), Notes: strings.TrimSpace(req.Notes), Opinions: []domain.Opinion{}, Conclusions: []domain.Conclusion{}}
 	if checkTimestamp(req.HeldAt, "held_at", true, &errs) {
 		sess.HeldAt = req.HeldAt.Time
-		if sess.HeldAt.After(s.now().Add(time.Hour)) {
+		if sess.HeldAt.After(s.now().Add(lifecycle.SessionFutureLeeway)) {
 			errs = append(errs, fieldError("held_at", "in_future"))
+		} else {
+			for _, e := range lifecycle.ValidateSessionStart(d.ScheduledAt, sess.HeldAt, s.now()) {
+				errs = append(errs, contract.FieldError(e))
+			}
 		}
 	}
 	checkText(&errs, "chair", sess.Chair, false, 200)
@@ -320,4 +326,53 @@ func readOpinions(in []contract.OpinionRequest, errs *[]contract.FieldError) []d
 			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
 	}
 	return out
+}
+
+// dialoguePhases are the values of GET /dialogues?phase=.
+var dialoguePhases = []string{domain.PhaseScheduled, domain.PhaseSurveyOpen, domain.PhaseAwaitingSession,
+	domain.PhaseSessionRecorded, domain.PhaseClosed, domain.PhaseCancelled}
+
+// listDialogues answers GET /dialogues: the dialogues the caller may read
+// across plans, by unit (subtree), plan, phase and period, in date order.
+func (s *Server) listDialogues(c *gin.Context) {
+	limit, offset, err := pagination(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	var errs []contract.FieldError
+	f := store.DialogueFilter{Limit: limit, Offset: offset, Scope: callerOf(c).scope(kindPlans)}
+	f.UnitID = uuidQuery(c, "unit_id", &errs)
+	f.Subtree = subtreeParam(c, &errs)
+	f.PlanID = uuidQuery(c, "plan_id", &errs)
+	if v := c.Query("phase"); v != "" {
+		for _, ph := range strings.Split(v, ",") {
+			if !slices.Contains(dialoguePhases, ph) {
+				errs = append(errs, fieldErrorMsg("phase", "invalid_enum",
+					"Giai đoạn phải là một (hoặc nhiều, cách nhau bởi dấu phẩy) trong: "+strings.Join(dialoguePhases, ", ")+".",
+					"phase must be one or more (comma-separated) of: "+strings.Join(dialoguePhases, ", ")+"."))
+				break
+			}
+			f.Phases = append(f.Phases, ph)
+		}
+	}
+	f.From, f.To = periodParams(c, false, &errs)
+	if len(errs) > 0 {
+		sortFieldErrors(errs)
+		abort(c, validationError(errs...))
+		return
+	}
+	if !s.checkUnitParam(c, f.UnitID) {
+		return
+	}
+	ds, total, err := s.Store.FindDialogues(c.Request.Context(), f)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	items := make([]contract.DialogueSummary, len(ds))
+	for i, d := range ds {
+		items[i] = summarise(d)
+	}
+	c.JSON(http.StatusOK, contract.Page[contract.DialogueSummary]{Items: items, Total: total, Limit: limit, Offset: offset})
 }

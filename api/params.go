@@ -3,13 +3,16 @@ package api
 import (
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/domain"
 )
 
 // Request text is checked once, at the edge, before anything uses it: no
@@ -102,4 +105,49 @@ func plainText(s string) bool {
 		}
 	}
 	return true
+}
+
+// periodParams reads a period from ?year=YYYY (that calendar year) or
+// ?from=YYYY-MM-DD&to=YYYY-MM-DD (from inclusive, to exclusive), dates in
+// Vietnam time, at most 5 years long. required asks for one of the two
+// forms; both at once is refused. Zero times mean no period.
+func periodParams(c *gin.Context, required bool, errs *[]contract.FieldError) (from, to time.Time) {
+	if y := c.Query("year"); y != "" {
+		if c.Query("from") != "" || c.Query("to") != "" {
+			*errs = append(*errs, fieldErrorMsg("year", "conflict", "Chọn năm hoặc khoảng ngày (from, to), không chọn cả hai.",
+				"Give year or from and to, not both."))
+			return
+		}
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2100 {
+			*errs = append(*errs, fieldErrorMsg("year", "out_of_range", "Năm phải từ 2000 đến 2100.", "year must be between 2000 and 2100."))
+			return
+		}
+		from = time.Date(n, time.January, 1, 0, 0, 0, 0, domain.Location)
+		return from, from.AddDate(1, 0, 0)
+	}
+	if !required && c.Query("from") == "" && c.Query("to") == "" {
+		return
+	}
+	parseDay := func(name string) time.Time {
+		v := c.Query(name)
+		if v == "" {
+			*errs = append(*errs, fieldError(name, "required"))
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, domain.Location)
+		if err != nil {
+			*errs = append(*errs, fieldErrorMsg(name, "invalid_date", "Ngày phải theo dạng YYYY-MM-DD.", "Dates are YYYY-MM-DD."))
+		}
+		return t
+	}
+	from, to = parseDay("from"), parseDay("to")
+	if !from.IsZero() && !to.IsZero() {
+		if !from.Before(to) {
+			*errs = append(*errs, fieldErrorMsg("to", "out_of_range", "Ngày kết thúc phải sau ngày bắt đầu.", "to must be after from."))
+		} else if to.Sub(from) > 5*366*24*time.Hour {
+			*errs = append(*errs, fieldErrorMsg("to", "out_of_range", "Kỳ báo cáo tối đa 5 năm.", "A period is at most 5 years."))
+		}
+	}
+	return from, to
 }

@@ -74,6 +74,12 @@ func (s *Server) createPlan(c *gin.Context) {
 			specs = append(specs, spec)
 		}
 	}
+	if unitID != "" {
+		if err := s.placeDialogues(ctx, unitID, "dialogues[%d].unit_id", specs, &errs); err != nil {
+			abort(c, err)
+			return
+		}
+	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
 		return
@@ -97,7 +103,7 @@ func (s *Server) createPlan(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	view, err := s.planView(ctx, planID, false)
+	view, err := s.planView(ctx, planID, nil)
 	if err != nil {
 		abort(c, err)
 		return
@@ -275,12 +281,55 @@ func splitPath(p string) (name string, idx int, rest string) {
 	return name, idx, rest
 }
 
+// placeDialogues checks the unit of each dialogue of a plan of unit
+// planUnitID and fills in the plan's unit where none is named: the unit must
+// exist and be the plan's unit or one below it (a province plan scheduling
+// its communes' dialogues). field is the error's field, with %d for the
+// dialogue's index when there are several. Dialogue i of specs is the one
+// numbered i+1 (Seq) in a new plan.
+func (s *Server) placeDialogues(ctx context.Context, planUnitID, field string, specs []domain.DialogueSpec, errs *[]contract.FieldError) error {
+	planPath, err := s.unitPath(ctx, planUnitID)
+	if err != nil {
+		return err
+	}
+	for i := range specs {
+		sp := &specs[i]
+		if sp.UnitID == "" || sp.UnitID == planUnitID {
+			sp.UnitID = planUnitID
+			continue
+		}
+		name := field
+		if strings.Contains(field, "%d") {
+			name = fmt.Sprintf(field, sp.Seq-1)
+		}
+		path, err := s.unitPath(ctx, sp.UnitID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			*errs = append(*errs, unknownUnitField(name))
+		case err != nil:
+			return err
+		case !strings.HasPrefix(path, planPath):
+			*errs = append(*errs, fieldErrorMsg(name, "outside_plan_unit",
+				"Đơn vị của hội nghị phải là đơn vị ban hành kế hoạch hoặc đơn vị trực thuộc.",
+				"The dialogue's unit must be the plan's unit or a unit below it."))
+		}
+	}
+	return nil
+}
+
 // readDialogue reads one dialogue of a request and checks it by
 // lifecycle.ValidateDialogueSpec, fields under prefix.
 func readDialogue(prefix string, d contract.DialogueRequest, year int, id string, seq int, errs *[]contract.FieldError) (domain.DialogueSpec, bool) {
 	n := len(*errs)
 	spec := domain.DialogueSpec{ID: id, Seq: seq, Kind: d.Kind, Topic: strings.TrimSpace(d.Topic), Title: strings.TrimSpace(d.Title),
 		Place: strings.TrimSpace(d.Place), InvitedGroups: d.InvitedGroups}
+	if d.UnitID != "" {
+		if id, err := uuid.Parse(d.UnitID); err != nil {
+			*errs = append(*errs, fieldError(prefix+".unit_id", "invalid_id"))
+		} else {
+			spec.UnitID = id.String()
+		}
+	}
 	dated := checkTimestamp(d.ScheduledAt, prefix+".scheduled_at", true, errs)
 	if dated {
 		spec.ScheduledAt = d.ScheduledAt.Time
@@ -353,11 +402,15 @@ func (s *Server) listPlans(c *gin.Context) {
 }
 
 func (s *Server) getPlan(c *gin.Context) {
-	p, ok := s.loadPlan(c)
+	p, whole, ok := s.loadPlanToRead(c)
 	if !ok {
 		return
 	}
-	view, err := s.planView(c.Request.Context(), p.ID, true)
+	var only *store.Scope
+	if !whole {
+		only = callerOf(c).scope(kindPlans)
+	}
+	view, err := s.planView(c.Request.Context(), p.ID, only)
 	if err != nil {
 		abort(c, err)
 		return
@@ -365,7 +418,11 @@ func (s *Server) getPlan(c *gin.Context) {
 	c.JSON(http.StatusOK, view)
 }
 
-func (s *Server) planView(ctx context.Context, id string, live bool) (*contract.PlanView, error) {
+// planView is a plan with its dialogues: every one, with the plan
+// workflow's live state, when only is nil; otherwise only the dialogues
+// that scope sees, without the live state (a commune reading its province's
+// plan).
+func (s *Server) planView(ctx context.Context, id string, only *store.Scope) (*contract.PlanView, error) {
 	p, err := s.Store.GetPlan(ctx, id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -373,7 +430,7 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*contract.
 		}
 		return nil, err
 	}
-	ds, err := s.Store.ListDialogues(ctx, id)
+	ds, _, err := s.Store.FindDialogues(ctx, store.DialogueFilter{PlanID: id, Scope: only})
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +438,7 @@ func (s *Server) planView(ctx context.Context, id string, live bool) (*contract.
 	for i, d := range ds {
 		view.Dialogues[i] = summarise(d)
 	}
-	if live {
+	if only == nil {
 		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
 		var st workflows.PlanState
@@ -457,6 +514,12 @@ func (s *Server) addDialogue(c *gin.Context) {
 	}
 	if spec.ScheduledAt.IsZero() == false && !spec.ScheduledAt.After(s.now()) {
 		errs = append(errs, fieldError("scheduled_at", "in_past"))
+	}
+	if len(errs) == 0 {
+		if err := s.placeDialogues(ctx, p.UnitID, "unit_id", []domain.DialogueSpec{spec}, &errs); err != nil {
+			abort(c, err)
+			return
+		}
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))

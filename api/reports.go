@@ -8,13 +8,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/contract"
-	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/report"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -184,26 +182,7 @@ func (s *Server) getRollup(c *gin.Context) {
 	if c.Query("unit_id") == "" {
 		errs = append(errs, fieldError("unit_id", "required"))
 	}
-	parseDay := func(name string) time.Time {
-		v := c.Query(name)
-		if v == "" {
-			errs = append(errs, fieldError(name, "required"))
-			return time.Time{}
-		}
-		t, err := time.ParseInLocation(time.DateOnly, v, domain.Location)
-		if err != nil {
-			errs = append(errs, fieldErrorMsg(name, "invalid_date", "Ngày phải theo dạng YYYY-MM-DD.", "Dates are YYYY-MM-DD."))
-		}
-		return t
-	}
-	from, to := parseDay("from"), parseDay("to")
-	if !from.IsZero() && !to.IsZero() {
-		if !from.Before(to) {
-			errs = append(errs, fieldErrorMsg("to", "out_of_range", "Ngày kết thúc phải sau ngày bắt đầu.", "to must be after from."))
-		} else if to.Sub(from) > 5*366*24*time.Hour {
-			errs = append(errs, fieldErrorMsg("to", "out_of_range", "Kỳ báo cáo tối đa 5 năm.", "A period is at most 5 years."))
-		}
-	}
+	from, to := periodParams(c, true, &errs)
 	level := c.Query("level")
 	if level != "" && levelRank[level] == 0 {
 		errs = append(errs, fieldError("level", "invalid_enum"))

@@ -213,6 +213,7 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1.GET("/plans/:id/events", s.listPlanEvents)
 	v1.POST("/plans/:id/dialogues", idem, s.addDialogue)
 
+	v1.GET("/dialogues", s.listDialogues)
 	v1.GET("/dialogues/:id", s.getDialogue)
 	v1.POST("/dialogues/:id/reschedule", idem, s.rescheduleDialogue)
 	v1.POST("/dialogues/:id/cancel", idem, s.cancelDialogue)

@@ -20,6 +20,7 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/planimport"
+	"github.com/doithoai/doithoai/internal/store"
 )
 
 // impMaxRequest caps an upload request (the file and the form's fields);
@@ -94,6 +95,8 @@ func impColumnOf(sub string) string {
 	switch {
 	case sub == "scheduled_at":
 		return planimport.ColDate
+	case sub == "unit_id":
+		return planimport.ColUnit
 	case sub == "kind", sub == "topic", sub == "title", sub == "place":
 		return sub
 	case sub == "hosts", strings.HasPrefix(sub, "hosts[") && strings.HasSuffix(sub, ".name"):
@@ -123,6 +126,13 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 		year = req.Year
 	}
 	rows, problems := impReadFile(c, v, year, errs)
+	if len(errs) == 0 && len(problems) == 0 {
+		var e *contract.Error
+		if problems, e = s.impResolveUnits(c, v, req.UnitID, rows); e != nil {
+			s.failed(c, v, e)
+			return
+		}
+	}
 	if len(errs) > 0 || len(problems) > 0 {
 		v.Errors, v.FormError = errs, v.T("imp.nothing_created")
 		s.impRender(c, v, http.StatusUnprocessableEntity, kept, problems, "")
@@ -139,6 +149,37 @@ func (s *Server) impPost(c *gin.Context, v *view) {
 		return
 	}
 	done(c, "/plans/"+out.ID, "plan_imported")
+}
+
+// impResolveUnits finds the unit each row names (its unit column) among the
+// plan's unit and the units below it, as the planner sees them.
+func (s *Server) impResolveUnits(c *gin.Context, v *view, planUnit string, rows []planimport.Row) ([]planimport.Problem, *contract.Error) {
+	named := false
+	for _, r := range rows {
+		named = named || strings.TrimSpace(r.Unit) != ""
+	}
+	if !named {
+		return nil, nil
+	}
+	var refs []planimport.UnitRef
+	for offset := 0; ; offset += 500 {
+		var page contract.Page[store.Unit]
+		q := url.Values{"unit_id": {planUnit}, "subtree": {"true"}, "limit": {"500"}, "offset": {strconv.Itoa(offset)}}
+		if e := s.call(c, v, http.MethodGet, "/api/v1/units?"+q.Encode(), nil, &page); e != nil {
+			return nil, e
+		}
+		for _, u := range page.Items {
+			code := ""
+			if u.Code != nil {
+				code = *u.Code
+			}
+			refs = append(refs, planimport.UnitRef{ID: u.ID, Code: code, Name: u.Name})
+		}
+		if len(page.Items) == 0 || offset+len(page.Items) >= page.Total {
+			break
+		}
+	}
+	return planimport.Resolve(rows, refs), nil
 }
 
 // impReadUpload reads an uploaded file, at most the size cap.
@@ -172,7 +213,7 @@ func impDialogues(rows []planimport.Row) []contract.DialogueRequest {
 	out := make([]contract.DialogueRequest, 0, len(rows))
 	for _, r := range rows {
 		d := contract.DialogueRequest{ScheduledAt: contract.TimestampOf(r.ScheduledAt.Format(time.RFC3339)), Kind: r.Kind, Topic: r.Topic,
-			Title: r.Title, Place: r.Place, InvitedGroups: r.InvitedGroups}
+			Title: r.Title, Place: r.Place, InvitedGroups: r.InvitedGroups, UnitID: r.UnitID}
 		for _, h := range r.Hosts {
 			d.Hosts = append(d.Hosts, contract.HostRequest{Name: h.Name, Title: h.Title})
 		}

@@ -109,7 +109,9 @@ func (d *dialogue) validateRecordSession(ctx workflow.Context, r RecordSessionRe
 	case d.phase == domain.PhaseScheduled || d.phase == domain.PhaseSurveyOpen:
 		return conflict("the survey has not closed yet: reschedule the dialogue to an earlier date first")
 	}
-	if err := lifecycle.Err(lifecycle.ValidateSession(r.Session, workflow.Now(ctx))); err != nil {
+	now := workflow.Now(ctx)
+	errs := append(lifecycle.ValidateSession(r.Session, now), lifecycle.ValidateSessionStart(d.scheduledAt, r.Session.HeldAt, now)...)
+	if err := lifecycle.Err(errs); err != nil {
 		return invalid(err.Error())
 	}
 	return nil

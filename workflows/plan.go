@@ -207,7 +207,7 @@ func (p *plan) startDialogues(ctx workflow.Context, specs []domain.DialogueSpec)
 }
 
 func (p *plan) dialogueInput(spec domain.DialogueSpec) DialogueInput {
-	return DialogueInput{DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: p.in.UnitID, PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy}
+	return DialogueInput{DialogueID: spec.ID, PlanID: p.in.PlanID, UnitID: spec.Unit(p.in.UnitID), PlanYear: p.in.Year, Spec: spec, Policy: p.in.Policy}
 }
 
 // runYear waits until the plan year is over, continuing as new when the

@@ -234,6 +234,7 @@ var accEndpoints = []accEndpoint{
 	{method: "GET", route: "/api/v1/plans/:id", name: "/plans/{id}", action: aPlanRead, kind: kPlans, sel: selPlan, path: "/api/v1/plans/{id}", ok: 200, show: true},
 	{method: "GET", route: "/api/v1/plans/:id/events", name: "/plans/{id}/events", action: aPlanRead, kind: kPlans, sel: selPlan, path: "/api/v1/plans/{id}/events", ok: 200, show: true},
 	{method: "POST", route: "/api/v1/plans/:id/dialogues", name: "/plans/{id}/dialogues", action: aDialogueAdd, kind: kPlans, sel: selPlan, path: "/api/v1/plans/{id}/dialogues", ok: 422, body: emptyBody},
+	{method: "GET", route: "/api/v1/dialogues", name: "/dialogues", action: aDialogueRead, kind: kPlans, shape: shList, path: "/api/v1/dialogues?limit=500", filter: "unit_id", ok: 200},
 	{method: "GET", route: "/api/v1/dialogues/:id", name: "/dialogues/{id}", action: aDialogueRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}", ok: 200, show: true},
 	{method: "POST", route: "/api/v1/dialogues/:id/reschedule", name: "/dialogues/{id}/reschedule", action: aDialogueChg, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/reschedule", ok: 422, body: emptyBody},
 	{method: "POST", route: "/api/v1/dialogues/:id/cancel", name: "/dialogues/{id}/cancel", action: aDialogueChg, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/cancel", ok: 422, body: emptyBody},
@@ -941,7 +942,9 @@ func checkAccessBody(report func(string, ...any), fx *accFixture, ep accEndpoint
 		switch {
 		case ep.path == "/api/v1/units/{id}":
 			extra = accChildren[letter]
-		case strings.HasPrefix(ep.path, "/api/v1/reports?"):
+		case strings.HasPrefix(ep.path, "/api/v1/reports"), strings.HasSuffix(ep.path, "/report"):
+			// A report names the units of its unit's subtree (its rows per
+			// unit and the units that held no dialogue).
 			extra = accSubtree[letter]
 		}
 		for _, l := range extra {

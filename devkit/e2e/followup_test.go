@@ -250,6 +250,7 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 			ID            string `json:"id"`
 			Level         int    `json:"level"`
 			RecipientRole string `json:"recipient_role"`
+			RecipientKey  string `json:"recipient_key"`
 			UnitID        string `json:"unit_id"`
 			Recipient     string `json:"recipient"`
 		} `json:"items"`
@@ -258,13 +259,16 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	if alerts.Total != 5 {
 		t.Fatalf("task alerts: %s", r.Body)
 	}
-	byKey := map[string]string{}
+	byKey, rungOf := map[string]string{}, map[string]string{}
 	for _, a := range alerts.Items {
 		byKey[a.RecipientRole+"@"+a.UnitID] = a.ID
+		rungOf[a.RecipientRole+"@"+a.UnitID] = a.RecipientKey
 	}
-	for _, want := range []string{"officer@" + wardA, "monitor@" + district, "mttq@" + district, "mttq@" + city, "party_committee@" + city} {
-		if byKey[want] == "" {
-			t.Errorf("no alert for %s: %s", want, r.Body)
+	// One per recipient, each naming the rung's recipient that raised it.
+	for want, key := range map[string]string{"officer@" + wardA: "assignee", "monitor@" + district: "monitor", "mttq@" + district: "mttq",
+		"mttq@" + city: "parent_mttq", "party_committee@" + city: "parent_party_committee"} {
+		if byKey[want] == "" || rungOf[want] != key {
+			t.Errorf("no alert for %s from rung recipient %s: %s", want, key, r.Body)
 		}
 	}
 	// MTTQ of the district sees its alert; MTTQ of ward B sees nothing.

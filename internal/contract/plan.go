@@ -33,6 +33,9 @@ type HostRequest struct {
 
 // DialogueRequest is one dialogue in POST /plans or POST /plans/{id}/dialogues.
 type DialogueRequest struct {
+	// UnitID is the unit holding the dialogue: the plan's unit (the
+	// default) or a unit below it.
+	UnitID        string        `json:"unit_id"`
 	ScheduledAt   Timestamp     `json:"scheduled_at"`
 	Kind          string        `json:"kind"`
 	Topic         string        `json:"topic"`

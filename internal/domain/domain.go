@@ -159,8 +159,11 @@ type Host struct {
 
 // DialogueSpec is one dialogue as scheduled by a plan.
 type DialogueSpec struct {
-	ID            string    `json:"id"`
-	Seq           int       `json:"seq"`
+	ID  string `json:"id"`
+	Seq int    `json:"seq"`
+	// UnitID is the unit whose dialogue this is: the plan's unit or any
+	// unit below it ("" means the plan's unit).
+	UnitID        string    `json:"unit_id,omitempty"`
 	Kind          string    `json:"kind"`
 	Topic         string    `json:"topic,omitempty"`
 	Title         string    `json:"title,omitempty"`
@@ -168,6 +171,14 @@ type DialogueSpec struct {
 	Place         string    `json:"place,omitempty"`
 	Hosts         []Host    `json:"hosts"`
 	InvitedGroups []string  `json:"invited_groups,omitempty"`
+}
+
+// Unit is the unit holding the dialogue: its own, or else the plan's.
+func (d DialogueSpec) Unit(planUnitID string) string {
+	if d.UnitID != "" {
+		return d.UnitID
+	}
+	return planUnitID
 }
 
 // Window is the set of instants a dialogue runs by, derived from its date

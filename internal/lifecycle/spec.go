@@ -12,19 +12,23 @@ import (
 
 // Dialogue, task and session limits.
 const (
-	MaxInvitedGroups     = 50
-	MaxDueInWorkingDays  = 365
-	MaxAttendance        = 1_000_000
-	SessionFutureLeeway  = time.Hour // a session may be recorded as held up to this far ahead
-	dialogueTextMax      = 500
-	personTextMax        = 200
-	taskTitleMax         = 500
-	taskDescriptionMax   = 4000
-	agencyMax            = 300
-	opinionFieldMax      = 100
-	longTextMax          = 4000
-	sessionNotesMax      = 20000
-	dialogueKindsMessage = "periodic, thematic hoặc adhoc"
+	MaxInvitedGroups    = 50
+	MaxDueInWorkingDays = 365
+	MaxAttendance       = 1_000_000
+	SessionFutureLeeway = time.Hour // a session may be recorded as held up to this far ahead
+	// SessionEarlyTolerance is how long before its scheduled start a
+	// session may be recorded, and recorded as held: a meeting that opened
+	// a little early needs no reschedule.
+	SessionEarlyTolerance = 30 * time.Minute
+	dialogueTextMax       = 500
+	personTextMax         = 200
+	taskTitleMax          = 500
+	taskDescriptionMax    = 4000
+	agencyMax             = 300
+	opinionFieldMax       = 100
+	longTextMax           = 4000
+	sessionNotesMax       = 20000
+	dialogueKindsMessage  = "periodic, thematic hoặc adhoc"
 )
 
 // ValidDialogueKind reports whether k is a dialogue kind.
@@ -137,6 +141,21 @@ func ValidateSession(s domain.Session, now time.Time) []FieldError {
 		}
 	}
 	return append(errs, validateConclusions(s.Conclusions, now)...)
+}
+
+// ValidateSessionStart refuses a session recorded, at now, before its
+// dialogue's scheduled start (less SessionEarlyTolerance), or recorded as
+// held before then. The message names the earliest time.
+func ValidateSessionStart(scheduledAt, heldAt, now time.Time) []FieldError {
+	earliest := scheduledAt.Add(-SessionEarlyTolerance)
+	if !now.Before(earliest) && (heldAt.IsZero() || !heldAt.Before(earliest)) {
+		return nil
+	}
+	return []FieldError{fieldErrMsg("held_at", "before_scheduled_start",
+		fmt.Sprintf("Hội nghị dự kiến bắt đầu lúc %s; chỉ ghi nhận được kết quả hội nghị diễn ra từ %s (sớm nhất %d phút trước giờ bắt đầu). Nếu hội nghị đã đổi ngày, hãy dời lịch trước.",
+			viTime(scheduledAt), viTime(earliest), int(SessionEarlyTolerance/time.Minute)),
+		fmt.Sprintf("The dialogue is scheduled to start at %s; a session can be recorded, as held, from %s (at most %d minutes before the start). If it moved, reschedule it first.",
+			enTime(scheduledAt), enTime(earliest), int(SessionEarlyTolerance/time.Minute)))}
 }
 
 func validateConclusions(cs []domain.Conclusion, now time.Time) []FieldError {

@@ -34,22 +34,26 @@ type Event struct {
 	// RecipientRole is the role addressed (planner, officer, mttq …).
 	RecipientRole string `json:"recipient_role"`
 	// Recipient names the person or agency addressed, where there is one.
-	Recipient  string    `json:"recipient"`
-	DialogueID string    `json:"dialogue_id,omitempty"`
-	TaskID     string    `json:"task_id,omitempty"`
-	PlanID     string    `json:"plan_id,omitempty"`
-	Title      string    `json:"title"`
-	TitleEN    string    `json:"title_en"`
-	Body       string    `json:"body"`
-	BodyEN     string    `json:"body_en"`
-	CreatedAt  time.Time `json:"created_at"`
+	Recipient string `json:"recipient"`
+	// RecipientKey is, for an alert, the rung's recipient that raised it
+	// (assignee, monitor, mttq, parent_mttq, parent_party_committee), or
+	// its role for alerts outside the ladder.
+	RecipientKey string    `json:"recipient_key,omitempty"`
+	DialogueID   string    `json:"dialogue_id,omitempty"`
+	TaskID       string    `json:"task_id,omitempty"`
+	PlanID       string    `json:"plan_id,omitempty"`
+	Title        string    `json:"title"`
+	TitleEN      string    `json:"title_en"`
+	Body         string    `json:"body"`
+	BodyEN       string    `json:"body_en"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // EventFromAlert builds the event announcing an alert.
 func EventFromAlert(a *store.Alert) Event {
 	return Event{
 		Type: TypeAlert, ID: a.ID, Seq: a.Seq, UnitID: a.UnitID, Kind: a.Kind, Level: a.Level,
-		RecipientRole: a.RecipientRole, Recipient: a.Recipient,
+		RecipientRole: a.RecipientRole, Recipient: a.Recipient, RecipientKey: a.RecipientKey,
 		DialogueID: deref(a.DialogueID), TaskID: deref(a.TaskID), PlanID: deref(a.PlanID),
 		Title: a.TitleVI, TitleEN: a.TitleEN, Body: a.BodyVI, BodyEN: a.BodyEN, CreatedAt: a.CreatedAt,
 	}

@@ -46,6 +46,10 @@ type Row struct {
 	Place         string
 	Hosts         []Host
 	InvitedGroups []string
+	// Unit is the unit holding the dialogue as written (an official code
+	// or a name), "" for the plan's unit; Resolve turns it into UnitID.
+	Unit   string
+	UnitID string
 }
 
 // Host is a host of an imported dialogue.
@@ -80,6 +84,7 @@ const (
 	ColHost      = "host"
 	ColHostTitle = "host_title"
 	ColGroups    = "groups"
+	ColUnit      = "unit"
 )
 
 // headers are the template's column headers, in order.
@@ -92,6 +97,7 @@ var headers = []struct{ Col, Header string }{
 	{ColHost, "Người chủ trì"},
 	{ColHostTitle, "Chức vụ"},
 	{ColGroups, "Thành phần mời"},
+	{ColUnit, "Đơn vị (mã hoặc tên)"},
 }
 
 // aliases recognise a header (folded: lower case, no diacritics, no
@@ -105,6 +111,7 @@ var aliases = map[string]string{
 	"dia diem": ColPlace, "place": ColPlace, "venue": ColPlace,
 	"nguoi chu tri": ColHost, "chu tri": ColHost, "host": ColHost, "hosts": ColHost,
 	"chuc vu": ColHostTitle, "host title": ColHostTitle, "position": ColHostTitle, "title": ColHostTitle,
+	"don vi": ColUnit, "unit": ColUnit, "ma don vi": ColUnit, "don vi to chuc": ColUnit, "dia ban": ColUnit, "unit code": ColUnit,
 	"thanh phan moi": ColGroups, "thanh phan": ColGroups, "invited groups": ColGroups, "invited": ColGroups, "groups": ColGroups,
 }
 
@@ -497,7 +504,8 @@ func (p *rowParser) long(col, v string, max int) {
 // parse reads the row's cells in column order: date and time, kind and
 // topic, texts, hosts, invited groups.
 func (p *rowParser) parse(year int, date1904 bool) Row {
-	row := Row{Row: p.rec.row, Topic: p.cell(ColTopic), Title: p.cell(ColTitle), Place: p.cell(ColPlace)}
+	row := Row{Row: p.rec.row, Topic: p.cell(ColTopic), Title: p.cell(ColTitle), Place: p.cell(ColPlace), Unit: p.cell(ColUnit)}
+	p.long(ColUnit, row.Unit, 200)
 	row.ScheduledAt = p.when(year, date1904)
 	switch raw := p.cell(ColKind); {
 	case raw == "":
@@ -629,10 +637,10 @@ func TemplateXLSX() ([]byte, error) {
 	if err := f.SetColStyle(sheet, "A:B", text); err != nil {
 		return nil, fmt.Errorf("text columns: %w", err)
 	}
-	if err := f.SetCellStyle(sheet, "A1", "H1", bold); err != nil {
+	if err := f.SetCellStyle(sheet, "A1", "I1", bold); err != nil {
 		return nil, fmt.Errorf("header style: %w", err)
 	}
-	for col, w := range map[string]float64{"A": 18, "B": 12, "C": 14, "D": 40, "E": 32, "F": 28, "G": 28, "H": 50} {
+	for col, w := range map[string]float64{"A": 18, "B": 12, "C": 14, "D": 40, "E": 32, "F": 28, "G": 28, "H": 50, "I": 30} {
 		if err := f.SetColWidth(sheet, col, col, w); err != nil {
 			return nil, fmt.Errorf("width: %w", err)
 		}
@@ -655,6 +663,7 @@ func TemplateXLSX() ([]byte, error) {
 		{"Hình thức: định kỳ, chuyên đề hoặc đột xuất (periodic, thematic, adhoc); hội nghị chuyên đề cần cột Chuyên đề. / Kind; a thematic dialogue needs a topic."},
 		{"Người chủ trì: bắt buộc; nhiều người cách nhau bởi dấu ; và Chức vụ theo cùng thứ tự. / Host: required; several separated by ; with positions in the same order."},
 		{"Thành phần mời: các nhóm cách nhau bởi dấu ; / Invited groups separated by ;"},
+		{"Đơn vị: mã đơn vị hành chính (ví dụ 10279) hoặc tên (Xã Tân Phong) của đơn vị trực thuộc tổ chức hội nghị; để trống nếu là đơn vị ban hành kế hoạch. / Unit: the official code or name of the unit below that holds the dialogue; blank for the plan's own unit."},
 		{"Tệp tối đa 2 MiB và 1000 dòng. Nếu có lỗi, không hội nghị nào được tạo. / At most 2 MiB and 1000 rows. If any row is wrong, nothing is created."},
 		{},
 		{"Ví dụ / Example"},
@@ -665,8 +674,9 @@ func TemplateXLSX() ([]byte, error) {
 		}
 	}
 	example := [][]any{hs,
-		{"18/06/2026", "08:00", "định kỳ", "", "Hội trường UBND huyện", "Nguyễn Văn An; Trần Thị Bình", "Bí thư Huyện ủy; Chủ tịch UBND huyện", "Ủy ban MTTQ huyện; Hội Nông dân; Hội Liên hiệp Phụ nữ"},
-		{"10/09/2026", "14:00", "chuyên đề", "Bồi thường, giải phóng mặt bằng đường vành đai", "Nhà văn hóa xã Tân Phong", "Trần Thị Bình", "Chủ tịch UBND huyện", "Các hộ dân bị ảnh hưởng"},
+		{"18/06/2026", "08:00", "định kỳ", "", "Hội trường UBND huyện", "Nguyễn Văn An; Trần Thị Bình", "Bí thư Huyện ủy; Chủ tịch UBND huyện", "Ủy ban MTTQ huyện; Hội Nông dân; Hội Liên hiệp Phụ nữ", ""},
+		{"10/09/2026", "14:00", "chuyên đề", "Bồi thường, giải phóng mặt bằng đường vành đai", "Nhà văn hóa xã Tân Phong", "Trần Thị Bình", "Chủ tịch UBND huyện", "Các hộ dân bị ảnh hưởng", ""},
+		{"24/09/2026", "08:00", "định kỳ", "", "Hội trường UBND xã Tân Phong", "Lê Văn Cường", "Bí thư Đảng ủy xã", "Nhân dân xã Tân Phong", "Xã Tân Phong"},
 	}
 	for i, l := range example {
 		if err := f.SetSheetRow(help, fmt.Sprintf("A%d", len(lines)+1+i), &l); err != nil {

@@ -452,7 +452,7 @@ func keyFiguresTable(d Data) exportTable {
 // kind, and who attended.
 func dialoguesSheet(r *Report) exportSheet {
 	d := r.Data
-	return exportSheet{Name: SheetDialogues, Tables: []exportTable{
+	tables := []exportTable{
 		{
 			Title:  "Tình hình tổ chức hội nghị",
 			Header: []string{"Theo kế hoạch", "Đột xuất", "Đã tổ chức", "Dời lịch", "Đã hủy", "Chưa tổ chức"},
@@ -462,7 +462,15 @@ func dialoguesSheet(r *Report) exportSheet {
 		dialoguesByLevelTable(d.Dialogues),
 		dialoguesByKindTable(d.Dialogues),
 		participantsTable(d.Participants),
-	}}
+	}
+	// Which units held none, and a row per unit, where there are several.
+	if t := notHeldTable(d.Dialogues); len(t.Rows) > 0 {
+		tables = append(tables, t)
+	}
+	if len(d.Units) > 1 {
+		tables = append(tables, unitsTable(d.Units))
+	}
+	return exportSheet{Name: SheetDialogues, Tables: tables}
 }
 
 // dialoguesByLevelTable is the dialogues of each unit level.
@@ -474,6 +482,31 @@ func dialoguesByLevelTable(dl Dialogues) exportTable {
 	for _, lc := range dl.ByLevel {
 		t.Rows = append(t.Rows, []any{labelsVI.level(lc.Level), lc.Planned, lc.Held, lc.Cancelled,
 			lc.UnitsTotal, lc.UnitsHeld, percent(lc.UnitsHeld, lc.UnitsTotal), ratio(lc)})
+	}
+	return t
+}
+
+// notHeldTable names the units of each level that held no dialogue.
+func notHeldTable(dl Dialogues) exportTable {
+	t := exportTable{Title: "Đơn vị chưa tổ chức hội nghị", Header: []string{"Cấp", "Đơn vị"}}
+	for _, lc := range dl.ByLevel {
+		for _, u := range lc.NotHeld {
+			t.Rows = append(t.Rows, []any{labelsVI.level(lc.Level), u.Name})
+		}
+		if lc.NotHeldMore > 0 {
+			t.Rows = append(t.Rows, []any{labelsVI.level(lc.Level), fmt.Sprintf("… và %d đơn vị khác", lc.NotHeldMore)})
+		}
+	}
+	return t
+}
+
+// unitsTable is the figures of each unit.
+func unitsTable(us []UnitRow) exportTable {
+	t := exportTable{Title: "Kết quả theo đơn vị", Header: []string{"Đơn vị", "Cấp", "Theo kế hoạch", "Đột xuất", "Đã tổ chức",
+		"Đã hủy", "Chưa tổ chức", "Ý kiến", "Nhiệm vụ", "Đã hoàn thành", "Quá hạn"}}
+	for _, u := range us {
+		t.Rows = append(t.Rows, []any{u.Name, labelsVI.level(u.Level), u.Planned, u.AdHoc, u.Held, u.Cancelled, u.Pending,
+			u.Opinions, u.Tasks, u.TasksDone, u.TasksOverdue})
 	}
 	return t
 }

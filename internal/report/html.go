@@ -65,10 +65,14 @@ type htmlView struct {
 	KPIs []kpi
 
 	Dialogues, Levels, Kinds, People htmlTable
-	OpinionsSummary, OpinionFields   htmlTable
-	Survey                           htmlTable
-	Outcomes, TaskQuality            htmlTable
-	Alerts                           htmlTable
+	// Units is a row per unit (none for a single unit); NotHeld a line per
+	// level naming the units that held no dialogue.
+	Units                          htmlTable
+	NotHeld                        []string
+	OpinionsSummary, OpinionFields htmlTable
+	Survey                         htmlTable
+	Outcomes, TaskQuality          htmlTable
+	Alerts                         htmlTable
 
 	ChartLevels, ChartOpinions, ChartTasks *svgChart
 
@@ -115,6 +119,7 @@ func newHTMLView(r *Report, lang string) *htmlView {
 
 	// I. Dialogues.
 	v.Dialogues, v.Levels, v.Kinds, v.People = b.dialogues(), b.levels(), b.kinds(), b.people()
+	v.Units, v.NotHeld = b.units(), b.notHeld()
 	// II. Opinions.
 	v.OpinionsSummary, v.OpinionFields = b.opinionsSummary(), b.opinionFields()
 	// III. Survey.
@@ -206,6 +211,42 @@ func (b htmlTables) levels() htmlTable {
 			num(f.Int(lc.UnitsHeld) + " (" + f.Pct(lc.UnitsHeld, lc.UnitsTotal) + ")"), txt(ratio(lc))})
 	}
 	return t
+}
+
+// units is the figures of each unit, when there are several.
+func (b htmlTables) units() htmlTable {
+	l, f := b.l, b.f
+	t := htmlTable{Head: []string{l["h_unit"], l["h_planned"], l["h_adhoc"], l["h_held"], l["h_cancelled"], l["h_pending"],
+		l["h_opinions"], l["h_tasks"], l["h_tasks_done"], l["h_tasks_overdue"]}}
+	if len(b.d.Units) < 2 {
+		return t
+	}
+	for _, u := range b.d.Units {
+		t.Rows = append(t.Rows, []htmlCell{txt(u.Name), num(f.Int(u.Planned)), num(f.Int(u.AdHoc)), num(f.Int(u.Held)),
+			num(f.Int(u.Cancelled)), num(f.Int(u.Pending)), num(f.Int(u.Opinions)), num(f.Int(u.Tasks)),
+			num(f.Int(u.TasksDone)), num(f.Int(u.TasksOverdue))})
+	}
+	return t
+}
+
+// notHeld names, level by level, the units that held no dialogue.
+func (b htmlTables) notHeld() []string {
+	var out []string
+	for _, lc := range b.d.Dialogues.ByLevel {
+		if len(lc.NotHeld) == 0 {
+			continue
+		}
+		names := make([]string, len(lc.NotHeld))
+		for i, u := range lc.NotHeld {
+			names[i] = u.Name
+		}
+		line := b.l.level(lc.Level) + " (" + b.f.Int(len(lc.NotHeld)+lc.NotHeldMore) + "): " + strings.Join(names, ", ")
+		if lc.NotHeldMore > 0 {
+			line += fmt.Sprintf(b.l["not_held_more"], b.f.Int(lc.NotHeldMore))
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // kinds is the dialogues of each kind.

@@ -48,6 +48,28 @@ type Data struct {
 	Opinions     Opinions     `json:"opinions"`
 	Tasks        Tasks        `json:"tasks"`
 	Escalations  Escalations  `json:"escalations"`
+	// Units has a row per unit with dialogues in scope, level by level from
+	// the top, by name within a level: how each unit of a plan's area did.
+	Units []UnitRow `json:"units,omitempty"`
+}
+
+// UnitRow is the figures of one unit's dialogues in scope.
+type UnitRow struct {
+	UnitID string `json:"unit_id"`
+	Name   string `json:"name"`
+	Level  string `json:"level"`
+	// Planned, AdHoc, Held, Cancelled and Pending count as in Dialogues.
+	Planned   int `json:"planned"`
+	AdHoc     int `json:"adhoc"`
+	Held      int `json:"held"`
+	Cancelled int `json:"cancelled"`
+	Pending   int `json:"pending"`
+	Opinions  int `json:"opinions"`
+	// Tasks, TasksDone and TasksOverdue count the follow-up tasks of the
+	// unit's dialogues (done on time or late; overdue as in Tasks).
+	Tasks        int `json:"tasks"`
+	TasksDone    int `json:"tasks_done"`
+	TasksOverdue int `json:"tasks_overdue"`
 }
 
 // Dialogues counts dialogues by outcome, level and kind.
@@ -82,6 +104,19 @@ type LevelCount struct {
 	UnitsTotal int    `json:"units_total"` // units of that level in scope
 	UnitsHeld  int    `json:"units_held"`  // …that held at least one dialogue
 	Ratio      string `json:"ratio"`       // "25/30 xã, phường, thị trấn"
+	// NotHeld names the units of the level that held none, by name:
+	// at most MaxNotHeld of them; NotHeldMore counts the rest.
+	NotHeld     []UnitRef `json:"not_held,omitempty"`
+	NotHeldMore int       `json:"not_held_more,omitempty"`
+}
+
+// MaxNotHeld caps LevelCount.NotHeld.
+const MaxNotHeld = 200
+
+// UnitRef names a unit.
+type UnitRef struct {
+	UnitID string `json:"unit_id"`
+	Name   string `json:"name"`
 }
 
 // KindCount is the dialogue figures of one kind: Planned counts every

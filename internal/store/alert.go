@@ -33,6 +33,10 @@ type Alert struct {
 	Seq int64 `bun:"seq,nullzero" json:"seq"`
 	// Recipient names the person or agency addressed, where there is one.
 	Recipient string `bun:"recipient" json:"recipient,omitempty"`
+	// RecipientKey is the rung's recipient that raised an overdue alert
+	// (assignee, monitor, mttq, parent_mttq, parent_party_committee; see
+	// lifecycle.RecipientKinds), or the role for other alerts.
+	RecipientKey string `bun:"recipient_key" json:"recipient_key"`
 }
 
 // RaiseAlert stores an alert exactly once per dedup key and reports whether

@@ -61,7 +61,7 @@ type Dialogue struct {
 }
 
 // NewDialogueRow builds the row for a dialogue spec of a plan.
-func NewDialogueRow(planID, unitID string, spec domain.DialogueSpec, p domain.Policy) Dialogue {
+func NewDialogueRow(planID, planUnitID string, spec domain.DialogueSpec, p domain.Policy) Dialogue {
 	w := domain.WindowFor(spec.ScheduledAt, p)
 	hosts := spec.Hosts
 	if hosts == nil {
@@ -72,7 +72,7 @@ func NewDialogueRow(planID, unitID string, spec domain.DialogueSpec, p domain.Po
 		groups = []string{}
 	}
 	return Dialogue{
-		ID: spec.ID, PlanID: planID, UnitID: unitID, Seq: spec.Seq, Kind: spec.Kind,
+		ID: spec.ID, PlanID: planID, UnitID: spec.Unit(planUnitID), Seq: spec.Seq, Kind: spec.Kind,
 		Topic: spec.Topic, Title: spec.Title, ScheduledAt: spec.ScheduledAt, Place: spec.Place,
 		Hosts: hosts, InvitedGroups: groups, Phase: domain.PhaseScheduled,
 		SurveyOpensAt: w.SurveyOpensAt, SurveyClosesAt: w.SurveyClosesAt, SessionDueBy: w.SessionDueBy,
@@ -162,7 +162,7 @@ type PlanFilter struct {
 func (s *Store) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, error) {
 	plans := []Plan{}
 	q := s.DB.NewSelect().Model(&plans).OrderExpr("year DESC, created_at DESC, id")
-	q = f.Scope.apply(q, []string{"unit_id"}, "", "")
+	q = f.Scope.applyPlans(q)
 	if f.UnitID != "" {
 		if f.Subtree {
 			q = q.Where("unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')", f.UnitID)
@@ -223,11 +223,8 @@ func (s *Store) ClosePlan(ctx context.Context, id string, at time.Time, ev Event
 
 // ListDialogues lists the dialogues of a plan in date order.
 func (s *Store) ListDialogues(ctx context.Context, planID string) ([]Dialogue, error) {
-	ds := []Dialogue{}
-	if err := s.DB.NewSelect().Model(&ds).Where("plan_id = ?", planID).OrderExpr("scheduled_at, seq").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list dialogues: %w", err)
-	}
-	return ds, nil
+	ds, _, err := s.FindDialogues(ctx, DialogueFilter{PlanID: planID})
+	return ds, err
 }
 
 // NextDialogueSeq returns the next free sequence number in a plan.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,7 +185,10 @@ func defaultTitle(r *resolvedScope) string {
 // the inlined ids, so a district uses the dialogue_id indexes and a
 // province scans and hashes (see the migration 20261126000003 for the
 // measurements).
-const reportQuery = `
+// maxNotHeldSQL is report.MaxNotHeld in the query's text.
+var maxNotHeldSQL = strconv.Itoa(report.MaxNotHeld)
+
+var reportQuery = `
 WITH ids AS NOT MATERIALIZED (
     -- the scope's dialogue ids, inlined where they filter the big tables so
     -- the planner sees real statistics (a CTE scan is estimated blindly)
@@ -194,7 +198,7 @@ WITH ids AS NOT MATERIALIZED (
     WHERE %[1]s
 ),
 sd AS MATERIALIZED (
-    SELECT d.id, d.unit_id, u.level, d.kind, d.phase,
+    SELECT d.id, d.unit_id, u.level, u.name, d.kind, d.phase,
            d.reschedule_count > 0 AS rescheduled,
            s.dialogue_id IS NOT NULL AS held,
            s.attendance
@@ -204,7 +208,7 @@ sd AS MATERIALIZED (
     WHERE %[1]s
 ),
 st AS MATERIALIZED (
-    SELECT t.id, t.due_at, t.returned_count,
+    SELECT t.id, t.dialogue_id, t.due_at, t.returned_count,
            CASE WHEN t.status = 'done' AND t.late THEN 'late'
                 WHEN t.status = 'done' THEN 'on_time'
                 WHEN t.status = 'cancelled' THEN 'cancelled'
@@ -233,6 +237,37 @@ lv AS (
     FROM units
     WHERE path LIKE ?1 AND (?2 = '' OR level = ?2)
     GROUP BY level
+),
+nh AS (
+    -- the units of each level that held no dialogue in scope, by name
+    SELECT u.level, u.id, u.name,
+           row_number() OVER (PARTITION BY u.level ORDER BY u.name COLLATE "C", u.id) AS n
+    FROM units u
+    WHERE u.path LIKE ?1 AND (?2 = '' OR u.level = ?2)
+      AND NOT EXISTS (SELECT 1 FROM sd WHERE sd.unit_id = u.id AND sd.held)
+),
+su AS (
+    SELECT sd.unit_id, min(sd.name) AS name, min(sd.level) AS level,
+           count(*) FILTER (WHERE kind <> 'adhoc') AS planned,
+           count(*) FILTER (WHERE kind = 'adhoc') AS adhoc,
+           count(*) FILTER (WHERE held) AS held,
+           count(*) FILTER (WHERE phase = 'cancelled') AS cancelled,
+           count(*) FILTER (WHERE NOT held AND phase <> 'cancelled') AS pending
+    FROM sd
+    GROUP BY sd.unit_id
+),
+suo AS (
+    SELECT sd.unit_id, count(*) AS opinions
+    FROM opinions o JOIN sd ON sd.id = o.dialogue_id
+    WHERE o.dialogue_id IN (SELECT id FROM ids)
+    GROUP BY sd.unit_id
+),
+sut AS (
+    SELECT sd.unit_id, count(*) AS tasks,
+           count(*) FILTER (WHERE st.outcome IN ('on_time', 'late')) AS done,
+           count(*) FILTER (WHERE st.outcome = 'overdue') AS overdue
+    FROM st JOIN sd ON sd.id = st.dialogue_id
+    GROUP BY sd.unit_id
 ),
 sl AS (
     SELECT level,
@@ -278,7 +313,10 @@ SELECT json_build_object(
                 'held', coalesce(sl.held, 0),
                 'cancelled', coalesce(sl.cancelled, 0),
                 'units_total', lv.units_total,
-                'units_held', coalesce(sl.units_held, 0))
+                'units_held', coalesce(sl.units_held, 0),
+                'not_held', (SELECT coalesce(json_agg(json_build_object('unit_id', nh.id, 'name', nh.name) ORDER BY nh.n), '[]')
+                             FROM nh WHERE nh.level = lv.level AND nh.n <= ` + maxNotHeldSQL + `),
+                'not_held_more', (SELECT count(*) FROM nh WHERE nh.level = lv.level AND nh.n > ` + maxNotHeldSQL + `))
               ORDER BY array_position(ARRAY['province', 'district', 'commune'], lv.level)), '[]')
             FROM lv LEFT JOIN sl ON sl.level = lv.level),
         'by_kind', (SELECT json_agg(k.j ORDER BY k.ord) FROM (
@@ -327,7 +365,15 @@ SELECT json_build_object(
         'total', (SELECT coalesce(sum(n), 0) FROM esc),
         'by_level', (SELECT coalesce(json_agg(json_build_object('level', level, 'alerts', n, 'acknowledged', acked,
                                                                 'avg_ack_seconds', coalesce(round(avg_ack, 2), 0))
-                                              ORDER BY level), '[]') FROM esc))
+                                              ORDER BY level), '[]') FROM esc)),
+    'units', (SELECT coalesce(json_agg(json_build_object('unit_id', su.unit_id, 'name', su.name, 'level', su.level,
+                                                         'planned', su.planned, 'adhoc', su.adhoc, 'held', su.held,
+                                                         'cancelled', su.cancelled, 'pending', su.pending, 'opinions', coalesce(suo.opinions, 0),
+                                                         'tasks', coalesce(sut.tasks, 0), 'tasks_done', coalesce(sut.done, 0),
+                                                         'tasks_overdue', coalesce(sut.overdue, 0))
+                                       ORDER BY array_position(ARRAY['national', 'province', 'district', 'commune'], su.level),
+                                                su.name COLLATE "C", su.unit_id), '[]')
+              FROM su LEFT JOIN sut ON sut.unit_id = su.unit_id LEFT JOIN suo ON suo.unit_id = su.unit_id)
 ) AS data,
 (SELECT count(*) FROM delays WHERE missing) AS missing_days`
 

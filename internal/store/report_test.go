@@ -48,7 +48,10 @@ type reportFixture struct {
 	ctx context.Context
 	// unitOf and planOf remember each dialogue's unit and plan.
 	unitOf, planOf map[string]string
-	seq            int
+	// heldBy names the unit below the plan's holding a dialogue (by its
+	// fixture name); the plan's unit when absent.
+	heldBy map[string]string
+	seq    int
 }
 
 func newReportFixture(t testing.TB) *reportFixture {
@@ -58,7 +61,7 @@ func newReportFixture(t testing.TB) *reportFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &reportFixture{t: t, st: st, dsn: dsn, ctx: context.Background(), unitOf: map[string]string{}, planOf: map[string]string{}}
+	f := &reportFixture{t: t, st: st, dsn: dsn, ctx: context.Background(), unitOf: map[string]string{}, planOf: map[string]string{}, heldBy: map[string]string{}}
 	if err := st.EnsureCalendar(f.ctx, cal); err != nil {
 		t.Fatalf("ensure calendar: %v", err)
 	}
@@ -95,9 +98,9 @@ func (f *reportFixture) plan(name, unitID string, year int, ds ...dlg) string {
 	p := &store.Plan{ID: rid(name), UnitID: unitID, Year: year, ReferenceNo: name, IssuingBody: "Ban Thường vụ", Policy: pol, Status: "active"}
 	var rows []store.Dialogue
 	for i, d := range ds {
-		spec := domain.DialogueSpec{ID: rid(d.name), Seq: i + 1, Kind: d.kind, ScheduledAt: d.at, Hosts: []domain.Host{{Name: "Chủ trì"}}}
+		spec := domain.DialogueSpec{ID: rid(d.name), Seq: i + 1, Kind: d.kind, ScheduledAt: d.at, Hosts: []domain.Host{{Name: "Chủ trì"}}, UnitID: f.heldBy[d.name]}
 		rows = append(rows, store.NewDialogueRow(p.ID, unitID, spec, pol))
-		f.unitOf[spec.ID], f.planOf[spec.ID] = unitID, p.ID
+		f.unitOf[spec.ID], f.planOf[spec.ID] = spec.Unit(unitID), p.ID
 	}
 	f.check(f.st.SavePlan(f.ctx, p, rows, store.Event{}), "save plan "+name)
 	return p.ID
@@ -300,6 +303,91 @@ func TestReportDistrictRollupGolden(t *testing.T) {
 	communes := year
 	communes.Level = domain.LevelCommune
 	golden(t, "district_communes", f.compute(communes, reportNow))
+}
+
+// TestReportPlanCoversCommunesGolden is Vũ Thư's plan 55-KH/HU as it was
+// issued: one district plan scheduling its 3 district dialogues and the
+// dialogues of its 30 communes, 25 of which held theirs (2 cancelled, 3
+// pending). The plan report itself shows 25/30, names the 5 communes that
+// did not hold one, and has a row per unit; so does a province plan on the
+// two-level map scheduling its communes directly.
+func TestReportPlanCoversCommunesGolden(t *testing.T) {
+	f := newReportFixture(t)
+	prov := f.unit("Tỉnh Thái Bình", domain.LevelProvince, "")
+	dist := f.unit("Huyện Vũ Thư", domain.LevelDistrict, prov)
+	ds := []dlg{
+		{"p-vt-1", domain.KindPeriodic, vn(2026, 3, 12, 8, 0)},
+		{"p-vt-2", domain.KindPeriodic, vn(2026, 6, 11, 8, 0)},
+		{"p-vt-3", domain.KindThematic, vn(2026, 9, 10, 8, 0)},
+	}
+	for i := 1; i <= 30; i++ {
+		c := f.unit(fmt.Sprintf("Xã %02d", i), domain.LevelCommune, dist)
+		name := fmt.Sprintf("p-xa-%02d", i)
+		f.heldBy[name] = c
+		ds = append(ds, dlg{name, domain.KindPeriodic, vn(2026, 4, i%28+1, 8, 0)})
+	}
+	plan := f.plan("55-KH/HU", dist, 2026, ds...)
+	for _, d := range []string{"p-vt-1", "p-vt-2", "p-vt-3"} {
+		f.session(rid(d), 150, map[string]int{"Đại biểu nhân dân": 120}, []op{{"Đất đai", domain.SourceFloor, true}})
+	}
+	for i := 1; i <= 30; i++ {
+		d := rid(fmt.Sprintf("p-xa-%02d", i))
+		switch {
+		case i <= 25:
+			f.session(d, 40, map[string]int{"Hội Nông dân": 12}, []op{{"Môi trường", domain.SourceSurvey, false}})
+		case i <= 27:
+			f.phase(d, domain.PhaseCancelled)
+		}
+	}
+	data := f.compute(report.Scope{Kind: report.KindPlan, PlanID: plan}, reportNow)
+	golden(t, "district_plan_communes", data)
+	checkCoverage(t, data, domain.LevelCommune, "25/30", []string{"Xã 26", "Xã 27", "Xã 28", "Xã 29", "Xã 30"}, 31)
+
+	// The two-level map: a province plan schedules its communes directly.
+	hy := f.unit("Tỉnh Hưng Yên", domain.LevelProvince, "")
+	var pds []dlg
+	for i := 1; i <= 4; i++ {
+		c := f.unit(fmt.Sprintf("Phường HY %d", i), domain.LevelCommune, hy)
+		name := fmt.Sprintf("hy-%d", i)
+		f.heldBy[name] = c
+		pds = append(pds, dlg{name, domain.KindPeriodic, vn(2026, 4, 10+i, 8, 0)})
+	}
+	pds = append(pds, dlg{"hy-tinh", domain.KindPeriodic, vn(2026, 4, 20, 8, 0)})
+	hyPlan := f.plan("12-KH/TU", hy, 2026, pds...)
+	for _, d := range []string{"hy-1", "hy-2", "hy-3", "hy-tinh"} {
+		f.session(rid(d), 60, nil, nil)
+	}
+	data = f.compute(report.Scope{Kind: report.KindPlan, PlanID: hyPlan}, reportNow)
+	golden(t, "province_plan_communes", data)
+	checkCoverage(t, data, domain.LevelCommune, "3/4", []string{"Phường HY 4"}, 5)
+}
+
+// checkCoverage checks a report's ratio at level, the units named as not
+// holding one, and the number of unit rows.
+func checkCoverage(t *testing.T, data *report.Data, level, ratio string, notHeld []string, rows int) {
+	t.Helper()
+	var lc *report.LevelCount
+	for i := range data.Dialogues.ByLevel {
+		if data.Dialogues.ByLevel[i].Level == level {
+			lc = &data.Dialogues.ByLevel[i]
+		}
+	}
+	if lc == nil {
+		t.Fatalf("no %s level in %+v", level, data.Dialogues.ByLevel)
+	}
+	if !strings.HasPrefix(lc.Ratio, ratio+" ") {
+		t.Errorf("ratio %q, want %s …", lc.Ratio, ratio)
+	}
+	var names []string
+	for _, u := range lc.NotHeld {
+		names = append(names, u.Name)
+	}
+	if strings.Join(names, "|") != strings.Join(notHeld, "|") {
+		t.Errorf("not held %v, want %v", names, notHeld)
+	}
+	if len(data.Units) != rows {
+		t.Errorf("%d unit rows, want %d", len(data.Units), rows)
+	}
 }
 
 // cityFixture is Hà Nội with dialogues at three levels and follow-up tasks

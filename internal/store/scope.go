@@ -47,6 +47,25 @@ func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, assign
 	if sc == nil || sc.All {
 		return q
 	}
+	cond, args := sc.where(cols, roleCol, assigned)
+	return q.Where(cond, args...)
+}
+
+// applyPlans keeps the plans of a granted unit and the plans that schedule
+// a dialogue in a granted unit (a commune's dialogue in its province's
+// plan), on the plans columns unit_id and id.
+func (sc *Scope) applyPlans(q *bun.SelectQuery) *bun.SelectQuery {
+	if sc == nil || sc.All {
+		return q
+	}
+	own, ownArgs := sc.where([]string{"unit_id"}, "", "")
+	via, viaArgs := sc.where([]string{"sd.unit_id"}, "", "")
+	return q.Where("("+own+" OR id IN (SELECT sd.plan_id FROM dialogues sd WHERE "+via+"))", append(ownArgs, viaArgs...)...)
+}
+
+// where is the scope's condition (see apply) and its arguments; "false"
+// when nothing is granted.
+func (sc *Scope) where(cols []string, roleCol string, assigned string) (string, []any) {
 	var (
 		parts []string
 		args  []any
@@ -81,9 +100,9 @@ func (sc *Scope) apply(q *bun.SelectQuery, cols []string, roleCol string, assign
 		args = append(args, sc.OfficerUnit, sc.Officer)
 	}
 	if len(parts) == 0 {
-		return q.Where("false")
+		return "false", nil
 	}
-	return q.Where("("+strings.Join(parts, " OR ")+")", args...)
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 // Sees reports whether a row of unit path unitPath (and, for alerts, of
