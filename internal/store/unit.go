@@ -127,3 +127,46 @@ func (s *Store) Children(ctx context.Context, id string) ([]Unit, error) {
 	units, _, err := s.ListUnits(ctx, UnitFilter{ParentID: id})
 	return units, err
 }
+
+// InsertUnits inserts units whose paths the caller has computed (parents
+// first), in batches, skipping ids already present. It returns how many
+// rows it inserted. Bulk loads (the official catalogue) use it; a unit
+// created one at a time goes through CreateUnit.
+func (s *Store) InsertUnits(ctx context.Context, units []Unit) (int, error) {
+	const batch = 500
+	inserted := 0
+	for len(units) > 0 {
+		n := min(batch, len(units))
+		chunk := units[:n]
+		res, err := s.DB.NewInsert().Model(&chunk).On("CONFLICT (id) DO NOTHING").Exec(ctx)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return inserted, fmt.Errorf("insert units: %w", ErrConflict)
+			}
+			return inserted, fmt.Errorf("insert units: %w", err)
+		}
+		if k, err := res.RowsAffected(); err == nil {
+			inserted += int(k)
+		}
+		units = units[n:]
+	}
+	return inserted, nil
+}
+
+// UnitsByCode reads the units that hold these codes, keyed by code.
+func (s *Store) UnitsByCode(ctx context.Context, codes []string) (map[string]Unit, error) {
+	out := make(map[string]Unit, len(codes))
+	const batch = 5000
+	for len(codes) > 0 {
+		n := min(batch, len(codes))
+		var units []Unit
+		if err := s.DB.NewSelect().Model(&units).Where("code IN (?)", bun.In(codes[:n])).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("units by code: %w", err)
+		}
+		for _, u := range units {
+			out[*u.Code] = u
+		}
+		codes = codes[n:]
+	}
+	return out, nil
+}
