@@ -10,13 +10,17 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/unitmap"
 )
 
 // The administrator's units page: the units they may see and a form to add
 // one below them.
 
-// unitLevels are the administrative levels, top down.
+// unitLevels are the levels a roll-up groups by, top down (the reports page).
 var unitLevels = []string{"province", "district", "commune"}
+
+// mapLevels are all the administrative levels, top down (internal/unitmap).
+var mapLevels = unitmap.LevelNames()
 
 // unitItem is a unit in a list, set off by its level.
 type unitItem struct {
@@ -29,9 +33,9 @@ func (u unitItem) Indent() string { return strings.Repeat("— ", u.depth) }
 
 // indentUnits sets each unit's depth below the highest level among them.
 func indentUnits(units []store.Unit) []unitItem {
-	rank := func(level string) int { return slices.Index(unitLevels, level) }
+	rank := func(level string) int { return slices.Index(mapLevels, level) }
 	us := make([]unitItem, len(units))
-	top := len(unitLevels)
+	top := len(mapLevels)
 	for i, u := range units {
 		us[i].Unit = u
 		if r := rank(u.Level); r >= 0 {
@@ -61,7 +65,7 @@ func (s *Server) renderUnits(c *gin.Context, v *view, status int) {
 		return
 	}
 	v.Title = "unit.title"
-	v.Data = unitsData{Units: indentUnits(page.Items), Levels: unitLevels}
+	v.Data = unitsData{Units: indentUnits(page.Items), Levels: mapLevels}
 	s.render(c, status, "units", v)
 }
 
