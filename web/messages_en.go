@@ -585,6 +585,8 @@ var messagesEN = map[string]string{
 	"unit.level":       "Level",
 	"unit.parent":      "Parent unit",
 	"unit.parent_none": "(none — a province or city)",
+	"unit.kind":        "Kind",
+	"unit.kind_none":   "(not recorded)",
 	"unit.create":      "Add the unit",
 	"ok.unit_created":  "The unit was added.",
 }

@@ -585,6 +585,8 @@ var messagesVI = map[string]string{
 	"unit.level":       "Cấp",
 	"unit.parent":      "Đơn vị cấp trên",
 	"unit.parent_none": "(không có — cấp tỉnh/thành phố)",
+	"unit.kind":        "Loại đơn vị",
+	"unit.kind_none":   "(chưa ghi)",
 	"unit.create":      "Thêm đơn vị",
 	"ok.unit_created":  "Đã thêm đơn vị.",
 }

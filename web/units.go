@@ -52,6 +52,27 @@ func indentUnits(units []store.Unit) []unitItem {
 type unitsData struct {
 	Units  []unitItem
 	Levels []string
+	Kinds  []kindOption
+}
+
+// kindOption is a kind offered by the form (the API checks it fits the
+// level chosen).
+type kindOption struct{ Level, Name string }
+
+// kindOptions lists every distinct kind once, by the first level that has
+// it (thanh_pho reads "Thành phố trực thuộc trung ương" at province level).
+func kindOptions() []kindOption {
+	var out []kindOption
+	seen := map[string]bool{}
+	for _, l := range unitmap.Levels() {
+		for _, k := range l.Kinds {
+			if !seen[k.Name] {
+				seen[k.Name] = true
+				out = append(out, kindOption{l.Name, k.Name})
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) unitList(c *gin.Context, v *view) {
@@ -65,12 +86,12 @@ func (s *Server) renderUnits(c *gin.Context, v *view, status int) {
 		return
 	}
 	v.Title = "unit.title"
-	v.Data = unitsData{Units: indentUnits(page.Items), Levels: mapLevels}
+	v.Data = unitsData{Units: indentUnits(page.Items), Levels: mapLevels, Kinds: kindOptions()}
 	s.render(c, status, "units", v)
 }
 
 func (s *Server) unitCreate(c *gin.Context, v *view) {
-	body := contract.CreateUnitRequest{Name: c.PostForm("name"), Level: c.PostForm("level")}
+	body := contract.CreateUnitRequest{Name: c.PostForm("name"), Level: c.PostForm("level"), Kind: c.PostForm("kind")}
 	if p := strings.TrimSpace(c.PostForm("parent_id")); p != "" {
 		body.ParentID = &p
 	}
