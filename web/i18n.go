@@ -1,10 +1,28 @@
 package web
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/doithoai/doithoai/internal/unitmap"
+)
 
 // messages are the page texts: key → {Vietnamese, English}, joined once
 // from the catalogues in messages_vi.go and messages_en.go.
-var messages = joinCatalogues(messagesVI, messagesEN)
+var messages = withUnitLabels(joinCatalogues(messagesVI, messagesEN))
+
+// withUnitLabels adds the labels of the unit levels ("unit.level.<level>")
+// and kinds ("unit.kind.<level>.<kind>"; the level's label for no kind)
+// from internal/unitmap, their one home.
+func withUnitLabels(m map[string][2]string) map[string][2]string {
+	for _, l := range unitmap.Levels() {
+		m["unit.level."+l.Name] = [2]string{l.LabelVI, l.LabelEN}
+		m["unit.kind."+l.Name+"."] = [2]string{l.LabelVI, l.LabelEN}
+		for _, k := range l.Kinds {
+			m["unit.kind."+l.Name+"."+k.Name] = [2]string{k.LabelVI, k.LabelEN}
+		}
+	}
+	return m
+}
 
 // joinCatalogues pairs each Vietnamese text with its English one; a key
 // only in the English catalogue is a mistake and panics at start-up.

@@ -491,8 +491,12 @@ func TestOfficerMTTQAndRespondentPages(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-name"`) {
 		t.Errorf("unit without a name: %d\n%s", status, mtExcerpt(body))
 	}
-	adm.postOK("/units", "/units", url.Values{"name": {"Phường Trung Liệt"}, "level": {"commune"}, "parent_id": {district}}, "/units?ok=unit_created")
-	mtContains(t, "units after adding", adm.page("/units", http.StatusOK), "Phường Trung Liệt")
+	adm.postOK("/units", "/units", url.Values{"name": {"Phường Trung Liệt"}, "level": {"commune"}, "kind": {"phuong"}, "parent_id": {district}}, "/units?ok=unit_created")
+	mtContains(t, "units after adding", adm.page("/units", http.StatusOK), "Phường Trung Liệt", "<td>Phường</td>")
+	status, body, _ = adm.post("/units", "/units", url.Values{"name": {"Xã Sai Loại"}, "level": {"commune"}, "kind": {"huyen"}, "parent_id": {district}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-kind"`) {
+		t.Errorf("commune of kind huyen: %d\n%s", status, mtExcerpt(body))
+	}
 }
 
 // TestSurveyPageRateLimited answers the respondent's form from an API that

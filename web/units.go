@@ -10,13 +10,17 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/unitmap"
 )
 
 // The administrator's units page: the units they may see and a form to add
 // one below them.
 
-// unitLevels are the administrative levels, top down.
+// unitLevels are the levels a roll-up groups by, top down (the reports page).
 var unitLevels = []string{"province", "district", "commune"}
+
+// mapLevels are all the administrative levels, top down (internal/unitmap).
+var mapLevels = unitmap.LevelNames()
 
 // unitItem is a unit in a list, set off by its level.
 type unitItem struct {
@@ -29,9 +33,9 @@ func (u unitItem) Indent() string { return strings.Repeat("— ", u.depth) }
 
 // indentUnits sets each unit's depth below the highest level among them.
 func indentUnits(units []store.Unit) []unitItem {
-	rank := func(level string) int { return slices.Index(unitLevels, level) }
+	rank := func(level string) int { return slices.Index(mapLevels, level) }
 	us := make([]unitItem, len(units))
-	top := len(unitLevels)
+	top := len(mapLevels)
 	for i, u := range units {
 		us[i].Unit = u
 		if r := rank(u.Level); r >= 0 {
@@ -48,6 +52,27 @@ func indentUnits(units []store.Unit) []unitItem {
 type unitsData struct {
 	Units  []unitItem
 	Levels []string
+	Kinds  []kindOption
+}
+
+// kindOption is a kind offered by the form (the API checks it fits the
+// level chosen).
+type kindOption struct{ Level, Name string }
+
+// kindOptions lists every distinct kind once, by the first level that has
+// it (thanh_pho reads "Thành phố trực thuộc trung ương" at province level).
+func kindOptions() []kindOption {
+	var out []kindOption
+	seen := map[string]bool{}
+	for _, l := range unitmap.Levels() {
+		for _, k := range l.Kinds {
+			if !seen[k.Name] {
+				seen[k.Name] = true
+				out = append(out, kindOption{l.Name, k.Name})
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) unitList(c *gin.Context, v *view) {
@@ -61,12 +86,12 @@ func (s *Server) renderUnits(c *gin.Context, v *view, status int) {
 		return
 	}
 	v.Title = "unit.title"
-	v.Data = unitsData{Units: indentUnits(page.Items), Levels: unitLevels}
+	v.Data = unitsData{Units: indentUnits(page.Items), Levels: mapLevels, Kinds: kindOptions()}
 	s.render(c, status, "units", v)
 }
 
 func (s *Server) unitCreate(c *gin.Context, v *view) {
-	body := contract.CreateUnitRequest{Name: c.PostForm("name"), Level: c.PostForm("level")}
+	body := contract.CreateUnitRequest{Name: c.PostForm("name"), Level: c.PostForm("level"), Kind: c.PostForm("kind")}
 	if p := strings.TrimSpace(c.PostForm("parent_id")); p != "" {
 		body.ParentID = &p
 	}

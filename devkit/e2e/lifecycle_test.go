@@ -44,6 +44,17 @@ func TestLifecycle(t *testing.T) {
 	}
 	expectError(t, c.Do(http.MethodPost, "/api/v1/units", map[string]any{"name": "Xã X", "level": "commune"}), 422, "validation_failed", "parent_id", "parent_required")
 	expectError(t, c.Do(http.MethodPost, "/api/v1/units", map[string]any{"name": "Quận Y", "level": "district", "parent_id": district}), 422, "validation_failed", "parent_id", "invalid_parent_level")
+	// The kind is checked against the level; a commune of the two-level map
+	// hangs directly under its province.
+	expectError(t, c.Do(http.MethodPost, "/api/v1/units", map[string]any{"name": "Xã Z", "level": "commune", "kind": "huyen", "parent_id": district}), 422, "validation_failed", "kind", "invalid_kind")
+	r = c.Do(http.MethodPost, "/api/v1/units", map[string]any{"name": "Phường Láng", "level": "commune", "kind": "phuong", "parent_id": city})
+	mustStatus(t, r, http.StatusCreated, "create a commune under its province")
+	var lang struct {
+		Kind string `json:"kind"`
+	}
+	if r.Decode(t, &lang); lang.Kind != "phuong" {
+		t.Errorf("created commune has kind %q, want phuong", lang.Kind)
+	}
 
 	now := time.Now()
 	year := now.Add(20 * time.Second).In(domain.Location).Year()

@@ -6,8 +6,10 @@ import (
 
 // CreateUnitRequest is the body of POST /units.
 type CreateUnitRequest struct {
-	Name     string  `json:"name"`
-	Level    string  `json:"level"`
+	Name  string `json:"name"`
+	Level string `json:"level"`
+	// Kind is the official kind, checked against the level (optional).
+	Kind     string  `json:"kind"`
 	ParentID *string `json:"parent_id"`
 	Code     *string `json:"code"`
 }

@@ -7,11 +7,29 @@ import (
 	"time"
 )
 
-// Unit levels of the administrative tree.
+// Unit levels of the administrative tree. Since 1 July 2025 local
+// government has two levels (province, commune) under the national root;
+// the district level is kept for the records of the three-level map.
+// Labels: internal/unitmap.
 const (
-	LevelProvince = "province" // thành phố / tỉnh
-	LevelDistrict = "district" // quận / huyện
-	LevelCommune  = "commune"  // phường / xã / thị trấn
+	LevelNational = "national" // Trung ương
+	LevelProvince = "province" // tỉnh / thành phố
+	LevelDistrict = "district" // quận / huyện / thị xã (before 1 July 2025)
+	LevelCommune  = "commune"  // xã / phường / đặc khu (thị trấn before 1 July 2025)
+)
+
+// Official unit kinds, checked per level (internal/unitmap holds the
+// table of which level allows which kind, and the labels).
+const (
+	UnitKindTinh     = "tinh"      // province: tỉnh
+	UnitKindThanhPho = "thanh_pho" // province: centrally-run city; district: provincial city
+	UnitKindHuyen    = "huyen"     // district: huyện
+	UnitKindQuan     = "quan"      // district: quận
+	UnitKindThiXa    = "thi_xa"    // district: thị xã
+	UnitKindXa       = "xa"        // commune: xã
+	UnitKindPhuong   = "phuong"    // commune: phường
+	UnitKindDacKhu   = "dac_khu"   // commune: đặc khu
+	UnitKindThiTran  = "thi_tran"  // commune: thị trấn (before 1 July 2025)
 )
 
 // Dialogue kinds.

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/unitmap"
 )
 
 // Unit is an administrative unit.
@@ -16,8 +19,16 @@ type Unit struct {
 	Code     *string `bun:"code" json:"code,omitempty"`
 	ParentID *string `bun:"parent_id,type:uuid" json:"parent_id,omitempty"`
 	Level    string  `bun:"level" json:"level"`
-	Name     string  `bun:"name" json:"name"`
-	Path     string  `bun:"path" json:"-"`
+	// Kind is the official kind at the level (tinh, xa, phuong, …; see
+	// internal/unitmap), "" for units recorded without one.
+	Kind string `bun:"kind" json:"kind"`
+	Name string `bun:"name" json:"name"`
+	Path string `bun:"path" json:"-"`
+	// SuccessorID, once the unit is merged, names the unit its records now
+	// live under; MergedAt is the merger's effective date. A merged unit
+	// takes no new plans.
+	SuccessorID *string    `bun:"successor_id,type:uuid" json:"successor_id,omitempty"`
+	MergedAt    *time.Time `bun:"merged_at" json:"merged_at,omitempty"`
 	// WebhookURL receives the unit's alerts and reminders (signed JSON).
 	WebhookURL string `bun:"webhook_url" json:"webhook_url,omitempty"`
 	// WebhookSecret signs webhook bodies; it is never shown.
@@ -44,6 +55,20 @@ func (s *Store) CreateUnit(ctx context.Context, u *Unit) error {
 		return fmt.Errorf("create unit: %w", err)
 	}
 	return nil
+}
+
+// Merged reports whether the unit has been merged into a successor.
+func (u *Unit) Merged() bool { return u.SuccessorID != nil }
+
+// EnsureNationalRoot creates the national root (Trung ương, code VN, id
+// unitmap.NationalID) if it is missing and returns it.
+func (s *Store) EnsureNationalRoot(ctx context.Context) (*Unit, error) {
+	code := unitmap.NationalCode
+	u := &Unit{ID: unitmap.NationalID(), Code: &code, Level: domain.LevelNational, Name: unitmap.NationalNameVI}
+	if err := s.CreateUnit(ctx, u); err != nil {
+		return nil, fmt.Errorf("ensure national root: %w", err)
+	}
+	return s.GetUnit(ctx, u.ID)
 }
 
 // GetUnit reads one unit.
@@ -101,4 +126,47 @@ func (s *Store) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error
 func (s *Store) Children(ctx context.Context, id string) ([]Unit, error) {
 	units, _, err := s.ListUnits(ctx, UnitFilter{ParentID: id})
 	return units, err
+}
+
+// InsertUnits inserts units whose paths the caller has computed (parents
+// first), in batches, skipping ids already present. It returns how many
+// rows it inserted. Bulk loads (the official catalogue) use it; a unit
+// created one at a time goes through CreateUnit.
+func (s *Store) InsertUnits(ctx context.Context, units []Unit) (int, error) {
+	const batch = 500
+	inserted := 0
+	for len(units) > 0 {
+		n := min(batch, len(units))
+		chunk := units[:n]
+		res, err := s.DB.NewInsert().Model(&chunk).On("CONFLICT (id) DO NOTHING").Exec(ctx)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return inserted, fmt.Errorf("insert units: %w", ErrConflict)
+			}
+			return inserted, fmt.Errorf("insert units: %w", err)
+		}
+		if k, err := res.RowsAffected(); err == nil {
+			inserted += int(k)
+		}
+		units = units[n:]
+	}
+	return inserted, nil
+}
+
+// UnitsByCode reads the units that hold these codes, keyed by code.
+func (s *Store) UnitsByCode(ctx context.Context, codes []string) (map[string]Unit, error) {
+	out := make(map[string]Unit, len(codes))
+	const batch = 5000
+	for len(codes) > 0 {
+		n := min(batch, len(codes))
+		var units []Unit
+		if err := s.DB.NewSelect().Model(&units).Where("code IN (?)", bun.In(codes[:n])).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("units by code: %w", err)
+		}
+		for _, u := range units {
+			out[*u.Code] = u
+		}
+		codes = codes[n:]
+	}
+	return out, nil
 }
