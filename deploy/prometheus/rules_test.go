@@ -1,6 +1,7 @@
 // Package prometheus holds the Prometheus configuration of a deployment:
-// the alert rules (rules.yml) and their unit tests (rules_test.yml),
-// checked here with promtool, and the Grafana dashboard's queries.
+// the scrape configuration (prometheus.yml), the alert rules (rules.yml)
+// and their unit tests (rules_test.yml), checked here with promtool, and
+// the Grafana dashboard's queries.
 package prometheus
 
 import (
@@ -62,6 +63,14 @@ func TestRulesUnitTests(t *testing.T) {
 	out := run(t, promtool(t), "test", "rules", "rules_test.yml")
 	if !strings.Contains(out, "SUCCESS") {
 		t.Fatalf("promtool test rules: %s", out)
+	}
+}
+
+// The scrape configuration is valid and loads the rules.
+func TestScrapeConfig(t *testing.T) {
+	out := run(t, promtool(t), "check", "config", "prometheus.yml")
+	if !strings.Contains(out, "SUCCESS") || !strings.Contains(out, "rules.yml") {
+		t.Fatalf("promtool check config: %s", out)
 	}
 }
 
