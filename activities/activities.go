@@ -17,6 +17,7 @@ import (
 	"github.com/doithoai/doithoai/internal/calendar"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/lifecycle"
+	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -55,7 +56,7 @@ func (a *Activities) log(ctx context.Context) *zap.Logger {
 		info := activity.GetInfo(ctx)
 		l = l.With(zap.String("activity", info.ActivityType.Name), zap.String("workflow_id", info.WorkflowExecution.ID), zap.Int32("attempt", info.Attempt))
 	}
-	return l
+	return logging.WithTrace(ctx, l)
 }
 
 // SavePlan writes a plan and its dialogues (upsert by id).

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
+	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) requestContext() gin.HandlerFunc {
 			id = uuid.NewString()
 		}
 		c.Set(ctxRequestID, id)
-		c.Set(ctxLogger, s.Logger.With(zap.String("request_id", id)))
+		c.Set(ctxLogger, logging.WithTrace(c.Request.Context(), s.Logger.With(zap.String("request_id", id))))
 		c.Header(HeaderRequestID, id)
 		c.Next()
 	}

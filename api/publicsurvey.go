@@ -19,6 +19,7 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/telemetry"
 )
 
 // Codes of the public survey link.
@@ -269,5 +270,6 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	s.Telemetry.Survey.Ingested(telemetry.SurveySourceLink, n)
 	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: 1 - n})
 }

@@ -59,6 +59,9 @@ type Server struct {
 	// PublicBodyTimeout bounds reading the body of a request to the public
 	// survey link (default 10 s).
 	PublicBodyTimeout time.Duration
+	// Telemetry reports requests, survey answers and spans (each part
+	// optional).
+	Telemetry Telemetry
 
 	// Mount, when set, adds routes of its own to the engine after the
 	// API's: the composition root mounts the web pages with it.
@@ -80,6 +83,8 @@ type Deps struct {
 	Auth auth.Verifier
 	// Feed wakes the alert streams; nil turns the stream off.
 	Feed *store.Feed
+	// Telemetry reports to operators (metrics, traces); zero: nothing.
+	Telemetry Telemetry
 }
 
 // Options are the hooks the composition root passes in at construction.
@@ -95,7 +100,7 @@ type Options struct {
 // task queue, the survey link's rate limit) over its dependencies.
 func New(cfg config.Config, d Deps, o Options) *Server {
 	s := &Server{
-		Store: d.Store, Temporal: d.Temporal, Logger: d.Logger, Auth: d.Auth, Feed: d.Feed,
+		Store: d.Store, Temporal: d.Temporal, Logger: d.Logger, Auth: d.Auth, Feed: d.Feed, Telemetry: d.Telemetry,
 		TaskQueue: cfg.TaskQueue, MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies,
 		Mount: o.Mount, NotFound: o.NotFound,
 		Limits: Limits{
@@ -147,7 +152,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Mount != nil {
 		s.Mount(r)
 	}
-	return r
+	return s.traced(r)
 }
 
 // engine is a Gin engine with the API's middleware and its answers to
@@ -166,7 +171,7 @@ func (s *Server) engine() *gin.Engine {
 	if maxBody <= 0 {
 		maxBody = 8 << 20
 	}
-	r.Use(s.requestContext(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), s.clientCap(), bodyLimit(maxBody))
+	r.Use(s.requestContext(), s.routeMetrics(), securityHeaders(), cors(s.CORSOrigins), s.recovery(), s.accessLog(), s.clientCap(), bodyLimit(maxBody))
 	r.NoRoute(func(c *gin.Context) {
 		if s.NotFound != nil && !strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			s.NotFound(c)

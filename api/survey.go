@@ -14,6 +14,7 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/telemetry"
 )
 
 // MaxSurveyBatch is the most answers one request may carry.
@@ -103,6 +104,7 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	s.Telemetry.Survey.Ingested(telemetry.SurveySourceBatch, n)
 	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: len(rows) - n})
 }
 

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -26,6 +27,7 @@ import (
 	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/internal/telemetry"
 	"github.com/doithoai/doithoai/internal/temporalx"
 	"github.com/doithoai/doithoai/web"
 )
@@ -41,6 +43,10 @@ type App struct {
 	Store    *store.Store
 	Calendar *calendar.Calendar
 	Temporal client.Client
+	// Metrics is the process's Prometheus registry (served on /metrics).
+	Metrics *telemetry.Metrics
+	// Tracing is the tracer provider; nil when tracing is off.
+	Tracing *telemetry.Tracing
 
 	opts options
 	// api is built on the first call of API.
@@ -60,6 +66,9 @@ type options struct {
 	verifier     auth.Verifier
 	devLogin     *web.DevLogin
 	listener     net.Listener
+
+	spanExporter    sdktrace.SpanExporter
+	metricsListener net.Listener
 }
 
 // WithLogger logs to l instead of a logger built from the configuration;
@@ -93,7 +102,8 @@ func WithDevLogin(d *web.DevLogin) Option { return func(o *options) { o.devLogin
 // Config.HTTPAddr; RunAPI closes it.
 func WithListener(ln net.Listener) Option { return func(o *options) { o.listener = ln } }
 
-// New assembles the service: the logger, the store (pinged, migrated when
+// New assembles the service: the logger, the metrics registry and the
+// tracer provider (internal/telemetry), the store (pinged, migrated when
 // cfg.MigrateOnStart is set, its calendar_days filled from the configured
 // calendar) and the Temporal client. The API server and the workers are
 // built when asked for (API, NewWorker) or run (Run). On error New releases
@@ -112,6 +122,9 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 
 func (a *App) open(ctx context.Context) error {
 	if err := a.openLogger(); err != nil {
+		return err
+	}
+	if err := a.openTelemetry(ctx); err != nil {
 		return err
 	}
 	if err := a.openStore(ctx); err != nil {
@@ -149,6 +162,7 @@ func (a *App) openStore(ctx context.Context) error {
 		}
 		a.closers = append(a.closers, a.Store.Close)
 	}
+	a.instrumentStore()
 	pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
 	err = a.Store.Ping(pingCtx)
 	cancel()
@@ -168,8 +182,12 @@ func (a *App) openTemporal(ctx context.Context) error {
 		a.Temporal = a.opts.temporal
 		return nil
 	}
-	o := temporalx.Options{HostPort: a.Config.TemporalAddress, Namespace: a.Config.TemporalNamespace, Logger: a.Logger}
-	var err error
+	ics, err := a.temporalInterceptors()
+	if err != nil {
+		return err
+	}
+	o := temporalx.Options{HostPort: a.Config.TemporalAddress, Namespace: a.Config.TemporalNamespace, Logger: a.Logger,
+		MetricsHandler: a.Metrics.TemporalHandler(), Interceptors: ics}
 	if a.opts.lazyTemporal {
 		a.Temporal, err = temporalx.Lazy(o)
 	} else {

@@ -58,12 +58,13 @@ func (a *App) Run(ctx context.Context, roles ...Role) error {
 }
 
 // RunWorker runs a worker (NewWorker) until ctx is cancelled, then stops
-// it.
+// it, serving /metrics on Config.WorkerMetricsAddr meanwhile.
 func (a *App) RunWorker(ctx context.Context) error {
 	w, err := a.NewWorker()
 	if err != nil {
 		return err
 	}
+	defer a.serveMetrics(a.Config.WorkerMetricsAddr)()
 	a.logWorker()
 	return worker.Run(ctx, w)
 }
@@ -92,7 +93,9 @@ func (a *App) NewWorker() (*worker.Worker, error) {
 }
 
 // RunAPI serves the API (API) on the listener of WithListener or on
-// Config.HTTPAddr until ctx is cancelled, then drains it.
+// Config.HTTPAddr until ctx is cancelled, then drains it; /metrics is
+// served meanwhile on Config.MetricsAddr (with the worker's metrics too
+// when Run runs both in this process).
 func (a *App) RunAPI(ctx context.Context) error {
 	srv, err := a.API(ctx)
 	if err != nil {
@@ -104,6 +107,7 @@ func (a *App) RunAPI(ctx context.Context) error {
 			return fmt.Errorf("listen on %s: %w", a.Config.HTTPAddr, err)
 		}
 	}
+	defer a.serveMetrics(a.Config.MetricsAddr)()
 	a.Logger.Info("api listening", zap.String("addr", ln.Addr().String()), zap.String("temporal", a.Config.TemporalAddress))
 	return srv.Run(ctx, ln)
 }
@@ -122,7 +126,8 @@ func (a *App) API(ctx context.Context) (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps := api.Deps{Store: a.Store, Temporal: a.Temporal, Logger: a.Logger, Auth: v, Feed: store.NewFeed(a.Store.DB, a.Logger)}
+	deps := api.Deps{Store: a.Store, Temporal: a.Temporal, Logger: a.Logger, Auth: v, Feed: store.NewFeed(a.Store.DB, a.Logger),
+		Telemetry: a.apiTelemetry()}
 	a.api = api.New(a.Config, deps, api.Options{Mount: pages.Register, NotFound: pages.NotFound})
 	return a.api, nil
 }

@@ -126,7 +126,7 @@ func TestComposeFile(t *testing.T) {
 	})
 
 	t.Run("services", func(t *testing.T) {
-		want := []string{"api", "postgres", "temporal", "temporal-ui", "worker"}
+		want := []string{"api", "postgres", "prometheus", "temporal", "temporal-ui", "worker"}
 		got := project.ServiceNames()
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
@@ -286,6 +286,33 @@ func TestComposeFile(t *testing.T) {
 		ui := service(t, project, "temporal-ui")
 		if len(ui.Ports) != 1 || ui.Ports[0].Target != 8080 || ui.Ports[0].Published != "8233" {
 			t.Errorf("temporal-ui ports = %+v, want 8233:8080", ui.Ports)
+		}
+	})
+
+	t.Run("prometheus scrapes api and worker", func(t *testing.T) {
+		prom := service(t, project, "prometheus")
+		mounted := false
+		for _, v := range prom.Volumes {
+			if v.Target == "/etc/prometheus" && strings.HasSuffix(filepath.ToSlash(v.Source), "deploy/prometheus") && v.ReadOnly {
+				mounted = true
+			}
+		}
+		if !mounted {
+			t.Errorf("prometheus must mount deploy/prometheus read-only at /etc/prometheus: %+v", prom.Volumes)
+		}
+		if len(prom.Ports) != 1 || prom.Ports[0].HostIP != "127.0.0.1" {
+			t.Errorf("prometheus ports = %+v, want one on 127.0.0.1", prom.Ports)
+		}
+		cfg, err := os.ReadFile(filepath.Join(root, "deploy", "prometheus", "prometheus.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for svc, key := range map[string]string{"api": "METRICS_ADDR", "worker": "WORKER_METRICS_ADDR"} {
+			addr := envValue(t, service(t, project, svc), key)
+			_, port, _ := strings.Cut(addr, ":")
+			if port == "" || !strings.Contains(string(cfg), "names: ["+svc+"]") || !strings.Contains(string(cfg), "port: "+port) {
+				t.Errorf("%s serves metrics on %q, which prometheus.yml does not scrape", svc, addr)
+			}
 		}
 	})
 

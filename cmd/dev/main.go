@@ -54,6 +54,7 @@ func parseFlags(cfg *config.Config) flags {
 	var f flags
 	flag.StringVar(&f.dataDir, "data", ".doithoai-dev", "folder for the Temporal SQLite file and the local PostgreSQL cluster (kept between runs)")
 	flag.StringVar(&f.httpAddr, "http", "127.0.0.1:8080", "listen address of the HTTP API")
+	flag.StringVar(&cfg.MetricsAddr, "metrics", "127.0.0.1:9091", "listen address of /metrics (the API's and the worker's: one process; empty: off)")
 	flag.IntVar(&f.temporalPort, "temporal-port", 7233, "port of the Temporal frontend (gRPC)")
 	flag.IntVar(&f.uiPort, "ui-port", 8233, "port of the Temporal Web UI (-1: no UI)")
 	flag.IntVar(&f.pgPort, "pg-port", pglocal.DefaultPort, "port of the local PostgreSQL cluster (when DATABASE_URL is not set)")
@@ -229,6 +230,9 @@ func printBanner(cfg config.Config, f flags, dataDir, apiURL string, ts *devserv
 	fmt.Printf("  API              %s/api/v1\n", apiURL)
 	fmt.Printf("  OpenAPI spec     %s/api/v1/openapi.yaml\n", apiURL)
 	fmt.Printf("  Ready check      %s/readyz\n", apiURL)
+	if cfg.MetricsAddr != "" {
+		fmt.Printf("  Metrics          http://%s/metrics  (Prometheus: API and worker)\n", cfg.MetricsAddr)
+	}
 	fmt.Printf("  Temporal         %s  (namespace %s, task queue %s)\n", ts.FrontendHostPort(), ts.Namespace(), cfg.TaskQueue)
 	if ui := ts.UIURL(); ui != "" {
 		fmt.Printf("  Temporal Web UI  %s/namespaces/%s/workflows\n", ui, ts.Namespace())

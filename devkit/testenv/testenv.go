@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
@@ -50,7 +51,9 @@ type Env struct {
 	API     *api.Server
 	Feed    *store.Feed
 	BaseURL string
-	Logger  *zap.Logger
+	// MetricsURL is the API process's /metrics (Options.Metrics).
+	MetricsURL string
+	Logger     *zap.Logger
 	// DevLogin is the pages' dev sign-in: SetUsers offers users on /login.
 	DevLogin *web.DevLogin
 }
@@ -130,6 +133,12 @@ type Options struct {
 	// DatabaseURL is the server the test database is made on (default:
 	// DATABASE_URL).
 	DatabaseURL string
+	// Metrics serves the API process's /metrics on a loopback port
+	// (Env.MetricsURL).
+	Metrics bool
+	// SpanExporter turns tracing on, every span going to it synchronously
+	// (tracetest.NewInMemoryExporter).
+	SpanExporter sdktrace.SpanExporter
 }
 
 // testConfig is the configuration of the test stack: the test task queue, a
@@ -140,6 +149,9 @@ func testConfig(ts *devserver.Server, opts Options) config.Config {
 	c.SurveyRatePerMinute, c.SurveyRateBurst = 60_000, 1000
 	c.SMTPAddr, c.SMTPFrom = opts.SMTPAddr, "doithoai@localhost"
 	c.MigrateOnStart = false
+	// No fixed ports: /metrics only on a listener of the test's own.
+	c.MetricsAddr, c.WorkerMetricsAddr = "", ""
+	c.BusinessGaugesTTL = 200 * time.Millisecond
 	return c
 }
 
@@ -195,8 +207,20 @@ func (e *Env) startApp(ctx context.Context, tb testing.TB, opts Options) {
 	}
 	e.BaseURL = "http://" + ln.Addr().String()
 	e.DevLogin = &web.DevLogin{Minter: Tokens(tb)}
-	e.App, err = app.New(ctx, testConfig(e.Temporal, opts), app.WithLogger(e.Logger), app.WithStore(e.Store),
-		app.WithVerifier(Tokens(tb)), app.WithDevLogin(e.DevLogin), app.WithListener(ln))
+	appOpts := []app.Option{app.WithLogger(e.Logger), app.WithStore(e.Store),
+		app.WithVerifier(Tokens(tb)), app.WithDevLogin(e.DevLogin), app.WithListener(ln)}
+	if opts.Metrics {
+		mln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatalf("listen: %v", err)
+		}
+		e.MetricsURL = "http://" + mln.Addr().String() + "/metrics"
+		appOpts = append(appOpts, app.WithMetricsListener(mln))
+	}
+	if opts.SpanExporter != nil {
+		appOpts = append(appOpts, app.WithSpanExporter(opts.SpanExporter))
+	}
+	e.App, err = app.New(ctx, testConfig(e.Temporal, opts), appOpts...)
 	if err != nil {
 		ln.Close()
 		tb.Fatalf("assemble the service: %v", err)

@@ -114,6 +114,27 @@ type Config struct {
 	// CloseOfDay is when a working day ends and deadlines in working days
 	// fall, HH:MM in Vietnam time.
 	CloseOfDay string `env:"CLOSE_OF_DAY" envDefault:"17:00"`
+
+	// MetricsAddr is where the API process serves /metrics (Prometheus),
+	// on a listener of its own so it is never reachable where the API is;
+	// empty turns it off. A process that runs the API and the worker
+	// serves both there.
+	MetricsAddr string `env:"METRICS_ADDR" envDefault:":9091"`
+	// WorkerMetricsAddr is where a worker process serves /metrics; empty
+	// turns it off.
+	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR" envDefault:":9090"`
+	// BusinessGaugesTTL is how long the API reuses the business gauges
+	// (SQL over the records) before a scrape reads them again.
+	BusinessGaugesTTL time.Duration `env:"METRICS_BUSINESS_TTL" envDefault:"15s"`
+	// OTLPEndpoint is the OpenTelemetry collector traces are exported to
+	// (http/protobuf: its /v1/traces); OTLPTracesEndpoint, when set, is
+	// the traces URL itself. Both empty: tracing off.
+	OTLPEndpoint       string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OTLPTracesEndpoint string `env:"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"`
+	// OTLPProtocol is http/protobuf (the default) or grpc.
+	OTLPProtocol string `env:"OTEL_EXPORTER_OTLP_PROTOCOL" envDefault:"http/protobuf"`
+	// ServiceName is the service.name of the spans.
+	ServiceName string `env:"OTEL_SERVICE_NAME" envDefault:"doithoai"`
 }
 
 // Load reads the configuration from the process environment.

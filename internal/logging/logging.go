@@ -59,6 +59,9 @@ func (t *Temporal) Warn(msg string, keyvals ...any) { t.s.Warnw(msg, keyvals...)
 func (t *Temporal) Error(msg string, keyvals ...any) { t.s.Errorw(msg, keyvals...) }
 
 // With returns a logger with extra key-values on every line.
-func (t *Temporal) With(keyvals ...any) sdklog.Logger { return &Temporal{s: t.s.With(keyvals...)} }
+// The SDK's trace keys become trace_id and span_id (renameTraceKeys).
+func (t *Temporal) With(keyvals ...any) sdklog.Logger {
+	return &Temporal{s: t.s.With(renameTraceKeys(keyvals)...)}
+}
 
 var _ sdklog.WithLogger = (*Temporal)(nil)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/logging"
@@ -19,12 +20,23 @@ type Options struct {
 	HostPort  string
 	Namespace string
 	Logger    *zap.Logger
+	// MetricsHandler receives the SDK's metrics (nil: none), for the
+	// client and every worker made from it.
+	MetricsHandler client.MetricsHandler
+	// Interceptors wrap the client's calls; those that are also worker
+	// interceptors (the tracing one) wrap the workers made from it too.
+	Interceptors []interceptor.ClientInterceptor
+}
+
+func (o Options) client() client.Options {
+	return client.Options{HostPort: o.HostPort, Namespace: o.Namespace, Logger: logging.ForTemporal(o.Logger),
+		MetricsHandler: o.MetricsHandler, Interceptors: o.Interceptors}
 }
 
 // Lazy returns a client that connects on first use, so a process can start
 // (and report not-ready) while Temporal is still coming up.
 func Lazy(o Options) (client.Client, error) {
-	c, err := client.NewLazyClient(client.Options{HostPort: o.HostPort, Namespace: o.Namespace, Logger: logging.ForTemporal(o.Logger)})
+	c, err := client.NewLazyClient(o.client())
 	if err != nil {
 		return nil, fmt.Errorf("create temporal client for %s: %w", o.HostPort, err)
 	}
@@ -35,7 +47,7 @@ func Lazy(o Options) (client.Client, error) {
 func Dial(ctx context.Context, o Options) (client.Client, error) {
 	wait := 500 * time.Millisecond
 	for {
-		c, err := client.DialContext(ctx, client.Options{HostPort: o.HostPort, Namespace: o.Namespace, Logger: logging.ForTemporal(o.Logger)})
+		c, err := client.DialContext(ctx, o.client())
 		if err == nil {
 			return c, nil
 		}
