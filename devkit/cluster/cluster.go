@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/uptrace/bun/driver/pgdriver"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/store"
@@ -154,7 +156,10 @@ func (c *Cluster) startTemporal() {
 		c.tb.Fatalf("the Temporal server did not say ready within 3 minutes")
 	}
 	c.Ready = time.Since(start)
-	tc, err := client.Dial(client.Options{HostPort: c.Server.Addr, Namespace: c.Namespace})
+	// The test's own client (and a benchmark's floor worker on it) logs
+	// warnings and errors only.
+	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	tc, err := client.Dial(client.Options{HostPort: c.Server.Addr, Namespace: c.Namespace, Logger: quiet})
 	if err != nil {
 		c.tb.Fatalf("dial the cluster's frontend: %v", err)
 	}
