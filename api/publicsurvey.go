@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,8 +54,56 @@ type RateLimit struct {
 	Burst int
 }
 
-// clientLimiter keeps one token bucket per client address, forgetting
-// clients idle for ten minutes.
+// surveyLimiter decides whether a client of the public survey link may
+// send one more request and, when it may not, how long it must wait.
+type surveyLimiter interface {
+	allow(ctx context.Context, client string, now time.Time) (bool, time.Duration, error)
+}
+
+// newSurveyLimiter keeps the buckets in PostgreSQL, so the limit holds
+// across every API replica; a server without a store (handler unit tests)
+// keeps them in memory.
+func newSurveyLimiter(l RateLimit, st *store.Store) surveyLimiter {
+	if l.Every <= 0 {
+		l.Every = 3 * time.Second // 20 a minute
+	}
+	if l.Burst <= 0 {
+		l.Burst = 10
+	}
+	if st == nil {
+		return &clientLimiter{limit: l, clients: map[string]*clientBucket{}}
+	}
+	return &storeLimiter{limit: l, store: st}
+}
+
+// storeLimiter keeps one token bucket per client in the rate_limits table:
+// one atomic statement per request on the database's clock. Buckets idle
+// (full again) for rateLimitIdle are deleted, at most once a minute per
+// process.
+type storeLimiter struct {
+	limit RateLimit
+	store *store.Store
+	swept atomic.Int64 // unix nanoseconds of the last purge
+}
+
+// rateLimitIdle is how long a full bucket is kept before it is purged.
+const rateLimitIdle = 10 * time.Minute
+
+func (l *storeLimiter) allow(ctx context.Context, client string, now time.Time) (bool, time.Duration, error) {
+	if last := l.swept.Load(); now.UnixNano()-last > int64(time.Minute) && l.swept.CompareAndSwap(last, now.UnixNano()) {
+		if _, err := l.store.PurgeRateLimits(ctx, rateLimitIdle); err != nil {
+			return false, 0, err
+		}
+	}
+	d, err := l.store.TakeRateToken(ctx, "survey:"+client, l.limit.Every, l.limit.Burst)
+	if err != nil {
+		return false, 0, err
+	}
+	return d.Allowed, d.Wait, nil
+}
+
+// clientLimiter keeps one token bucket per client address in memory,
+// forgetting clients idle for ten minutes.
 type clientLimiter struct {
 	limit   RateLimit
 	mu      sync.Mutex
@@ -66,19 +116,9 @@ type clientBucket struct {
 	seen time.Time
 }
 
-func newClientLimiter(l RateLimit) *clientLimiter {
-	if l.Every <= 0 {
-		l.Every = 3 * time.Second // 20 a minute
-	}
-	if l.Burst <= 0 {
-		l.Burst = 10
-	}
-	return &clientLimiter{limit: l, clients: map[string]*clientBucket{}}
-}
-
 // allow takes one request from the client's bucket; when it is empty it
 // says how long until the next request is allowed.
-func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration) {
+func (l *clientLimiter) allow(_ context.Context, client string, now time.Time) (bool, time.Duration, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -98,15 +138,19 @@ func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration
 	r := b.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, d
+		return false, d, nil
 	}
-	return true, 0
+	return true, 0, nil
 }
 
 // limit answers 429 with Retry-After to a client over its rate.
 func (s *Server) limit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
+		ok, wait, err := s.limiter.allow(c.Request.Context(), c.ClientIP(), time.Now())
+		if err != nil {
+			abort(c, err)
+			return
+		}
 		if !ok {
 			secs := max(1, int(math.Ceil(wait.Seconds())))
 			c.Header("Retry-After", strconv.Itoa(secs))

@@ -71,7 +71,7 @@ type Server struct {
 	NotFound gin.HandlerFunc
 
 	paths   unitPaths
-	limiter *clientLimiter
+	limiter surveyLimiter
 }
 
 // Deps are what the handlers use, built once by the composition root.
@@ -196,7 +196,7 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	pub.GET("/healthz", s.healthz)
 	pub.GET("/readyz", s.readyz)
 	// The public survey link: no account, the link token is the key.
-	s.limiter = newClientLimiter(s.SurveyLimit)
+	s.limiter = newSurveyLimiter(s.SurveyLimit, s.Store)
 	pub.GET("/survey/:token", s.limit(), s.publicBodyDeadline(), s.getPublicSurvey)
 	pub.POST("/survey/:token/responses", s.limit(), s.publicBodyDeadline(), publicBodyLimit, s.postPublicSurveyResponse)
 }

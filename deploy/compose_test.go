@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,6 +124,7 @@ func TestComposeFile(t *testing.T) {
 		"LOG_LEVEL=debug",
 		"LOG_FORMAT=console",
 		"API_PORT=18080",
+		"API_PORT_LAST=18081",
 	})
 
 	t.Run("services", func(t *testing.T) {
@@ -269,12 +271,12 @@ func TestComposeFile(t *testing.T) {
 		api := service(t, project, "api")
 		published := false
 		for _, p := range api.Ports {
-			if p.Target == 8080 && p.Published == "18080" {
+			if p.Target == 8080 && p.Published == "18080-18081" {
 				published = true
 			}
 		}
 		if !published {
-			t.Errorf("api must publish container port 8080 (on API_PORT): %+v", api.Ports)
+			t.Errorf("api must publish container port 8080 on the range API_PORT-API_PORT_LAST, one port per replica: %+v", api.Ports)
 		}
 		worker := service(t, project, "worker")
 		if worker.ContainerName != "" {
@@ -312,6 +314,27 @@ func TestComposeFile(t *testing.T) {
 			_, port, _ := strings.Cut(addr, ":")
 			if port == "" || !strings.Contains(string(cfg), "names: ["+svc+"]") || !strings.Contains(string(cfg), "port: "+port) {
 				t.Errorf("%s serves metrics on %q, which prometheus.yml does not scrape", svc, addr)
+			}
+		}
+	})
+
+	t.Run("production topology", func(t *testing.T) {
+		// What deploy's TestProductionTopology runs: two replicas of each
+		// application service, Temporal with at least 4 history shards.
+		for _, name := range []string{"api", "worker"} {
+			svc := service(t, project, name)
+			if svc.Deploy == nil || svc.Deploy.Replicas == nil || *svc.Deploy.Replicas < 2 {
+				t.Errorf("service %q must run at least 2 replicas (deploy.replicas): %+v", name, svc.Deploy)
+			}
+		}
+		temporal := service(t, project, "temporal")
+		if n, err := strconv.Atoi(envValue(t, temporal, "NUM_HISTORY_SHARDS")); err != nil || n < 4 {
+			t.Errorf("temporal NUM_HISTORY_SHARDS = %q, want at least 4", envValue(t, temporal, "NUM_HISTORY_SHARDS"))
+		}
+		worker := service(t, project, "worker")
+		for _, key := range []string{"WORKER_WORKFLOW_CACHE_SIZE", "WORKER_POLLERS"} {
+			if _, err := strconv.Atoi(envValue(t, worker, key)); err != nil {
+				t.Errorf("worker %s = %q, want a number sized on purpose", key, envValue(t, worker, key))
 			}
 		}
 	})
@@ -388,8 +411,8 @@ func TestComposeFileDefaults(t *testing.T) {
 		t.Errorf("default AUTH_AUDIENCE = %q, want doithoai", got)
 	}
 	for _, p := range api.Ports {
-		if p.Target == 8080 && p.Published != "8080" {
-			t.Errorf("default api port = %q, want 8080", p.Published)
+		if p.Target == 8080 && p.Published != "8080-8081" {
+			t.Errorf("default api ports = %q, want 8080-8081 (one per replica)", p.Published)
 		}
 	}
 }

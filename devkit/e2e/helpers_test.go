@@ -1,16 +1,13 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
-	"github.com/doithoai/doithoai/internal/domain"
 )
 
 // ids of created resources.
@@ -157,27 +154,5 @@ func surveyLink(t *testing.T, c *testenv.Client, dialogueID string) string {
 // waits until its survey has closed; it returns the dialogue id.
 func readyForSession(tb testing.TB, env *testenv.Env, c *testenv.Client, unit string, policy map[string]any) string {
 	tb.Helper()
-	pol := map[string]any{"survey_lead": "PT2S", "survey_close": "PT1S", "session_grace": "PT1H"}
-	for k, v := range policy {
-		pol[k] = v
-	}
-	at := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
-		"unit_id": unit, "year": at.In(domain.Location).Year(), "reference_no": "KH-" + uuid.NewString()[:8], "issuing_body": "Tỉnh ủy",
-		"policy":    pol,
-		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
-	})
-	if r.Status != http.StatusCreated {
-		tb.Fatalf("plan: %d %s", r.Status, r.Body)
-	}
-	var p struct {
-		Dialogues []struct{ ID string } `json:"dialogues"`
-	}
-	r.Decode(tb, &p)
-	dlg := p.Dialogues[0].ID
-	waitUntil(tb, 30*time.Second, func() bool {
-		d, err := env.Store.GetDialogue(context.Background(), dlg)
-		return err == nil && d.Phase == domain.PhaseAwaitingSession
-	})
-	return dlg
+	return bench.ReadyForSession(tb, env.Store, c, unit, policy)
 }
