@@ -49,6 +49,11 @@ func (s *Server) createPlan(c *gin.Context) {
 		return
 	} else if !ok {
 		errs = append(errs, unknownUnitField("unit_id"))
+	} else if merged, err := s.Store.MergedAmong(ctx, []string{id.String()}); err != nil {
+		abort(c, err)
+		return
+	} else if succ := merged[id.String()]; succ != "" {
+		errs = append(errs, mergedUnitField("unit_id", succ))
 	} else {
 		unitID = id.String()
 	}
@@ -292,6 +297,16 @@ func (s *Server) placeDialogues(ctx context.Context, planUnitID, field string, s
 	if err != nil {
 		return err
 	}
+	var named []string
+	for _, sp := range specs {
+		if sp.UnitID != "" && sp.UnitID != planUnitID {
+			named = append(named, sp.UnitID)
+		}
+	}
+	merged, err := s.Store.MergedAmong(ctx, named)
+	if err != nil {
+		return err
+	}
 	for i := range specs {
 		sp := &specs[i]
 		if sp.UnitID == "" || sp.UnitID == planUnitID {
@@ -312,9 +327,19 @@ func (s *Server) placeDialogues(ctx context.Context, planUnitID, field string, s
 			*errs = append(*errs, fieldErrorMsg(name, "outside_plan_unit",
 				"Đơn vị của hội nghị phải là đơn vị ban hành kế hoạch hoặc đơn vị trực thuộc.",
 				"The dialogue's unit must be the plan's unit or a unit below it."))
+		case merged[sp.UnitID] != "":
+			*errs = append(*errs, mergedUnitField(name, merged[sp.UnitID]))
 		}
 	}
 	return nil
+}
+
+// mergedUnitField is the field error for a unit that has merged into
+// another: it takes no new plans or dialogues.
+func mergedUnitField(field, successor string) contract.FieldError {
+	return fieldErrorMsg(field, "unit_merged",
+		fmt.Sprintf("Đơn vị này đã sáp nhập vào %s: hãy lập kế hoạch, hội nghị cho %s.", successor, successor),
+		fmt.Sprintf("This unit has merged into %s: plan for %s instead.", successor, successor))
 }
 
 // readDialogue reads one dialogue of a request and checks it by

@@ -229,9 +229,26 @@ type Report struct {
 	FinalisedBy string     `json:"finalised_by,omitempty"`
 }
 
-// LevelName is the Vietnamese name of a level's units in report ratios.
+// TwoLevelSince is when local government became two levels (1 July 2025,
+// Vietnam time): commune-level units have been xã, phường and đặc khu since;
+// before, xã, phường and thị trấn.
+var TwoLevelSince = time.Date(2025, time.July, 1, 0, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// LevelNameAt is LevelName for a report whose period ends at end: the
+// commune level is named as it was then.
+func LevelNameAt(level string, end time.Time) string {
+	if level == "commune" && end.After(TwoLevelSince) {
+		return "xã, phường, đặc khu"
+	}
+	return LevelName(level)
+}
+
+// LevelName is the Vietnamese name of a level's units in report ratios, on
+// the three-level map (see LevelNameAt).
 func LevelName(level string) string {
 	switch level {
+	case "national":
+		return "Trung ương"
 	case "province":
 		return "tỉnh, thành phố"
 	case "district":

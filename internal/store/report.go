@@ -177,7 +177,8 @@ func defaultTitle(r *resolvedScope) string {
 //
 // Placeholders: ?0 the data time, ?1 the LIKE pattern of the root unit's
 // subtree, ?2 the level filter (the empty string for none; roll-ups only),
-// ?3… the dialogue filter's own arguments; %[1]s is the dialogue filter.
+// ?3… the dialogue filter's own arguments, then the period's start (its
+// placeholder number is %[2]d); %[1]s is the dialogue filter.
 //
 // Only the aggregates leave PostgreSQL: the scope's dialogues (sd) and
 // their tasks (st) are materialised once and every section aggregates
@@ -235,7 +236,8 @@ delays AS (
 lv AS (
     SELECT level, count(*) AS units_total
     FROM units
-    WHERE path LIKE ?1 AND (?2 = '' OR level = ?2)
+    WHERE path LIKE ?1 AND (?2 = '' OR level = ?2) AND level <> 'national'
+      AND (merged_at IS NULL OR merged_at > ?%[2]d::timestamptz)
     GROUP BY level
 ),
 nh AS (
@@ -243,7 +245,8 @@ nh AS (
     SELECT u.level, u.id, u.name,
            row_number() OVER (PARTITION BY u.level ORDER BY u.name COLLATE "C", u.id) AS n
     FROM units u
-    WHERE u.path LIKE ?1 AND (?2 = '' OR u.level = ?2)
+    WHERE u.path LIKE ?1 AND (?2 = '' OR u.level = ?2) AND u.level <> 'national'
+      AND (u.merged_at IS NULL OR u.merged_at > ?%[2]d::timestamptz)
       AND NOT EXISTS (SELECT 1 FROM sd WHERE sd.unit_id = u.id AND sd.held)
 ),
 su AS (
@@ -405,7 +408,10 @@ func (s *Store) ComputeReport(ctx context.Context, scope report.Scope, now time.
 	args := append([]any{now, r.root.Path + "%", r.scope.Level}, r.args...)
 	var raw []byte
 	var missing int
-	q := fmt.Sprintf(reportQuery, r.filter)
+	// The period's start is the last argument: units merged before it are
+	// history, not units of the period's map.
+	args = append(args, r.scope.From)
+	q := fmt.Sprintf(reportQuery, r.filter, len(args)-1)
 	err = s.DB.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
 		// The rows of a report are read from memory, not from spinning
 		// disks: with the default random_page_cost (4) the planner hashes
@@ -434,7 +440,7 @@ func (s *Store) ComputeReport(ctx context.Context, scope report.Scope, now time.
 		if r.scope.Kind != report.KindRollup && lc.Planned+lc.Held+lc.Cancelled == 0 {
 			continue
 		}
-		lc.LevelName = report.LevelName(lc.Level)
+		lc.LevelName = report.LevelNameAt(lc.Level, r.scope.To)
 		lc.Ratio = fmt.Sprintf("%d/%d %s", lc.UnitsHeld, lc.UnitsTotal, lc.LevelName)
 		levels = append(levels, lc)
 	}

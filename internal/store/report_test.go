@@ -296,8 +296,8 @@ func TestReportDistrictRollupGolden(t *testing.T) {
 	year := report.Scope{Kind: report.KindRollup, UnitID: dist, From: vn(2026, 1, 1, 0, 0), To: vn(2027, 1, 1, 0, 0)}
 	all := f.compute(year, reportNow)
 	golden(t, "district_rollup", all)
-	if got := all.Dialogues.ByLevel[len(all.Dialogues.ByLevel)-1].Ratio; got != "25/30 xã, phường, thị trấn" {
-		t.Errorf("commune ratio %q, want 25/30 xã, phường, thị trấn", got)
+	if got := all.Dialogues.ByLevel[len(all.Dialogues.ByLevel)-1].Ratio; got != "25/30 xã, phường, đặc khu" {
+		t.Errorf("commune ratio %q, want 25/30 xã, phường, đặc khu", got)
 	}
 
 	communes := year
