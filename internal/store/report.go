@@ -165,7 +165,7 @@ func defaultTitle(r *resolvedScope) string {
 	t := fmt.Sprintf("Báo cáo tổng hợp tiếp xúc, đối thoại từ %s đến %s — %s",
 		sc.From.Format("02/01/2006"), sc.To.Add(-time.Nanosecond).Format("02/01/2006"), sc.UnitName)
 	if sc.Level != "" {
-		t += " (" + report.LevelName(sc.Level) + ")"
+		t += " (" + report.LevelNameAt(sc.Level, sc.To) + ")"
 	}
 	return t
 }
