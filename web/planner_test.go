@@ -125,6 +125,7 @@ type plnPlanDoc struct {
 	ReferenceNo string `json:"reference_no"`
 	Dialogues   []struct {
 		ID          string    `json:"id"`
+		UnitID      string    `json:"unit_id"`
 		Kind        string    `json:"kind"`
 		Phase       string    `json:"phase"`
 		ScheduledAt time.Time `json:"scheduled_at"`
@@ -402,6 +403,33 @@ func TestPlannerPages(t *testing.T) {
 		if p.ReferenceNo != "70-KH/HU" || len(p.Dialogues) != 3 || len(p.Dialogues[0].Hosts) != 2 || p.Dialogues[2].Kind != "adhoc" {
 			t.Errorf("imported plan: %+v", p)
 		}
+		// A unit column schedules the dialogues of the units below: named by
+		// official name (or code); an unknown name is an error of its row.
+		unitHeader := append(append([]any{}, plnHeader...), "Đơn vị")
+		withUnits := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"72-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"}}
+		status, _, body = pages.upload("/plans/import", withUnits, "ke-hoach.xlsx", plnXLSX(t, [][]any{unitHeader,
+			{fmt.Sprintf("18/06/%d", next), "08:00", "định kỳ", "", "Hội trường", "Nguyễn Văn An", "", "", ""},
+			{fmt.Sprintf("19/06/%d", next), "08:00", "định kỳ", "", "Nhà văn hóa", "Lê Văn Cường", "", "", "Xã Không Có"},
+		}))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "<td>3</td><td>Đơn vị</td><td>Không tìm thấy đơn vị “Xã Không Có”") {
+			t.Errorf("unknown unit: %d %.3000s", status, body)
+		}
+		status, loc, body = pages.upload("/plans/import", withUnits, "ke-hoach.xlsx", plnXLSX(t, [][]any{unitHeader,
+			{fmt.Sprintf("18/06/%d", next), "08:00", "định kỳ", "", "Hội trường", "Nguyễn Văn An", "", "", ""},
+			{fmt.Sprintf("19/06/%d", next), "08:00", "định kỳ", "", "Nhà văn hóa", "Lê Văn Cường", "", "", "minh lãng"},
+		}))
+		if status != http.StatusSeeOther {
+			t.Fatalf("import with units: %d %.3000s", status, body)
+		}
+		withID := plnPlanID(t, loc)
+		if p := plnGetPlan(t, api, withID); len(p.Dialogues) != 2 || p.Dialogues[1].UnitID != commune || p.Dialogues[0].UnitID != district {
+			t.Errorf("imported units: %+v", p.Dialogues)
+		}
+		// The plan page shows how the communes held theirs.
+		if _, page := pages.get("/plans/" + withID); !strings.Contains(page, "0/1 xã, phường, đặc khu") || !strings.Contains(page, "Chưa tổ chức: Xã Minh Lãng") {
+			t.Errorf("plan page lacks the communes' coverage: %.4000s", page)
+		}
+
 		// Timings apply to every imported dialogue.
 		timed := url.Values{"unit_id": {district}, "year": {strconv.Itoa(next)}, "reference_no": {"71-KH/HU"}, "issuing_body": {"Ban Thường vụ Huyện ủy Vũ Thư"},
 			"pol_lead": {"5"}, "pol_lead_unit": {"d"}, "pol_close": {"12"}, "pol_close_unit": {"h"}, "pol_reminders": {"4, 2"},

@@ -112,6 +112,7 @@ type plnShowData struct {
 	Months   []plnMonth
 	Kinds    []plnOpt
 	Counts   []plnCount
+	Coverage []plnLevelCoverage
 }
 
 var plnMonthsEN = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
@@ -129,7 +130,7 @@ func (s *Server) plnShowRender(c *gin.Context, v *view, status int, form url.Val
 	}
 	p := plnPlanPage{PlanView: got, Dialogues: plnDialogues(got.Dialogues)}
 	v.Title, v.Path = "plan.show_title", "/plans/"+id
-	d := plnShowData{Plan: p, UnitName: s.plnUnitName(c, v, p.UnitID), Kinds: plnKindOpts}
+	d := plnShowData{Plan: p, UnitName: s.plnUnitName(c, v, p.UnitID), Kinds: plnKindOpts, Coverage: s.plnCoverage(c, v, got)}
 	counts := map[string]int{}
 	for m := 1; m <= 12; m++ {
 		name := v.T("plan.month", m)
