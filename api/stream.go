@@ -27,6 +27,9 @@ const (
 	// streamKeepAlive is the interval of the comment lines that keep
 	// proxies from closing an idle stream.
 	streamKeepAlive = 15 * time.Second
+	// streamHeldRetry is how soon a stream reads again when committed items
+	// were held behind a transaction still open.
+	streamHeldRetry = 100 * time.Millisecond
 	// streamRetryMillis is the reconnection delay suggested to clients.
 	streamRetryMillis = 3000
 )
@@ -124,8 +127,17 @@ func (s *Server) followFeed(ctx context.Context, st *sseStream, sub *store.FeedS
 	keepAlive := time.NewTicker(streamKeepAlive)
 	defer keepAlive.Stop()
 	for {
-		var err error
-		after, err = s.streamSince(ctx, st, fs, after)
+		var (
+			held  bool
+			err   error
+			again <-chan time.Time
+		)
+		after, held, err = s.streamSince(ctx, st, fs, after)
+		if held {
+			// Items are committed but held behind a transaction still open,
+			// whose end may wake nobody: look again shortly.
+			again = time.After(streamHeldRetry)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				// The client reconnects with Last-Event-ID and misses nothing.
@@ -140,6 +152,7 @@ func (s *Server) followFeed(ctx context.Context, st *sseStream, sub *store.FeedS
 			log.Info("stream closed: server shutting down", zap.Int64("after", after))
 			return
 		case <-sub.Wake():
+		case <-again:
 		case <-keepAlive.C:
 			if err := st.send([]byte(": keep-alive\n\n")); err != nil {
 				return
@@ -157,16 +170,17 @@ type feedScope struct {
 }
 
 // streamSince writes every item after seq, in batches, until caught up, and
-// returns the seq of the last item written.
-func (s *Server) streamSince(ctx context.Context, st *sseStream, fs feedScope, after int64) (int64, error) {
+// returns the seq of the last item written and whether committed items are
+// held back behind a transaction still open (store.FeedSinceHeld).
+func (s *Server) streamSince(ctx context.Context, st *sseStream, fs feedScope, after int64) (int64, bool, error) {
 	var buf bytes.Buffer
 	for {
-		items, err := s.Store.FeedSince(ctx, fs.unitID, fs.subtree, fs.alerts, fs.notices, after, streamBatch)
+		items, held, err := s.Store.FeedSinceHeld(ctx, fs.unitID, fs.subtree, fs.alerts, fs.notices, after, streamBatch)
 		if err != nil {
-			return after, err
+			return after, false, err
 		}
 		if len(items) == 0 {
-			return after, nil
+			return after, held, nil
 		}
 		buf.Reset()
 		for _, it := range items {
@@ -176,16 +190,16 @@ func (s *Server) streamSince(ctx context.Context, st *sseStream, fs feedScope, a
 			}
 			data, err := json.Marshal(v)
 			if err != nil {
-				return after, fmt.Errorf("encode feed item %d: %w", it.Seq, err)
+				return after, false, fmt.Errorf("encode feed item %d: %w", it.Seq, err)
 			}
 			fmt.Fprintf(&buf, "id: %d\nevent: %s\ndata: %s\n\n", it.Seq, it.Type, data)
 		}
 		if err := st.send(buf.Bytes()); err != nil {
-			return after, err
+			return after, false, err
 		}
 		after = items[len(items)-1].Seq
 		if len(items) < streamBatch {
-			return after, nil
+			return after, held, nil
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,16 +148,14 @@ func (s *Server) getSurveySummary(c *gin.Context) {
 
 // readSurveyAnswers reads the body of POST /dialogues/{id}/survey/responses:
 // one answer, or a batch under "responses" (then prefix names the list).
+// The body is decoded once; isSurveyBatch only tokenises up to the key
+// "responses".
 func readSurveyAnswers(c *gin.Context) (answers []contract.SurveyAnswer, prefix string, err error) {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		return nil, "", newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large.")
 	}
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(body, &probe); err != nil {
-		return nil, "", jsonError(err)
-	}
-	if _, batch := probe["responses"]; batch {
+	if isSurveyBatch(body) {
 		var b contract.SurveyBatch
 		if err := decodeBytes(body, &b); err != nil {
 			return nil, "", err
@@ -168,4 +167,29 @@ func readSurveyAnswers(c *gin.Context) (answers []contract.SurveyAnswer, prefix 
 		return nil, "", err
 	}
 	return []contract.SurveyAnswer{one}, "", nil
+}
+
+// isSurveyBatch reports whether body is a JSON object with the key
+// "responses", reading its tokens only as far as that key (a batch has no
+// other). Anything malformed counts as not a batch; decoding it as one
+// answer then reports what is wrong.
+func isSurveyBatch(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if key == "responses" {
+			return true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+	}
+	return false
 }

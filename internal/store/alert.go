@@ -45,21 +45,13 @@ func (s *Store) RaiseAlert(ctx context.Context, a *Alert) (bool, error) {
 	if a.Status == "" {
 		a.Status = "open"
 	}
-	var n int64
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockFeed(ctx, tx); err != nil {
-			return err
-		}
-		res, err := tx.NewInsert().Model(a).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
+	// One statement, no lock: the feed's order comes from the seq's
+	// transaction id (FeedSince).
+	res, err := s.DB.NewInsert().Model(a).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("raise alert: %w", err)
 	}
+	n, _ := res.RowsAffected()
 	return n > 0, nil
 }
 
@@ -172,21 +164,11 @@ type Notification struct {
 // SaveNotification stores a notice exactly once per dedup key and reports
 // whether this call created it.
 func (s *Store) SaveNotification(ctx context.Context, n *Notification) (bool, error) {
-	var k int64
-	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockFeed(ctx, tx); err != nil {
-			return err
-		}
-		res, err := tx.NewInsert().Model(n).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		k, _ = res.RowsAffected()
-		return nil
-	})
+	res, err := s.DB.NewInsert().Model(n).On("CONFLICT (dedup_key) DO NOTHING").Returning("seq").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("save notification: %w", err)
 	}
+	k, _ := res.RowsAffected()
 	return k > 0, nil
 }
 

@@ -34,15 +34,27 @@ type FeedItem struct {
 // between the two reads can never be skipped over by a later item of the
 // other table. Each read walks the unique seq index from afterSeq.
 //
-// Every writer of the feed takes the feed lock (lockFeed) before it draws a
-// seq and holds it until it commits, so seqs become visible in order: once
-// a seq is visible, every smaller one has committed or rolled back, and a
-// stream that advances its Last-Event-ID to the last item returned never
-// passes an item still to come.
+// Writers take no lock. An item's seq is its transaction's id shifted left
+// 16 bits plus its rank in that transaction (feed_position, migration
+// 20261202000401), and FeedSince returns only items below the snapshot's
+// horizon: pg_snapshot_xmin << 16, under which every transaction has
+// committed or rolled back. An item that becomes visible later belongs to
+// a transaction at or above that horizon, so its seq is larger than every
+// seq returned, and a stream that advances its Last-Event-ID to the last
+// item returned never passes an item still to come.
 //
 // The scopes, when not nil, keep only the alerts and the notifications the
 // caller may see.
 func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, alerts, notices *Scope, afterSeq int64, limit int) ([]FeedItem, error) {
+	items, _, err := s.FeedSinceHeld(ctx, unitID, subtree, alerts, notices, afterSeq, limit)
+	return items, err
+}
+
+// FeedSinceHeld is FeedSince, and also reports whether items already
+// committed were held back above the horizon (a transaction that started
+// before them is still open): the caller should read again shortly, since
+// the end of that transaction may wake nobody.
+func (s *Store) FeedSinceHeld(ctx context.Context, unitID string, subtree bool, alerts, notices *Scope, afterSeq int64, limit int) ([]FeedItem, bool, error) {
 	if limit < 1 {
 		limit = 500
 	}
@@ -53,23 +65,29 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, aler
 		return q.Where("unit_id = ?", unitID)
 	}
 	var (
-		as []Alert
-		ns []Notification
+		as      []Alert
+		ns      []Notification
+		horizon int64
+		held    bool
 	)
 	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	err := s.DB.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		// The first statement takes the snapshot every read below shares.
+		if err := tx.QueryRowContext(ctx, feedHorizonQuery).Scan(&horizon, &held); err != nil {
+			return fmt.Errorf("horizon: %w", err)
+		}
 		if err := alerts.apply(tx.NewSelect().Model(&as), []string{"unit_id"}, "recipient_role", "").Apply(unitFilter).
-			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+			Where("seq > ? AND seq < ?", afterSeq, horizon).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("alerts: %w", err)
 		}
 		if err := notices.apply(tx.NewSelect().Model(&ns), []string{"unit_id"}, "", assignedNotices).Apply(unitFilter).
-			Where("seq > ?", afterSeq).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
+			Where("seq > ? AND seq < ?", afterSeq, horizon).OrderExpr("seq").Limit(int64(limit)).Scan(ctx); err != nil {
 			return fmt.Errorf("notifications: %w", err)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("feed since %d: %w", afterSeq, err)
+		return nil, false, fmt.Errorf("feed since %d: %w", afterSeq, err)
 	}
 	// Merge the two seq-ordered lists; the first limit items of the feed
 	// are among the first limit of each.
@@ -88,26 +106,23 @@ func (s *Store) FeedSince(ctx context.Context, unitID string, subtree bool, aler
 		items = append(items, FeedItem{Seq: ns[j].Seq, Type: typ, Notification: &ns[j]})
 		j++
 	}
-	return items, nil
+	return items, held, nil
 }
 
-// FeedLockKey is the advisory lock that orders the feed's writers.
-const FeedLockKey = 72_026_1127
+// feedHorizonQuery returns the seq under which every feed item is final
+// (every transaction below pg_snapshot_xmin has ended), and whether an item
+// at or above it is already visible.
+const feedHorizonQuery = `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16 AS horizon)
+SELECT horizon, EXISTS (SELECT 1 FROM alerts WHERE seq >= horizon) OR EXISTS (SELECT 1 FROM notifications WHERE seq >= horizon) FROM h`
 
-// lockFeed takes the feed lock for the rest of tx: callers insert alerts or
-// notifications right after it and commit soon, so the lock is short.
-func lockFeed(ctx context.Context, tx bun.Tx) error {
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", FeedLockKey); err != nil {
-		return fmt.Errorf("lock feed: %w", err)
-	}
-	return nil
-}
-
-// FeedHead returns the largest seq stored in the feed now (0 when there is
-// none); a stream that starts from it sees only what is stored afterwards.
+// FeedHead returns the seq a stream that starts now starts after: the
+// largest seq stored, but no further than the horizon (0 when there is
+// none); such a stream sees what is stored afterwards, and the items held
+// above the horizon, which may have been committed just before it.
 func (s *Store) FeedHead(ctx context.Context) (int64, error) {
 	var head int64
-	err := s.DB.NewRaw("SELECT greatest(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT max(seq) FROM notifications), 0))").
+	err := s.DB.NewRaw(`SELECT least(greatest(coalesce((SELECT max(seq) FROM alerts), 0), coalesce((SELECT max(seq) FROM notifications), 0)),
+		(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16) - 1)`).
 		Scan(ctx, &head)
 	if err != nil {
 		return 0, fmt.Errorf("feed head: %w", err)

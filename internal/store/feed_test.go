@@ -219,49 +219,48 @@ func TestFeedSinceReadsPagesToTheEnd(t *testing.T) {
 }
 
 // TestFeedSinceWaitsForTransactionsInFlight: a seq is drawn at INSERT but
-// visible at COMMIT, so an alert committed after one still in flight (with
-// a larger seq) must not be returned before it: a stream would otherwise
-// move its Last-Event-ID past the first and never see it.
+// visible at COMMIT, so an alert committed after one still in flight must
+// not be returned before it: a stream would otherwise move its
+// Last-Event-ID past the first and never see it. Writers take no lock: the
+// second commits at once, and is held back until the first ends.
 func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
 	f := newFeedFixture(t)
 	ctx := context.Background()
 	before := f.alert(t, f.ward)
 	f.settle(t, before.Seq)
 
-	// A writer holds the feed lock with an uncommitted alert, as
-	// CloseSurvey does between its notices and its commit.
+	// A writer with an uncommitted alert, as CloseSurvey has between its
+	// notices and its commit.
 	tx, err := f.st.DB.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", store.FeedLockKey); err != nil {
-		t.Fatal(err)
-	}
 	id := uuid.NewString()
 	first := &store.Alert{ID: id, DedupKey: "test/" + id, UnitID: f.ward, RecipientRole: "planner", Kind: "session_missed",
 		TitleVI: "Cảnh báo", TitleEN: "Alert", BodyVI: "Nội dung", BodyEN: "Body", Status: "open"}
 	if _, err := tx.NewInsert().Model(first).Returning("seq").Exec(ctx); err != nil {
 		t.Fatalf("insert in transaction: %v", err)
 	}
-	// Another writer must wait for it: its seq comes after the first commits.
-	done := make(chan *store.Alert, 1)
-	go func() { done <- f.alert(t, f.ward) }()
-	waitForLockWaiter(t, f.st)
-	items, err := f.st.FeedSince(ctx, f.district, true, nil, nil, before.Seq, 500)
+	// Another writer does not wait for it.
+	second := f.alert(t, f.ward)
+	if second.Seq <= first.Seq {
+		t.Fatalf("the second writer got seq %d, not after %d", second.Seq, first.Seq)
+	}
+	items, held, err := f.st.FeedSinceHeld(ctx, f.district, true, nil, nil, before.Seq, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 0 {
-		t.Fatalf("feed while the first writer is in flight = %+v; want nothing", items)
+	if len(items) != 0 || !held {
+		t.Fatalf("feed while the first writer is in flight = %+v, held %v; want nothing, and the second held", items, held)
+	}
+	if head, err := f.st.FeedHead(ctx); err != nil || head >= first.Seq {
+		t.Fatalf("feed head %d (%v) while the first writer is in flight; want below its seq %d", head, err, first.Seq)
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	second := <-done
-	if second.Seq <= first.Seq {
-		t.Fatalf("the waiting writer got seq %d, not after %d", second.Seq, first.Seq)
-	}
+	f.settle(t, second.Seq)
 	items, err = f.st.FeedSince(ctx, f.district, true, nil, nil, before.Seq, 500)
 	if err != nil {
 		t.Fatal(err)
@@ -269,21 +268,4 @@ func TestFeedSinceWaitsForTransactionsInFlight(t *testing.T) {
 	if len(items) != 2 || items[0].Alert.ID != first.ID || items[1].Alert.ID != second.ID {
 		t.Fatalf("feed after commit = %+v; want the two alerts in order", items)
 	}
-}
-
-// waitForLockWaiter waits until some session waits for the feed lock.
-func waitForLockWaiter(t *testing.T, st *store.Store) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		var n int
-		if err := st.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND NOT granted", store.FeedLockKey).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("the second writer never waited for the feed lock")
 }

@@ -1,13 +1,17 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/doithoai/doithoai/internal/domain"
 )
@@ -37,40 +41,123 @@ func (e *SurveyClosedError) Error() string {
 	return fmt.Sprintf("survey not open (phase %s, window %s – %s)", e.Phase, e.OpensAt.Format(time.RFC3339), e.ClosesAt.Format(time.RFC3339))
 }
 
-// surveyChunk keeps one INSERT well under PostgreSQL's 65,535 parameters.
-const surveyChunk = 2000
-
 // InsertSurveyResponses stores answers in one transaction, but only while the
 // dialogue's survey is open: the dialogue row is locked FOR SHARE, so the
 // workflow's close (an UPDATE of that row) waits for this batch and the
 // summary counts every accepted answer. Responses with an id already stored
 // are skipped, so a retried batch is harmless. It returns how many rows were
 // new.
+//
+// The rows go in with COPY (one round trip for the whole batch, no
+// parameters to bind). COPY has no ON CONFLICT, so the ids already stored
+// are looked up first and left out; a batch with the same ids committed by
+// another request between that look-up and the COPY makes the COPY fail on
+// the primary key, and the transaction is then run again, which finds them.
 func (s *Store) InsertSurveyResponses(ctx context.Context, dialogueID string, rs []SurveyResponse) (int, error) {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		var n int
+		n, err = s.insertSurveyResponses(ctx, dialogueID, rs)
+		if !isUniqueViolation(err) {
+			return n, err
+		}
+	}
+	return 0, err
+}
+
+func (s *Store) insertSurveyResponses(ctx context.Context, dialogueID string, rs []SurveyResponse) (int, error) {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("insert survey responses: %w", err)
+	}
+	defer conn.Close()
 	inserted := 0
-	err := s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		var d Dialogue
-		err := tx.NewSelect().Model(&d).Column("phase", "survey_opens_at", "survey_closes_at").
-			Where("id = ?", dialogueID).For("SHARE").Scan(ctx)
+	err = conn.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		var (
+			phase         string
+			opens, closes time.Time
+			now           time.Time
+		)
+		err := tx.QueryRowContext(ctx, "SELECT phase, survey_opens_at, survey_closes_at, now() FROM dialogues WHERE id = ? FOR SHARE", dialogueID).
+			Scan(&phase, &opens, &closes, &now)
 		if err != nil {
 			return notFound(err, "insert survey responses")
 		}
-		if d.Phase != "survey_open" {
-			return &SurveyClosedError{Phase: d.Phase, OpensAt: d.SurveyOpensAt, ClosesAt: d.SurveyClosesAt}
+		if phase != "survey_open" {
+			return &SurveyClosedError{Phase: phase, OpensAt: opens, ClosesAt: closes}
 		}
-		for start := 0; start < len(rs); start += surveyChunk {
-			end := min(start+surveyChunk, len(rs))
-			chunk := rs[start:end]
-			res, err := tx.NewInsert().Model(&chunk).On("CONFLICT (id) DO NOTHING").Exec(ctx)
-			if err != nil {
-				return fmt.Errorf("insert survey responses: %w", err)
-			}
-			n, _ := res.RowsAffected()
-			inserted += int(n)
+		fresh, err := newSurveyResponses(ctx, tx, rs)
+		if err != nil {
+			return err
 		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		res, err := pgdriver.CopyFrom(ctx, conn, encodeSurveyCopy(fresh, now),
+			"COPY survey_responses (id, dialogue_id, field, content, respondent_name, respondent_group, submitted_at) FROM STDIN")
+		if err != nil {
+			return fmt.Errorf("copy survey responses: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		inserted = int(n)
 		return nil
 	})
 	return inserted, err
+}
+
+// newSurveyResponses returns the responses whose id is not stored yet (and
+// the first of any repeated id).
+func newSurveyResponses(ctx context.Context, tx bun.Tx, rs []SurveyResponse) ([]SurveyResponse, error) {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	var stored []string
+	if err := tx.NewRaw("SELECT id::text FROM survey_responses WHERE id = ANY(?::uuid[])", pgdialect.Array(ids)).Scan(ctx, &stored); err != nil {
+		return nil, fmt.Errorf("insert survey responses: look up ids: %w", err)
+	}
+	skip := make(map[string]bool, len(stored))
+	for _, id := range stored {
+		skip[id] = true
+	}
+	if len(skip) == 0 && len(rs) < 2 {
+		return rs, nil
+	}
+	fresh := make([]SurveyResponse, 0, len(rs))
+	for _, r := range rs {
+		if !skip[r.ID] {
+			fresh = append(fresh, r)
+			skip[r.ID] = true
+		}
+	}
+	return fresh, nil
+}
+
+// copyEscaper escapes text for COPY's text format.
+var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
+
+// encodeSurveyCopy writes rs in COPY's text format; a zero submitted_at
+// becomes now (the transaction's time, as the column's default would be).
+func encodeSurveyCopy(rs []SurveyResponse, now time.Time) *bytes.Buffer {
+	var b bytes.Buffer
+	b.Grow(len(rs) * 160)
+	for _, r := range rs {
+		at := r.SubmittedAt
+		if at.IsZero() {
+			at = now
+		}
+		b.WriteString(r.ID)
+		b.WriteByte('\t')
+		b.WriteString(r.DialogueID)
+		for _, v := range [...]string{r.Field, r.Content, r.RespondentName, r.RespondentGroup} {
+			b.WriteByte('\t')
+			copyEscaper.WriteString(&b, v)
+		}
+		b.WriteByte('\t')
+		b.Write(at.UTC().AppendFormat(nil, "2006-01-02 15:04:05.999999Z07:00"))
+		b.WriteByte('\n')
+	}
+	return &b
 }
 
 // SurveyFilter narrows ListSurveyResponses.
@@ -232,13 +319,7 @@ func (s *Store) CloseSurvey(ctx context.Context, dialogueID string, at time.Time
 			Exec(ctx); err != nil {
 			return fmt.Errorf("save survey summary: %w", err)
 		}
-		notices := build(sum)
-		if len(notices) > 0 {
-			if err := lockFeed(ctx, tx); err != nil {
-				return err
-			}
-		}
-		for _, n := range notices {
+		for _, n := range build(sum) {
 			n := n
 			r, err := tx.NewInsert().Model(&n).On("CONFLICT (dedup_key) DO NOTHING").Exec(ctx)
 			if err != nil {
