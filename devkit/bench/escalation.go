@@ -70,9 +70,9 @@ func (r EscalationResult) Report(b *testing.B, name string) {
 		Ratio(r.LagP50, r.FloorP50), Ratio(r.LagP99, r.FloorP99))
 }
 
-// floorTimer is the engine's floor: a bare workflow with one timer and one
+// FloorTimer is the engine's floor: a bare workflow with one timer and one
 // activity that reports when it ran.
-func floorTimer(ctx workflow.Context, target time.Time) (time.Time, error) {
+func FloorTimer(ctx workflow.Context, target time.Time) (time.Time, error) {
 	if d := target.Sub(workflow.Now(ctx)); d > 0 {
 		if err := workflow.Sleep(ctx, d); err != nil {
 			return time.Time{}, err
@@ -80,11 +80,12 @@ func floorTimer(ctx workflow.Context, target time.Time) (time.Time, error) {
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	var at time.Time
-	err := workflow.ExecuteActivity(ctx, floorNow).Get(ctx, &at)
+	err := workflow.ExecuteActivity(ctx, FloorNow).Get(ctx, &at)
 	return at, err
 }
 
-func floorNow(context.Context) (time.Time, error) { return time.Now(), nil }
+// FloorNow reports when the floor's activity ran.
+func FloorNow(context.Context) (time.Time, error) { return time.Now(), nil }
 
 // spread is the time over which the n deadlines fall.
 const spread = 10 * time.Second
@@ -96,8 +97,8 @@ const spread = 10 * time.Second
 func Escalation(tb testing.TB, t Target, n int) EscalationResult {
 	tb.Helper()
 	fw := worker.New(t.Temporal, "bench-floor", worker.Options{})
-	fw.RegisterWorkflow(floorTimer)
-	fw.RegisterActivity(floorNow)
+	fw.RegisterWorkflow(FloorTimer)
+	fw.RegisterActivity(FloorNow)
 	if err := fw.Start(); err != nil {
 		tb.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func floor(tb testing.TB, t Target, n int) EscalationResult {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			run, err := t.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "floor/" + uuid.NewString(), TaskQueue: "bench-floor"}, floorTimer, targets[i])
+			run, err := t.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "floor/" + uuid.NewString(), TaskQueue: "bench-floor"}, FloorTimer, targets[i])
 			if err != nil {
 				tb.Error(err)
 				return

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
@@ -34,8 +35,8 @@ func BenchmarkHerd(b *testing.B) {
 	n := benchInt("DOITHOAI_BENCH_HERD", 5000)
 	env := testenv.Start(b, testenv.Options{Quiet: true})
 	fw := worker.New(env.Client, "bench-herd-floor", worker.Options{})
-	fw.RegisterWorkflow(floorTimer)
-	fw.RegisterActivity(floorNow)
+	fw.RegisterWorkflow(bench.FloorTimer)
+	fw.RegisterActivity(bench.FloorNow)
 	if err := fw.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -50,13 +51,13 @@ func BenchmarkHerd(b *testing.B) {
 		b.ReportMetric(float64(p99.Milliseconds()), "lag-p99-ms")
 		b.ReportMetric(float64(f50.Milliseconds()), "floor-p50-ms")
 		b.ReportMetric(float64(f99.Milliseconds()), "floor-p99-ms")
-		b.ReportMetric(ratio(p50, f50), "p50-ratio")
-		b.ReportMetric(ratio(p99, f99), "p99-ratio")
+		b.ReportMetric(bench.Ratio(p50, f50), "p50-ratio")
+		b.ReportMetric(bench.Ratio(p99, f99), "p99-ratio")
 		b.ReportMetric(h.lockWaitAvg, "lock-waiters-avg")
 		fmt.Printf("herd bench: %d deadlines at one instant (all in progress %v before it: %v); alert visible to the feed: lag p50 %v p99 %v (created_at lag p50 %v p99 %v); "+
 			"bare one-timer herd floor p50 %v p99 %v; lag ratio p50 %.2f p99 %.2f; sessions waiting on a lock: avg %.2f max %d (advisory avg %.2f) over %d samples\n",
 			n, h.lead.Round(time.Millisecond), h.ready, p50.Round(time.Millisecond), p99.Round(time.Millisecond), c50.Round(time.Millisecond), c99.Round(time.Millisecond),
-			f50.Round(time.Millisecond), f99.Round(time.Millisecond), ratio(p50, f50), ratio(p99, f99), h.lockWaitAvg, h.lockWaitMax, h.advisoryAvg, h.samples)
+			f50.Round(time.Millisecond), f99.Round(time.Millisecond), bench.Ratio(p50, f50), bench.Ratio(p99, f99), h.lockWaitAvg, h.lockWaitMax, h.advisoryAvg, h.samples)
 	}
 }
 
@@ -74,7 +75,7 @@ func floorHerd(b *testing.B, env *testenv.Env, n int) (time.Duration, time.Durat
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			run, err := env.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "herd-floor/" + uuid.NewString(), TaskQueue: "bench-herd-floor"}, floorTimer, target)
+			run, err := env.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "herd-floor/" + uuid.NewString(), TaskQueue: "bench-herd-floor"}, bench.FloorTimer, target)
 			if err != nil {
 				b.Error(err)
 				return
