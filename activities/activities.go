@@ -92,6 +92,14 @@ func (a *Activities) InsertDialogue(ctx context.Context, in InsertDialogueInput)
 	return nonRetryableIfConflict(a.Store.InsertDialogue(ctx, &row, ev))
 }
 
+// MoveDialogueUnit puts a dialogue under the successor of its merged
+// unit (idempotent: a dialogue already moved is left as it is).
+func (a *Activities) MoveDialogueUnit(ctx context.Context, in MoveDialogueInput) error {
+	ev := store.NewEvent(fmt.Sprintf("dialogue/%s/merged/%s", in.DialogueID, in.MergerID), in.Actor.ID, in.Actor.Role, "dialogue.unit_merged", "dialogue",
+		in.DialogueID, in.To, in.Actor.RequestID, map[string]any{"from": in.From, "to": in.To, "merger_id": in.MergerID})
+	return a.Store.MoveDialogueUnit(ctx, in.DialogueID, in.From, in.To, ev)
+}
+
 // SetDialoguePhase writes a dialogue's new phase.
 func (a *Activities) SetDialoguePhase(ctx context.Context, in PhaseInput) error {
 	data := map[string]any{"phase": in.Phase}

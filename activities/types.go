@@ -29,6 +29,15 @@ type InsertDialogueInput struct {
 	Actor  domain.Actor        `json:"actor"`
 }
 
+// MoveDialogueInput moves a dialogue from a merged unit to its successor.
+type MoveDialogueInput struct {
+	DialogueID string       `json:"dialogue_id"`
+	From       string       `json:"from"`
+	To         string       `json:"to"`
+	MergerID   string       `json:"merger_id"`
+	Actor      domain.Actor `json:"actor"`
+}
+
 // PhaseInput records a dialogue's move to a new phase.
 type PhaseInput struct {
 	DialogueID string       `json:"dialogue_id"`

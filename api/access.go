@@ -21,6 +21,7 @@ type action string
 const (
 	actUnitCreate        action = "unit.create"
 	actUnitRead          action = "unit.read"
+	actUnitMerge         action = "unit.merge"
 	actChannelsRead      action = "unit.channels.read"
 	actChannelsWrite     action = "unit.channels.write"
 	actPlanCreate        action = "plan.create"
@@ -52,6 +53,7 @@ const (
 var permissions = map[action][]string{
 	actUnitCreate:        {auth.RoleAdmin},
 	actUnitRead:          auth.KnownRoles,
+	actUnitMerge:         {auth.RoleAdmin},
 	actChannelsRead:      {auth.RoleAdmin},
 	actChannelsWrite:     {auth.RoleAdmin},
 	actPlanCreate:        {auth.RolePlanner},
@@ -81,6 +83,7 @@ var permissions = map[action][]string{
 var routeActions = map[string]action{
 	"POST /api/v1/units":                          actUnitCreate,
 	"GET /api/v1/units":                           actUnitRead,
+	"POST /api/v1/units/mergers":                  actUnitMerge,
 	"GET /api/v1/units/:id":                       actUnitRead,
 	"GET /api/v1/units/:id/channels":              actChannelsRead,
 	"PUT /api/v1/units/:id/channels":              actChannelsWrite,

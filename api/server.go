@@ -207,6 +207,7 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1 := r.Group("/api/v1", s.authenticate(), s.guard())
 	idem := s.idempotency()
 	v1.POST("/units", idem, s.createUnit)
+	v1.POST("/units/mergers", idem, s.createMerger)
 	v1.GET("/units", s.listUnits)
 	v1.GET("/units/:id", s.getUnit)
 	v1.GET("/units/:id/channels", s.getChannels)

@@ -162,6 +162,7 @@ func (d *dialogue) setup(ctx workflow.Context) error {
 		{UpdateCancel, d.cancel, d.validateCancel},
 		{UpdateRecordSession, d.recordSession, d.validateRecordSession},
 		{UpdateAddTasks, d.addTasks, d.validateAddTasks},
+		{UpdateDialogueMoveUnit, d.moveUnit, validateMoveUnit},
 	}); err != nil {
 		return err
 	}

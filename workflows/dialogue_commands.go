@@ -100,6 +100,28 @@ func (d *dialogue) cancel(ctx workflow.Context, r CancelRequest) (DialogueState,
 	return d.state(), nil
 }
 
+// moveUnit puts the dialogue under the successor of its merged unit: its
+// row, its later events and alerts, and the tasks it assigns from now on.
+// A dialogue of another unit is left as it is, so a repeated move changes
+// nothing.
+func (d *dialogue) moveUnit(ctx workflow.Context, r MoveUnitRequest) (DialogueState, error) {
+	unlock, err := d.lock.acquire(ctx, func() error { return validateMoveUnit(ctx, r) })
+	if err != nil {
+		return DialogueState{}, err
+	}
+	defer unlock()
+	if d.in.UnitID != r.From {
+		return d.state(), nil
+	}
+	var acts *activities.Activities
+	in := activities.MoveDialogueInput{DialogueID: d.in.DialogueID, From: r.From, To: r.To, MergerID: r.MergerID, Actor: r.Actor}
+	if err := workflow.ExecuteActivity(commandActivity(ctx), acts.MoveDialogueUnit, in).Get(ctx, nil); err != nil {
+		return DialogueState{}, fmt.Errorf("move dialogue: %w", err)
+	}
+	d.in.UnitID = r.To
+	return d.state(), nil
+}
+
 func (d *dialogue) validateRecordSession(ctx workflow.Context, r RecordSessionRequest) error {
 	switch {
 	case d.terminal() || d.cancelled:

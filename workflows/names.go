@@ -30,6 +30,9 @@ const (
 	UpdateRecordSession = "dialogue.record_session"
 	// UpdateAddTasks adds follow-up tasks to a recorded dialogue.
 	UpdateAddTasks = "dialogue.add_tasks"
+	// UpdateDialogueMoveUnit moves a dialogue from a unit that merged to
+	// its successor (MoveUnitRequest).
+	UpdateDialogueMoveUnit = "dialogue.move_unit"
 
 	// SignalDialogueClosed tells a plan that one of its dialogues ended
 	// (DialogueClosed).

@@ -30,6 +30,9 @@ const (
 	UpdateReassign = "task.reassign"
 	// UpdateCancelTask cancels the task.
 	UpdateCancelTask = "task.cancel"
+	// UpdateMoveUnit moves the task from a unit that merged to its
+	// successor.
+	UpdateMoveUnit = "task.move_unit"
 )
 
 // TaskWorkflowID is the workflow ID of a task.
@@ -111,6 +114,16 @@ type ReassignRequest struct {
 	Assignee domain.Assignee `json:"assignee"`
 	Reason   string          `json:"reason,omitempty"`
 	Actor    domain.Actor    `json:"actor"`
+}
+
+// MoveUnitRequest is the argument of UpdateMoveUnit (and of the
+// dialogue's UpdateDialogueMoveUnit): the records of From now belong to To,
+// by the merger MergerID.
+type MoveUnitRequest struct {
+	From     string       `json:"from"`
+	To       string       `json:"to"`
+	MergerID string       `json:"merger_id"`
+	Actor    domain.Actor `json:"actor"`
 }
 
 // CancelTaskRequest is the argument of UpdateCancelTask.
@@ -217,6 +230,7 @@ func (t *task) setup(ctx workflow.Context) error {
 		{UpdateDecideExtension, t.decideExtension, t.validateDecideExtension},
 		{UpdateReassign, t.reassign, t.validateReassign},
 		{UpdateCancelTask, t.cancel, t.validateCancel},
+		{UpdateMoveUnit, t.moveUnit, validateMoveUnit},
 	})
 }
 
@@ -609,6 +623,43 @@ func (t *task) reassign(ctx workflow.Context, r ReassignRequest) (TaskView, erro
 		return TaskView{}, err
 	}
 	t.notifyLater(ctx, fmt.Sprintf("task/%s/assigned/v%d", t.st.TaskID, next.Version), lifecycle.ReassignedNotice(t.st, prev.Agency))
+	return t.view(), nil
+}
+
+func validateMoveUnit(ctx workflow.Context, r MoveUnitRequest) error {
+	if r.From == "" || r.To == "" || r.From == r.To {
+		return invalid("a move needs two different units")
+	}
+	return nil
+}
+
+// moveUnit puts the task under the successor of a unit that merged: the
+// task's unit and its assignee's, where they were the merged unit. The
+// deadline and the ladder go on; the next rungs resolve their recipients
+// from the new units, and rungs already raised are not raised again. A
+// settled task, or one that names neither unit, is left as it is, so a
+// repeated move changes nothing.
+func (t *task) moveUnit(ctx workflow.Context, r MoveUnitRequest) (TaskView, error) {
+	unlock, err := t.lock.acquire(ctx, func() error { return validateMoveUnit(ctx, r) })
+	if err != nil {
+		return TaskView{}, err
+	}
+	defer unlock()
+	next := t.st
+	moved := false
+	if next.UnitID == r.From {
+		next.UnitID, moved = r.To, true
+	}
+	if next.Assignee.UnitID == r.From {
+		next.Assignee.UnitID, moved = r.To, true
+	}
+	if t.st.Settled() || !moved {
+		return t.view(), nil
+	}
+	next.Version++
+	if err := t.save(ctx, true, next, "task.unit_merged", r.Actor, map[string]any{"from": r.From, "to": r.To, "merger_id": r.MergerID}); err != nil {
+		return TaskView{}, err
+	}
 	return t.view(), nil
 }
 

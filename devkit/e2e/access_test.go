@@ -78,6 +78,7 @@ func alertMarker(letter, role string) string { return "MK-" + letter + "-alert-"
 // Actions and the roles allowed them (the documented permission table).
 const (
 	aUnitCreate    = "unit.create"
+	aUnitMerge     = "unit.merge"
 	aUnitRead      = "unit.read"
 	aChannelsRead  = "unit.channels.read"
 	aChannelsWrite = "unit.channels.write"
@@ -117,6 +118,7 @@ var accAllRoles = []string{rPlanner, rHost, rOfficer, rMonitor, rMTTQ, rParty, r
 
 var accPermissions = map[string][]string{
 	aUnitCreate:    {rAdmin},
+	aUnitMerge:     {rAdmin},
 	aUnitRead:      accAllRoles,
 	aChannelsRead:  {rAdmin},
 	aChannelsWrite: {rAdmin},
@@ -216,6 +218,10 @@ var accEndpoints = []accEndpoint{
 		}},
 	{method: "POST", route: "/api/v1/units", name: "/units (province)", action: aUnitCreate, kind: kUnits, shape: shProvince, path: "/api/v1/units",
 		ok: 422, body: func(*accFixture, string) any { return map[string]any{"name": "", "level": "province"} }},
+	{method: "POST", route: "/api/v1/units/mergers", name: "/units/mergers", action: aUnitMerge, kind: kUnits, shape: shCreate, path: "/api/v1/units/mergers",
+		createField: "successor_id", ok: 422, body: func(fx *accFixture, l string) any {
+			return map[string]any{"successor_id": fx.unit[l], "source_ids": []string{}, "effective_at": "2026-01-01T00:00:00+07:00", "reference": "x"}
+		}},
 	{method: "GET", route: "/api/v1/units", name: "/units?unit_id", action: aUnitRead, kind: kUnits, shape: shList, path: "/api/v1/units?limit=500", filter: "unit_id", ok: 200},
 	{method: "GET", route: "/api/v1/units", name: "/units?parent_id", action: aUnitRead, kind: kUnits, shape: shList, path: "/api/v1/units?limit=500", filter: "parent_id", ok: 200},
 	{method: "GET", route: "/api/v1/units/:id", name: "/units/{id}", action: aUnitRead, kind: kUnits, sel: selUnit, path: "/api/v1/units/{id}", ok: 200, show: true},

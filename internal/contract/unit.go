@@ -19,3 +19,21 @@ type UnitView struct {
 	store.Unit
 	Children []store.Unit `json:"children"`
 }
+
+// MergerRequest is the body of POST /units/mergers: the source units merge
+// into the successor from EffectiveAt, by the resolution Reference.
+type MergerRequest struct {
+	SuccessorID string    `json:"successor_id"`
+	SourceIDs   []string  `json:"source_ids"`
+	EffectiveAt Timestamp `json:"effective_at"`
+	Reference   string    `json:"reference"`
+}
+
+// MergerView is a recorded merger with what moved to the successor.
+type MergerView struct {
+	store.Merger
+	// MovedDialogues and MovedTasks count the open dialogues and tasks of
+	// the sources now under the successor (all of them, on a repeat).
+	MovedDialogues int `json:"moved_dialogues"`
+	MovedTasks     int `json:"moved_tasks"`
+}

@@ -81,7 +81,7 @@ func (s *Store) SaveTaskState(ctx context.Context, t *Task, ev Event) error {
 	return s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
 		return changeTracked(ctx, tx, "tasks", t.ID, taskSummaryColumns, ev, func() (bool, error) {
 			res, err := tx.NewUpdate().Model(t).
-				Column("assignee_unit_id", "assignee_agency", "assignee_officer", "monitor", "status", "overdue", "escalation_level",
+				Column("unit_id", "assignee_unit_id", "assignee_agency", "assignee_officer", "monitor", "status", "overdue", "escalation_level",
 					"due_at", "extension", "result", "submitted_at", "late", "returned_count", "completed_at", "cancel_reason", "version").
 				Set("updated_at = now()").
 				Where("id = ? AND version < ?", t.ID, t.Version).Exec(ctx)
@@ -95,7 +95,7 @@ func (s *Store) SaveTaskState(ctx context.Context, t *Task, ev Event) error {
 }
 
 // taskSummaryColumns are what a task event's before/after summary shows.
-var taskSummaryColumns = []string{"status", "overdue", "escalation_level", "due_at", "assignee_unit_id", "assignee_agency",
+var taskSummaryColumns = []string{"status", "overdue", "escalation_level", "due_at", "unit_id", "assignee_unit_id", "assignee_agency",
 	"assignee_officer", "monitor", "late", "returned_count", "cancel_reason"}
 
 // GetTask reads one task.
