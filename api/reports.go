@@ -183,6 +183,11 @@ func (s *Server) getRollup(c *gin.Context) {
 		errs = append(errs, fieldError("unit_id", "required"))
 	}
 	from, to := periodParams(c, true, &errs)
+	mapOf := c.Query("map")
+	if mapOf != "" && mapOf != report.MapToday && mapOf != report.MapOfTime {
+		errs = append(errs, fieldErrorMsg("map", "invalid_enum", "Bản đồ phải là today (hiện nay) hoặc time (tại thời điểm).",
+			"map must be today or time."))
+	}
 	level := c.Query("level")
 	if level != "" && levelRank[level] == 0 {
 		errs = append(errs, fieldError("level", "invalid_enum"))
@@ -199,7 +204,7 @@ func (s *Server) getRollup(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	s.serveScopeReport(c, report.Scope{Kind: report.KindRollup, UnitID: unitID, From: from, To: to, Level: level})
+	s.serveScopeReport(c, report.Scope{Kind: report.KindRollup, UnitID: unitID, From: from, To: to, Level: level, Map: mapOf})
 }
 
 func (s *Server) serveScopeReport(c *gin.Context, scope report.Scope) {

@@ -52,11 +52,14 @@ type htmlView struct {
 	Draft bool
 
 	// Heading.
-	Org, Unit   string // "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "HUYỆN VŨ THƯ"
-	PlaceDate   string // "Vũ Thư, ngày 05 tháng 01 năm 2027"
-	Title       string // the scope title
-	Kind        string
-	Period      string
+	Org, Unit string // "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "HUYỆN VŨ THƯ"
+	PlaceDate string // "Vũ Thư, ngày 05 tháng 01 năm 2027"
+	Title     string // the scope title
+	Kind      string
+	Period    string
+	// Map names the map of units the report is drawn on ("" for old
+	// snapshots).
+	Map         string
 	DataAsOf    string
 	Version     string
 	Status      string
@@ -152,6 +155,7 @@ func newHTMLHeading(r *Report, lang string, l labels) *htmlView {
 		Title:    d.Scope.Title,
 		Kind:     l.kind(kindOf(r)),
 		Period:   fmtPeriod(d.Scope.From, d.Scope.To),
+		Map:      l["map_"+d.Scope.Map],
 		DataAsOf: fmtAsOf(dataTime(r), l),
 		Version:  strconv.Itoa(r.Version),
 		Status:   l.status(r.Status),

@@ -12,6 +12,12 @@ const (
 	KindRollup   = "rollup"   // any unit subtree and period, on demand
 )
 
+// Maps a report can be drawn on.
+const (
+	MapToday  = "today"
+	MapOfTime = "time"
+)
+
 // Report statuses.
 const (
 	StatusDraft = "draft" // recomputed on demand, assessment editable
@@ -32,6 +38,12 @@ type Scope struct {
 	To   time.Time `json:"to"`
 	// Level, when set, keeps only dialogues of units at that level.
 	Level string `json:"level,omitempty"`
+	// Map says which map of units a roll-up is drawn on: MapToday (the
+	// default; records of units that merged are counted under their
+	// successors, and the units counted are those of today) or MapOfTime
+	// (records under the units that held them, units of the period).
+	// Dialogue and plan reports are always on the map of their time.
+	Map string `json:"map,omitempty"`
 	// Title is a human title, e.g. "Báo cáo giám sát năm 2026 — Huyện Vũ Thư".
 	Title string `json:"title"`
 }

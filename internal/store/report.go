@@ -41,8 +41,12 @@ func ScopeKey(s report.Scope) string {
 		if level == "" {
 			level = "all"
 		}
-		return fmt.Sprintf("rollup/%s/%s/%s/%s", s.UnitID,
+		key := fmt.Sprintf("rollup/%s/%s/%s/%s", s.UnitID,
 			s.From.In(domain.Location).Format(time.DateOnly), s.To.In(domain.Location).Format(time.DateOnly), level)
+		if s.Map == report.MapOfTime {
+			key += "/" + report.MapOfTime
+		}
+		return key
 	}
 	return ""
 }
@@ -82,7 +86,8 @@ func (s *Store) resolveScope(ctx context.Context, sc report.Scope) (*resolvedSco
 	var rootID string
 	switch sc.Kind {
 	case report.KindDialogue:
-		if sc.DialogueID == "" || sc.Level != "" {
+		r.scope.Map = report.MapOfTime
+		if sc.DialogueID == "" || sc.Level != "" || (sc.Map != "" && sc.Map != report.MapOfTime) {
 			return nil, fmt.Errorf("dialogue report needs a dialogue id and no level: %w", ErrInvalidScope)
 		}
 		var row struct {
@@ -107,7 +112,8 @@ func (s *Store) resolveScope(ctx context.Context, sc report.Scope) (*resolvedSco
 		}
 		r.filter, r.args = "d.id = ?3", []any{sc.DialogueID}
 	case report.KindPlan:
-		if sc.PlanID == "" || sc.Level != "" {
+		r.scope.Map = report.MapOfTime
+		if sc.PlanID == "" || sc.Level != "" || (sc.Map != "" && sc.Map != report.MapOfTime) {
 			return nil, fmt.Errorf("plan report needs a plan id and no level: %w", ErrInvalidScope)
 		}
 		p, err := s.GetPlan(ctx, sc.PlanID)
@@ -121,10 +127,14 @@ func (s *Store) resolveScope(ctx context.Context, sc report.Scope) (*resolvedSco
 		}
 		r.filter, r.args = "d.plan_id = ?3", []any{sc.PlanID}
 	case report.KindRollup:
-		if sc.UnitID == "" || sc.From.IsZero() || !sc.From.Before(sc.To) || (sc.Level != "" && !validLevel(sc.Level)) {
-			return nil, fmt.Errorf("roll-up needs a unit, From before To and a known level or none: %w", ErrInvalidScope)
+		if sc.UnitID == "" || sc.From.IsZero() || !sc.From.Before(sc.To) || (sc.Level != "" && !validLevel(sc.Level)) ||
+			(sc.Map != "" && sc.Map != report.MapToday && sc.Map != report.MapOfTime) {
+			return nil, fmt.Errorf("roll-up needs a unit, From before To, a known level or none, a known map: %w", ErrInvalidScope)
 		}
 		rootID = sc.UnitID
+		if sc.Map == "" {
+			r.scope.Map = report.MapToday
+		}
 	default:
 		return nil, fmt.Errorf("report kind %q: %w", sc.Kind, ErrInvalidScope)
 	}
@@ -153,6 +163,26 @@ func (s *Store) resolveScope(ctx context.Context, sc report.Scope) (*resolvedSco
 	return r, nil
 }
 
+// unitOf is the unit a dialogue counts under: on today's map the unit its
+// unit's records are now under (unit_today), else its own.
+func (r *resolvedScope) unitOf() string {
+	if r.scope.Map == report.MapToday {
+		return "unit_today(d.unit_id)"
+	}
+	return "d.unit_id"
+}
+
+// unitsOfMap is the condition on a unit (columns prefixed with p) to count
+// at its level: on today's map, a unit that has not merged; on the map of
+// the time, one that had not merged before the period began (placeholder
+// number from).
+func (r *resolvedScope) unitsOfMap(p string, from int) string {
+	if r.scope.Map == report.MapToday {
+		return p + "merged_at IS NULL"
+	}
+	return fmt.Sprintf("(%smerged_at IS NULL OR %smerged_at > ?%d::timestamptz)", p, p, from)
+}
+
 func defaultTitle(r *resolvedScope) string {
 	sc := r.scope
 	switch sc.Kind {
@@ -178,7 +208,10 @@ func defaultTitle(r *resolvedScope) string {
 // Placeholders: ?0 the data time, ?1 the LIKE pattern of the root unit's
 // subtree, ?2 the level filter (the empty string for none; roll-ups only),
 // ?3… the dialogue filter's own arguments, then the period's start (its
-// placeholder number is %[2]d); %[1]s is the dialogue filter.
+// placeholder number is %[2]d); %[1]s is the dialogue filter, %[3]s the unit
+// a dialogue counts under (its own, or on today's map its unit today), and
+// %[4]s and %[5]s the condition on the units of the map (unprefixed and
+// on u).
 //
 // Only the aggregates leave PostgreSQL: the scope's dialogues (sd) and
 // their tasks (st) are materialised once and every section aggregates
@@ -195,16 +228,16 @@ WITH ids AS NOT MATERIALIZED (
     -- the planner sees real statistics (a CTE scan is estimated blindly)
     SELECT d.id
     FROM dialogues d
-    JOIN units u ON u.id = d.unit_id
+    JOIN units u ON u.id = %[3]s
     WHERE %[1]s
 ),
 sd AS MATERIALIZED (
-    SELECT d.id, d.unit_id, u.level, u.name, d.kind, d.phase,
+    SELECT d.id, u.id AS unit_id, u.level, u.name, d.kind, d.phase,
            d.reschedule_count > 0 AS rescheduled,
            s.dialogue_id IS NOT NULL AS held,
            s.attendance
     FROM dialogues d
-    JOIN units u ON u.id = d.unit_id
+    JOIN units u ON u.id = %[3]s
     LEFT JOIN sessions s ON s.dialogue_id = d.id
     WHERE %[1]s
 ),
@@ -237,7 +270,7 @@ lv AS (
     SELECT level, count(*) AS units_total
     FROM units
     WHERE path LIKE ?1 AND (?2 = '' OR level = ?2) AND level <> 'national'
-      AND (merged_at IS NULL OR merged_at > ?%[2]d::timestamptz)
+      AND %[4]s
     GROUP BY level
 ),
 nh AS (
@@ -246,7 +279,7 @@ nh AS (
            row_number() OVER (PARTITION BY u.level ORDER BY u.name COLLATE "C", u.id) AS n
     FROM units u
     WHERE u.path LIKE ?1 AND (?2 = '' OR u.level = ?2) AND u.level <> 'national'
-      AND (u.merged_at IS NULL OR u.merged_at > ?%[2]d::timestamptz)
+      AND %[5]s
       AND NOT EXISTS (SELECT 1 FROM sd WHERE sd.unit_id = u.id AND sd.held)
 ),
 su AS (
@@ -411,7 +444,7 @@ func (s *Store) ComputeReport(ctx context.Context, scope report.Scope, now time.
 	// The period's start is the last argument: units merged before it are
 	// history, not units of the period's map.
 	args = append(args, r.scope.From)
-	q := fmt.Sprintf(reportQuery, r.filter, len(args)-1)
+	q := fmt.Sprintf(reportQuery, r.filter, len(args)-1, r.unitOf(), r.unitsOfMap("", len(args)-1), r.unitsOfMap("u.", len(args)-1))
 	err = s.DB.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
 		// The rows of a report are read from memory, not from spinning
 		// disks: with the default random_page_cost (4) the planner hashes

@@ -928,3 +928,38 @@ var syntheticDataset = []string{
 	 SELECT gen_random_uuid(), d.id, (ARRAY['Đất đai', 'Môi trường', 'Giao thông', 'Chính sách xã hội', 'An ninh', 'Y tế'])[1 + k % 6], 'Trả lời'
 	 FROM dialogues d, generate_series(1, 100) k`,
 }
+
+// TestReportMapsAfterMerger: two communes merged into a third on 1 July
+// 2025. A roll-up over 2025–2026 on today's map counts their dialogues
+// under the successor (one unit, held); on the map of the time it counts
+// the three units as they were (two of three held, the third named).
+func TestReportMapsAfterMerger(t *testing.T) {
+	f := newReportFixture(t)
+	prov := f.unit("Tỉnh Hưng Yên", domain.LevelProvince, "")
+	a := f.unit("Xã Cũ A", domain.LevelCommune, prov)
+	b := f.unit("Xã Cũ B", domain.LevelCommune, prov)
+	s := f.unit("Xã Mới", domain.LevelCommune, prov)
+	f.plan("KH-A-2025", a, 2025, dlg{"old-a", domain.KindPeriodic, vn(2025, 3, 10, 8, 0)})
+	f.plan("KH-B-2025", b, 2025, dlg{"old-b", domain.KindPeriodic, vn(2025, 4, 10, 8, 0)})
+	f.plan("KH-S-2026", s, 2026, dlg{"new-s", domain.KindPeriodic, vn(2026, 3, 10, 8, 0)})
+	f.session(rid("old-a"), 50, nil, []op{{"Đất đai", domain.SourceFloor, true}})
+	f.session(rid("new-s"), 60, nil, nil)
+	f.check(f.st.RecordMerger(f.ctx, &store.Merger{ID: rid("merger"), SuccessorID: s, SourceIDs: []string{a, b},
+		EffectiveAt: vn(2025, 7, 1, 0, 0), Reference: "1666/NQ-UBTVQH15"}), "record merger")
+
+	period := report.Scope{Kind: report.KindRollup, UnitID: prov, From: vn(2025, 1, 1, 0, 0), To: vn(2027, 1, 1, 0, 0)}
+	today := f.compute(period, reportNow)
+	if today.Scope.Map != report.MapToday {
+		t.Errorf("default map %q, want today", today.Scope.Map)
+	}
+	checkCoverage(t, today, domain.LevelCommune, "1/1", nil, 1)
+	if u := today.Units[0]; u.UnitID != s || u.Planned != 3 || u.Held != 2 || u.Pending != 1 || u.Opinions != 1 {
+		t.Errorf("today's row %+v, want the successor with 3 planned, 2 held, 1 pending, 1 opinion", u)
+	}
+	period.Map = report.MapOfTime
+	then := f.compute(period, reportNow)
+	checkCoverage(t, then, domain.LevelCommune, "2/3", []string{"Xã Cũ B"}, 3)
+	if store.ScopeKey(period) == store.ScopeKey(report.Scope{Kind: period.Kind, UnitID: prov, From: period.From, To: period.To}) {
+		t.Error("both maps share one scope key")
+	}
+}
