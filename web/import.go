@@ -20,7 +20,6 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/planimport"
-	"github.com/doithoai/doithoai/internal/store"
 )
 
 // impMaxRequest caps an upload request (the file and the form's fields);
@@ -161,23 +160,17 @@ func (s *Server) impResolveUnits(c *gin.Context, v *view, planUnit string, rows 
 	if !named {
 		return nil, nil
 	}
-	var refs []planimport.UnitRef
-	for offset := 0; ; offset += 500 {
-		var page contract.Page[store.Unit]
-		q := url.Values{"unit_id": {planUnit}, "subtree": {"true"}, "limit": {"500"}, "offset": {strconv.Itoa(offset)}}
-		if e := s.call(c, v, http.MethodGet, "/api/v1/units?"+q.Encode(), nil, &page); e != nil {
-			return nil, e
+	units, e := s.subtreeUnits(c, v, planUnit)
+	if e != nil {
+		return nil, e
+	}
+	refs := make([]planimport.UnitRef, 0, len(units))
+	for _, u := range units {
+		code := ""
+		if u.Code != nil {
+			code = *u.Code
 		}
-		for _, u := range page.Items {
-			code := ""
-			if u.Code != nil {
-				code = *u.Code
-			}
-			refs = append(refs, planimport.UnitRef{ID: u.ID, Code: code, Name: u.Name})
-		}
-		if len(page.Items) == 0 || offset+len(page.Items) >= page.Total {
-			break
-		}
+		refs = append(refs, planimport.UnitRef{ID: u.ID, Code: code, Name: u.Name})
 	}
 	return planimport.Resolve(rows, refs), nil
 }

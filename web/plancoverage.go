@@ -42,19 +42,13 @@ func (s *Server) plnCoverage(c *gin.Context, v *view, p contract.PlanView) []pln
 	if !below {
 		return nil
 	}
+	list, e := s.subtreeUnits(c, v, p.UnitID)
+	if e != nil {
+		return nil
+	}
 	units := map[string]store.Unit{}
-	for offset := 0; ; offset += 500 {
-		var page contract.Page[store.Unit]
-		q := url.Values{"unit_id": {p.UnitID}, "subtree": {"true"}, "limit": {"500"}, "offset": {strconv.Itoa(offset)}}
-		if e := s.call(c, v, http.MethodGet, "/api/v1/units?"+q.Encode(), nil, &page); e != nil {
-			return nil
-		}
-		for _, u := range page.Items {
-			units[u.ID] = u
-		}
-		if len(page.Items) == 0 || offset+len(page.Items) >= page.Total {
-			break
-		}
+	for _, u := range list {
+		units[u.ID] = u
 	}
 	yearStart := time.Date(p.Year, time.January, 1, 0, 0, 0, 0, domain.Location)
 	byUnit := map[string]*plnUnitCoverage{}
@@ -108,4 +102,21 @@ func (s *Server) plnCoverage(c *gin.Context, v *view, p contract.PlanView) []pln
 		out = append(out, lc)
 	}
 	return out
+}
+
+// subtreeUnits lists a unit and every unit below it, as the reader may see
+// them, page by page.
+func (s *Server) subtreeUnits(c *gin.Context, v *view, unitID string) ([]store.Unit, *contract.Error) {
+	var out []store.Unit
+	for offset := 0; ; offset += 500 {
+		var page contract.Page[store.Unit]
+		q := url.Values{"unit_id": {unitID}, "subtree": {"true"}, "limit": {"500"}, "offset": {strconv.Itoa(offset)}}
+		if e := s.call(c, v, http.MethodGet, "/api/v1/units?"+q.Encode(), nil, &page); e != nil {
+			return nil, e
+		}
+		out = append(out, page.Items...)
+		if len(page.Items) == 0 || offset+len(page.Items) >= page.Total {
+			return out, nil
+		}
+	}
 }
