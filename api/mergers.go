@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -160,32 +161,40 @@ func (s *Server) moveRecords(c *gin.Context, m *store.Merger, from string) (dial
 	}
 	req := workflows.MoveUnitRequest{From: from, To: m.SuccessorID, MergerID: m.ID, Actor: actor(c)}
 	for _, id := range ds {
-		if err := s.moveUpdate(ctx, workflows.DialogueWorkflowID(id), workflows.UpdateDialogueMoveUnit, m.ID, req, &workflows.DialogueState{}); err != nil {
+		moved, err := s.moveUpdate(ctx, workflows.DialogueWorkflowID(id), workflows.UpdateDialogueMoveUnit, req, &workflows.DialogueState{})
+		if err != nil {
 			return dialogues, tasks, err
 		}
-		dialogues++
+		dialogues += moved
 	}
 	for _, id := range ts {
-		if err := s.moveUpdate(ctx, workflows.TaskWorkflowID(id), workflows.UpdateMoveUnit, m.ID, req, &workflows.TaskView{}); err != nil {
+		moved, err := s.moveUpdate(ctx, workflows.TaskWorkflowID(id), workflows.UpdateMoveUnit, req, &workflows.TaskView{})
+		if err != nil {
 			return dialogues, tasks, err
 		}
-		tasks++
+		tasks += moved
 	}
 	return dialogues, tasks, nil
 }
 
-func (s *Server) moveUpdate(ctx context.Context, workflowID, name, mergerID string, req workflows.MoveUnitRequest, result any) error {
+// moveUpdate sends one move; it reports 0 for a workflow that has just
+// finished (the record settled meanwhile and stays where it was).
+func (s *Server) moveUpdate(ctx context.Context, workflowID, name string, req workflows.MoveUnitRequest, result any) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
 	defer cancel()
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID: "merger/" + mergerID + "/" + req.From, WorkflowID: workflowID, UpdateName: name,
+		UpdateID: "merger/" + req.MergerID + "/" + req.From, WorkflowID: workflowID, UpdateName: name,
 		WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{req},
 	})
 	if err == nil {
 		err = h.Get(ctx, result)
 	}
-	if err != nil {
-		return fmt.Errorf("move %s to the successor: %w", workflowID, err)
+	var nf *serviceerror.NotFound
+	switch {
+	case errors.As(err, &nf):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("move %s to the successor: %w", workflowID, err)
 	}
-	return nil
+	return 1, nil
 }
