@@ -70,7 +70,7 @@ func TestProductionTopology(t *testing.T) {
 
 	dlg := topoPlan(t, a0, a1, district)
 	topoSurvey(t, cl, a0, dlg)
-	waitTopo(t, 40*time.Second, "the survey to close", func() bool {
+	testenv.WaitFor(t, 40*time.Second, "the survey to close", func() bool {
 		d, err := cl.Store.GetDialogue(context.Background(), dlg)
 		return err == nil && d.Phase == domain.PhaseAwaitingSession
 	})
@@ -87,7 +87,7 @@ func TestProductionTopology(t *testing.T) {
 	want := waitAlerts(t, cl, dlg, 5*topoTasks, 120*time.Second)
 	ladder := time.Since(due)
 	checkAlertRows(t, cl, dlg)
-	waitTopo(t, 60*time.Second, "every alert on both streams and at the webhooks", func() bool {
+	testenv.WaitFor(t, 60*time.Second, "every alert on both streams and at the webhooks", func() bool {
 		return len(streams[0].Alerts()) >= len(want) && len(streams[1].Alerts()) >= len(want) && len(sink.Alerts()) >= len(want)
 	})
 	time.Sleep(2 * time.Second) // let a repeat arrive before counting
@@ -149,7 +149,7 @@ func topoPlan(t *testing.T, a0, a1 *testenv.Client, district string) string {
 // although neither replica alone has seen more than half of them.
 func topoSurvey(t *testing.T, cl *cluster.Cluster, a0 *testenv.Client, dlg string) {
 	t.Helper()
-	waitTopo(t, 30*time.Second, "the survey to open", func() bool {
+	testenv.WaitFor(t, 30*time.Second, "the survey to open", func() bool {
 		d, err := cl.Store.GetDialogue(context.Background(), dlg)
 		return err == nil && d.Phase == domain.PhaseSurveyOpen
 	})
@@ -219,7 +219,7 @@ func topoSession(t *testing.T, cl *cluster.Cluster, a0, a1 *testenv.Client, dlg,
 func waitAlerts(t *testing.T, cl *cluster.Cluster, dlg string, n int, within time.Duration) map[string]bool {
 	t.Helper()
 	ids := map[string]bool{}
-	waitTopo(t, within, fmt.Sprintf("%d alerts stored", n), func() bool {
+	testenv.WaitFor(t, within, fmt.Sprintf("%d alerts stored", n), func() bool {
 		rows, err := cl.Store.DB.QueryContext(context.Background(), "SELECT id FROM alerts WHERE dialogue_id = ? AND kind = 'task_overdue'", dlg)
 		if err != nil {
 			return false
@@ -289,16 +289,4 @@ func must(t *testing.T, r *testenv.Response, status int, what string) {
 	if r.Status != status {
 		t.Fatalf("%s: %d, want %d: %s", what, r.Status, status, r.Body)
 	}
-}
-
-func waitTopo(t *testing.T, within time.Duration, what string, fn func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if fn() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("timed out after %v waiting for %s", within, what)
 }

@@ -111,7 +111,8 @@ func Escalation(tb testing.TB, t Target, n int) EscalationResult {
 	dlg := ReadyForSession(tb, t.Store, c, district, map[string]any{
 		"reminder_working_days": []int{}, "escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}})
 	opened := time.Now()
-	openTasks(tb, c, dlg, n)
+	dueBase := time.Now().Add(5*time.Second + time.Duration(n)*30*time.Millisecond)
+	OpenTasks(tb, c, dlg, n, func(j int) time.Time { return dueBase.Add(time.Duration(j) * spread / time.Duration(n)) })
 	ctx := context.Background()
 	// Open: every task's workflow has started (the dialogue's live state
 	// has them all open and none still starting).
@@ -181,13 +182,12 @@ func floor(tb testing.TB, t Target, n int) EscalationResult {
 }
 
 // openTasks records the dialogue's session with up to 200 tasks and adds
-// the rest with POST /dialogues/{id}/tasks, 200 at a time.
-func openTasks(tb testing.TB, c *testenv.Client, dlg string, n int) {
+// OpenTasks records the dialogue's session with its first 200 tasks and
+// adds the rest to its conclusion 200 at a time; task j is due at due(j).
+func OpenTasks(tb testing.TB, c *testenv.Client, dlg string, n int, due func(j int) time.Time) {
 	tb.Helper()
-	dueBase := time.Now().Add(5*time.Second + time.Duration(n)*30*time.Millisecond)
 	taskJSON := func(j int) map[string]any {
-		due := dueBase.Add(time.Duration(j) * spread / time.Duration(n))
-		return map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND"}, "due_at": due.Format(time.RFC3339Nano)}
+		return map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND"}, "due_at": due(j).Format(time.RFC3339Nano)}
 	}
 	first := min(n, 200)
 	var tasks []map[string]any
@@ -296,15 +296,8 @@ func parseInterval(s string) time.Duration {
 }
 
 // WaitUntil polls fn every 50 ms until it returns true, failing tb after
-// within.
+// WaitUntil is testenv.WaitFor without a description.
 func WaitUntil(tb testing.TB, within time.Duration, fn func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if fn() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatalf("timed out after %v", within)
+	testenv.WaitFor(tb, within, "the condition", fn)
 }

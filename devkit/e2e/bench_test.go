@@ -14,7 +14,6 @@ import (
 
 	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
-	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -44,16 +43,10 @@ func BenchmarkEscalation(b *testing.B) {
 	}
 }
 
+// waitUntil is testenv.WaitFor without a description.
 func waitUntil(b testing.TB, within time.Duration, fn func() bool) {
 	b.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if fn() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Fatalf("timed out after %v", within)
+	testenv.WaitFor(b, within, "the condition", fn)
 }
 
 // BenchmarkSurveyBatch posts batches of 1,000 survey answers through the
@@ -67,27 +60,7 @@ func BenchmarkSurveyBatch(b *testing.B) {
 	ctx := context.Background()
 	unit := c.CreateUnit("Tỉnh Bench", "province", "")
 	c = c.As(testenv.Staff(unit))
-	at := time.Now().Add(time.Hour).Truncate(time.Second)
-	if at.In(domain.Location).Year() != time.Now().In(domain.Location).Year() {
-		at = time.Now().Add(10 * time.Minute)
-	}
-	r := c.Do(http.MethodPost, "/api/v1/plans", map[string]any{
-		"unit_id": unit, "year": at.In(domain.Location).Year(), "reference_no": "SB-" + uuid.NewString()[:8], "issuing_body": "Bench",
-		"policy":    map[string]any{"survey_lead": "PT2H", "survey_close": "PT1M"},
-		"dialogues": []map[string]any{{"scheduled_at": at.Format(time.RFC3339), "kind": "periodic", "hosts": []map[string]any{{"name": "Chủ trì"}}}},
-	})
-	if r.Status != http.StatusCreated {
-		b.Fatalf("plan: %d %s", r.Status, r.Body)
-	}
-	var p struct {
-		Dialogues []struct{ ID string } `json:"dialogues"`
-	}
-	r.Decode(b, &p)
-	dlg := p.Dialogues[0].ID
-	waitUntil(b, 30*time.Second, func() bool {
-		d, err := env.Store.GetDialogue(ctx, dlg)
-		return err == nil && d.Phase == domain.PhaseSurveyOpen
-	})
+	dlg := openSurveyForBench(b, env, c, unit)
 	fields := []string{"Đất đai", "Môi trường", "Giao thông", "Chính sách xã hội", "An ninh trật tự"}
 	batch := func() []map[string]any {
 		out := make([]map[string]any, 1000)

@@ -99,17 +99,10 @@ func expectError(t *testing.T, r *testenv.Response, status int, code, field, fie
 	return e
 }
 
-// waitFor polls fn every 100 ms until it returns true or the deadline passes.
+// waitFor is testenv.WaitFor.
 func waitFor(t *testing.T, within time.Duration, what string, fn func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if fn() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("timed out after %v waiting for %s", within, what)
+	testenv.WaitFor(t, within, what, fn)
 }
 
 func getDialogue(t *testing.T, c *testenv.Client, id string) dialogueDoc {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -123,7 +122,7 @@ func runHerd(b *testing.B, env *testenv.Env, n int) herdResult {
 	dlg := readyForSession(b, env, c, district, map[string]any{
 		"reminder_working_days": []int{}, "escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}})
 	due := time.Now().Add(15*time.Second + time.Duration(n)*time.Duration(2*benchInt("DOITHOAI_BENCH_LEAD_MS", 20))*time.Millisecond)
-	openHerd(b, c, dlg, n, due)
+	bench.OpenTasks(b, c, dlg, n, func(int) time.Time { return due })
 	var res herdResult
 	waitUntil(b, time.Until(due)+10*time.Minute, func() bool {
 		_, k, err := env.Store.ListTasks(ctx, store.TaskFilter{DialogueID: dlg, Status: domain.TaskInProgress, Limit: 1})
@@ -170,39 +169,6 @@ func runHerd(b *testing.B, env *testenv.Env, n int) herdResult {
 	s := <-sampled
 	res.lockWaitAvg, res.advisoryAvg, res.lockWaitMax, res.samples = s.lockWaitAvg, s.advisoryAvg, s.lockWaitMax, s.samples
 	return res
-}
-
-// openHerd records the session with the first 200 tasks and adds the rest
-// to its conclusion 200 at a time, every one due at due.
-func openHerd(b *testing.B, c *testenv.Client, dlg string, n int, due time.Time) {
-	task := func(j int) map[string]any {
-		return map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND"}, "due_at": due.Format(time.RFC3339Nano)}
-	}
-	var tasks []map[string]any
-	for j := 0; j < min(n, 200); j++ {
-		tasks = append(tasks, task(j))
-	}
-	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": time.Now().Format(time.RFC3339), "attendance": map[string]any{"total": 1},
-		"conclusions": []map[string]any{{"content": "Kết luận", "tasks": tasks}}})
-	if r.Status != http.StatusOK {
-		b.Fatalf("session: %d %.500s", r.Status, r.Body)
-	}
-	var sess struct {
-		Session struct {
-			Conclusions []struct{ ID string } `json:"conclusions"`
-		} `json:"session"`
-	}
-	r.Decode(b, &sess)
-	for i := 200; i < n; i += 200 {
-		var more []map[string]any
-		for j := i; j < n && j < i+200; j++ {
-			more = append(more, task(j))
-		}
-		r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/tasks", map[string]any{"conclusion_id": sess.Session.Conclusions[0].ID, "tasks": more})
-		if r.Status != http.StatusCreated {
-			b.Fatalf("add tasks: %d %.500s", r.Status, r.Body)
-		}
-	}
 }
 
 // sampleLockWaits counts, every 20 ms until stop closes, the sessions of

@@ -182,3 +182,17 @@ func (c *Client) CreateUnit(name, level, parent string) string {
 	r.Decode(c.tb, &u)
 	return u.ID
 }
+
+// WaitFor polls fn every 50 ms until it returns true, failing tb, with
+// what it waited for, once within has passed.
+func WaitFor(tb testing.TB, within time.Duration, what string, fn func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if fn() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatalf("timed out after %v waiting for %s", within, what)
+}
