@@ -264,9 +264,25 @@ func ReadyForSession(tb testing.TB, st *store.Store, c *testenv.Client, unit str
 	}
 	r.Decode(tb, &p)
 	dlg := p.Dialogues[0].ID
+	// Both the row and the workflow itself: the workflow takes its new
+	// phase only once the activity that writes the row has returned, and a
+	// session sent in between is refused.
 	WaitUntil(tb, 30*time.Second, func() bool {
 		d, err := st.GetDialogue(context.Background(), dlg)
-		return err == nil && d.Phase == domain.PhaseAwaitingSession
+		if err != nil || d.Phase != domain.PhaseAwaitingSession {
+			return false
+		}
+		var live struct {
+			Live *struct {
+				Phase string `json:"phase"`
+			} `json:"live"`
+		}
+		r := c.Do(http.MethodGet, "/api/v1/dialogues/"+dlg, nil)
+		if r.Status != http.StatusOK {
+			return false
+		}
+		r.Decode(tb, &live)
+		return live.Live != nil && live.Live.Phase == domain.PhaseAwaitingSession
 	})
 	return dlg
 }
