@@ -19,6 +19,7 @@ import (
 	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/logging"
 	"github.com/doithoai/doithoai/internal/notify"
+	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -170,10 +171,18 @@ func (a *Activities) SaveSession(ctx context.Context, in SaveSessionInput) error
 		Session: store.SessionRow{DialogueID: in.DialogueID, HeldAt: s.HeldAt, Chair: s.Chair, Attendance: s.Attendance, Notes: s.Notes, RecordedBy: in.Actor.ID, RecordedAt: in.At},
 	}
 	for i, o := range s.Opinions {
-		rec.Opinions = append(rec.Opinions, store.OpinionRow{
+		row := store.OpinionRow{
 			ID: StableID(fmt.Sprintf("dialogue/%s/opinion/%d", in.DialogueID, i+1)), DialogueID: in.DialogueID, Seq: i + 1,
 			Field: o.Field, Content: o.Content, Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: o.Answer,
-		})
+			SurveyResponseIDs: o.SurveyResponseIDs, Conclusions: o.Conclusions,
+		}
+		if o.Source == domain.SourceFloor {
+			// Drawn on each attempt; only the attempt that stores the
+			// session keeps its codes.
+			code := receipt.New()
+			row.Receipt = &code
+		}
+		rec.Opinions = append(rec.Opinions, row)
 	}
 	for _, c := range s.Conclusions {
 		rec.Conclusions = append(rec.Conclusions, store.ConclusionRow{ID: c.ID, DialogueID: in.DialogueID, Seq: c.Seq, Content: c.Content})

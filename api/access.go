@@ -44,6 +44,8 @@ const (
 	actReportRead        action = "report.read"
 	actReportAssess      action = "report.assess_finalise"
 	actAuditRead         action = "audit.read"
+	actDialoguePublish   action = "dialogue.publish"
+	actTaskRemark        action = "task.remark"
 )
 
 // permissions says which roles may do what. Reach is by role (see scope):
@@ -57,15 +59,17 @@ var permissions = map[action][]string{
 	actChannelsRead:      {auth.RoleAdmin},
 	actChannelsWrite:     {auth.RoleAdmin},
 	actPlanCreate:        {auth.RolePlanner},
-	actPlanRead:          {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ},
+	actPlanRead:          {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleBoard},
 	actDialogueAdd:       {auth.RolePlanner},
-	actDialogueRead:      {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ},
+	actDialogueRead:      {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleBoard},
+	actDialoguePublish:   {auth.RolePlanner},
 	actDialogueChange:    {auth.RolePlanner},
 	actSessionRecord:     {auth.RolePlanner},
 	actSurveyRead:        {auth.RolePlanner, auth.RoleHost, auth.RoleMTTQ},
 	actSurveyEnter:       {auth.RolePlanner},
 	actTasksAdd:          {auth.RolePlanner},
-	actTaskRead:          {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleOfficer},
+	actTaskRead:          {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleOfficer, auth.RoleBoard},
+	actTaskRemark:        {auth.RoleBoard},
 	actTaskResult:        {auth.RoleOfficer},
 	actTaskExtensionAsk:  {auth.RoleOfficer},
 	actTaskReview:        {auth.RoleMTTQ, auth.RolePlanner},
@@ -73,7 +77,7 @@ var permissions = map[action][]string{
 	actTaskReassign:      {auth.RolePlanner},
 	actAlertRead:         {auth.RoleMTTQ, auth.RolePlanner, auth.RoleMonitor, auth.RoleOfficer, auth.RolePartyCommittee},
 	actAlertAck:          {auth.RoleMTTQ, auth.RolePlanner, auth.RoleMonitor, auth.RoleOfficer, auth.RolePartyCommittee},
-	actReportRead:        {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ},
+	actReportRead:        {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleBoard},
 	actReportAssess:      {auth.RoleMTTQ},
 	actAuditRead:         {auth.RoleMTTQ, auth.RoleAdmin},
 }
@@ -102,6 +106,7 @@ var routeActions = map[string]action{
 	"GET /api/v1/dialogues/:id/survey/summary":    actSurveyRead,
 	"GET /api/v1/dialogues/:id/events":            actDialogueRead,
 	"POST /api/v1/dialogues/:id/tasks":            actTasksAdd,
+	"POST /api/v1/dialogues/:id/publish":          actDialoguePublish,
 	"GET /api/v1/tasks":                           actTaskRead,
 	"GET /api/v1/tasks/:id":                       actTaskRead,
 	"GET /api/v1/tasks/:id/events":                actTaskRead,
@@ -111,6 +116,8 @@ var routeActions = map[string]action{
 	"POST /api/v1/tasks/:id/extension/decision":   actTaskExtensionDeny,
 	"POST /api/v1/tasks/:id/reassign":             actTaskReassign,
 	"POST /api/v1/tasks/:id/cancel":               actTaskReassign,
+	"POST /api/v1/tasks/:id/remarks":              actTaskRemark,
+	"GET /api/v1/tasks/:id/remarks":               actTaskRead,
 	"GET /api/v1/dialogues/:id/report":            actReportRead,
 	"GET /api/v1/plans/:id/report":                actReportRead,
 	"GET /api/v1/reports":                         actReportRead,

@@ -237,7 +237,11 @@ func (s *Server) recordSession(c *gin.Context) {
 	checkText(&errs, "chair", sess.Chair, false, 200)
 	checkText(&errs, "notes", sess.Notes, false, 20000)
 	sess.Attendance = readAttendance(req.Attendance, &errs)
-	sess.Opinions = readOpinions(req.Opinions, &errs)
+	sess.Opinions = readOpinions(req.Opinions, len(req.Conclusions), &errs)
+	if err := s.checkOpinionAnswers(c.Request.Context(), d.ID, sess.Opinions, &errs); err != nil {
+		abort(c, err)
+		return
+	}
 	conclusions := req.Conclusions
 	if len(conclusions) > maxSessionConclusions {
 		errs = append(errs, tooManyError("conclusions", maxSessionConclusions, "kết luận trong một biên bản hội nghị", "conclusions in one session record"))
@@ -307,7 +311,7 @@ func readAttendance(a *contract.AttendanceRequest, errs *[]contract.FieldError) 
 
 // readOpinions checks the opinions raised at a session; a list over the
 // cap is refused as a whole.
-func readOpinions(in []contract.OpinionRequest, errs *[]contract.FieldError) []domain.Opinion {
+func readOpinions(in []contract.OpinionRequest, conclusions int, errs *[]contract.FieldError) []domain.Opinion {
 	out := []domain.Opinion{}
 	opinions := in
 	if len(opinions) > maxSessionOpinions {
@@ -322,10 +326,47 @@ func readOpinions(in []contract.OpinionRequest, errs *[]contract.FieldError) []d
 		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
 			*errs = append(*errs, fieldErrorMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
 		}
-		out = append(out, domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
-			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer)})
+		op := domain.Opinion{Field: strings.TrimSpace(o.Field), Content: strings.TrimSpace(o.Content),
+			Source: o.Source, AnsweredOnSpot: o.AnsweredOnSpot, Answer: strings.TrimSpace(o.Answer), Conclusions: o.Conclusions}
+		for j, id := range o.SurveyResponseIDs {
+			u, err := uuid.Parse(id)
+			if err != nil {
+				*errs = append(*errs, fieldError(fmt.Sprintf("%s.survey_response_ids[%d]", p, j), "invalid_id"))
+				continue
+			}
+			op.SurveyResponseIDs = append(op.SurveyResponseIDs, u.String())
+		}
+		for _, e := range lifecycle.ValidateOpinionLinks(p, op, conclusions) {
+			*errs = append(*errs, contract.FieldError(e))
+		}
+		out = append(out, op)
 	}
 	return out
+}
+
+// checkOpinionAnswers refuses survey answers named by an opinion that are
+// not answers to this dialogue's survey.
+func (s *Server) checkOpinionAnswers(ctx context.Context, dialogueID string, ops []domain.Opinion, errs *[]contract.FieldError) error {
+	var ids []string
+	for _, o := range ops {
+		ids = append(ids, o.SurveyResponseIDs...)
+	}
+	if len(ids) == 0 || len(*errs) > 0 {
+		return nil // ids that do not parse are refused already
+	}
+	known, err := s.Store.SurveyResponsesOf(ctx, dialogueID, ids)
+	if err != nil {
+		return err
+	}
+	for i, o := range ops {
+		for j, id := range o.SurveyResponseIDs {
+			if !known[id] {
+				*errs = append(*errs, fieldErrorMsg(fmt.Sprintf("opinions[%d].survey_response_ids[%d]", i, j), "unknown_survey_response",
+					"Không có phiếu ý kiến này trong cuộc đối thoại.", "No such survey answer in this dialogue."))
+			}
+		}
+	}
+	return nil
 }
 
 // dialoguePhases are the values of GET /dialogues?phase=.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/internal/telemetry"
 )
@@ -315,5 +316,10 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 		return
 	}
 	s.Telemetry.Survey.Ingested(telemetry.SurveySourceLink, n)
-	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: 1 - n})
+	code, err := s.Store.SurveyReceipt(c.Request.Context(), d.ID, id)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: 1 - n, Receipt: receipt.Format(code)})
 }

@@ -199,6 +199,11 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	s.limiter = newSurveyLimiter(s.SurveyLimit, s.Store)
 	pub.GET("/survey/:token", s.limit(), s.publicBodyDeadline(), s.getPublicSurvey)
 	pub.POST("/survey/:token/responses", s.limit(), s.publicBodyDeadline(), publicBodyLimit, s.postPublicSurveyResponse)
+	// Citizens follow their opinion by its receipt code, rate the result,
+	// and read the pages the planners publish.
+	pub.GET("/public/receipts/:code", s.getPublicReceipt)
+	pub.POST("/public/receipts/:code/rating", s.publicBodyDeadline(), publicBodyLimit, s.ratePublicReceipt)
+	pub.GET("/public/dialogues/:code", s.getPublicDialogue)
 }
 
 // privateRoutes are the routes that need a token and a role that allows
@@ -229,6 +234,7 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1.GET("/dialogues/:id/survey/summary", s.getSurveySummary)
 	v1.GET("/dialogues/:id/events", s.listDialogueEvents)
 	v1.POST("/dialogues/:id/tasks", idem, s.addTasks)
+	v1.POST("/dialogues/:id/publish", idem, s.publishDialogue)
 
 	v1.GET("/tasks", s.listTasks)
 	v1.GET("/tasks/:id", s.getTask)
@@ -239,6 +245,8 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1.POST("/tasks/:id/extension/decision", idem, s.decideExtension)
 	v1.POST("/tasks/:id/reassign", idem, s.reassignTask)
 	v1.POST("/tasks/:id/cancel", idem, s.cancelTask)
+	v1.POST("/tasks/:id/remarks", idem, s.postRemark)
+	v1.GET("/tasks/:id/remarks", s.listRemarks)
 
 	v1.GET("/dialogues/:id/report", s.getDialogueReport)
 	v1.GET("/plans/:id/report", s.getPlanReport)

@@ -96,6 +96,7 @@ func RegisterWorkflows(r WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Plan, workflow.RegisterOptions{Name: workflows.PlanWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Dialogue, workflow.RegisterOptions{Name: workflows.DialogueWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Task, workflow.RegisterOptions{Name: workflows.TaskWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Feedback, workflow.RegisterOptions{Name: workflows.FeedbackWorkflowName})
 }
 
 // Run starts the worker and blocks until ctx is cancelled, then stops it.

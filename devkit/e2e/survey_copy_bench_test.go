@@ -16,6 +16,7 @@ import (
 
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/receipt"
 )
 
 // BenchmarkSurveyIngest posts batches of 5,000 survey answers (each with
@@ -55,7 +56,7 @@ func BenchmarkSurveyIngest(b *testing.B) {
 		}
 		start = time.Now()
 		res, err := pgdriver.CopyFrom(ctx, conn, bytes.NewReader(copyText),
-			"COPY survey_copy_floor (id, dialogue_id, field, content, respondent_name, respondent_group) FROM STDIN")
+			"COPY survey_copy_floor (id, dialogue_id, field, content, respondent_name, respondent_group, receipt) FROM STDIN")
 		floor := time.Since(start)
 		if err != nil {
 			b.Fatal(err)
@@ -118,7 +119,7 @@ func surveyBatchForBench(b *testing.B, dlg string, k, size int) ([]byte, []byte)
 		id, f := uuid.NewString(), fields[i%len(fields)]
 		content := fmt.Sprintf("Ý kiến số %d của đợt %d về %s: đề nghị xem xét, giải quyết dứt điểm.", i, k, f)
 		answers[i] = map[string]any{"id": id, "field": f, "content": content, "respondent_name": fmt.Sprintf("Người dân %d", i), "respondent_group": "Hội viên"}
-		fmt.Fprintf(&text, "%s\t%s\t%s\t%s\tNgười dân %d\tHội viên\n", id, dlg, f, content, i)
+		fmt.Fprintf(&text, "%s\t%s\t%s\t%s\tNgười dân %d\tHội viên\t%s\n", id, dlg, f, content, i, receipt.New())
 	}
 	body, err := json.Marshal(map[string]any{"responses": answers})
 	if err != nil {

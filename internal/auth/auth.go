@@ -31,11 +31,12 @@ const (
 	RoleMTTQ           = domain.RoleMTTQ
 	RolePartyCommittee = domain.RolePartyCommittee
 	RoleAdmin          = domain.RoleAdmin
+	RoleBoard          = domain.RoleInspectionBoard
 )
 
 // KnownRoles lists every role in canonical order; [Principal.Roles] follows it.
 var KnownRoles = []string{
-	RolePlanner, RoleHost, RoleOfficer, RoleMonitor, RoleMTTQ, RolePartyCommittee, RoleAdmin,
+	RolePlanner, RoleHost, RoleOfficer, RoleMonitor, RoleMTTQ, RolePartyCommittee, RoleAdmin, RoleBoard,
 }
 
 // Principal is the authenticated caller, read from a verified token.

@@ -52,6 +52,11 @@ type OpinionRequest struct {
 	Source         string `json:"source"`
 	AnsweredOnSpot bool   `json:"answered_on_spot"`
 	Answer         string `json:"answer"`
+	// SurveyResponseIDs are the survey answers the opinion covers.
+	SurveyResponseIDs []string `json:"survey_response_ids"`
+	// Conclusions are the seqs (1, 2, …) of the conclusions of this
+	// session the opinion led to.
+	Conclusions []int `json:"conclusions"`
 }
 
 // ConclusionRequest is one of the chair's conclusions, with the follow-up

@@ -19,4 +19,8 @@ type SurveyBatch struct {
 type SurveyAccepted struct {
 	Accepted   int `json:"accepted"`
 	Duplicates int `json:"duplicates"`
+	// Receipt is the code of an answer sent through the public link
+	// (XXXX-XXXX-XXXX), for the respondent to follow it; the same for a
+	// resent answer.
+	Receipt string `json:"receipt,omitempty"`
 }

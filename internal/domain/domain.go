@@ -63,12 +63,21 @@ const (
 	RoleMonitor = "monitor"
 	RoleMTTQ    = "mttq"
 	RoleAdmin   = "admin"
+	// RoleInspectionBoard is a commune's people's inspection board (Ban
+	// thanh tra nhân dân): reads the commune's dialogues, conclusions,
+	// tasks and results, and records supervision remarks on tasks.
+	RoleInspectionBoard = "inspection_board"
 )
 
 // Alert kinds.
 const (
 	AlertSessionMissed = "session_missed"
 	AlertTaskOverdue   = "task_overdue"
+	// AlertNotSatisfied: a citizen rated the answer or result of their
+	// opinion "not satisfied"; for the unit's MTTQ to review.
+	AlertNotSatisfied = "citizen_not_satisfied"
+	// AlertBoardRemark: the people's inspection board remarked on a task.
+	AlertBoardRemark = "board_remark"
 )
 
 // Task statuses.
@@ -231,6 +240,12 @@ type Opinion struct {
 	Source         string `json:"source"`
 	AnsweredOnSpot bool   `json:"answered_on_spot"`
 	Answer         string `json:"answer,omitempty"`
+	// SurveyResponseIDs are the survey answers this opinion covers; their
+	// receipt holders follow it.
+	SurveyResponseIDs []string `json:"survey_response_ids,omitempty"`
+	// Conclusions are the seqs (1, 2, …) of the session's conclusions this
+	// opinion led to.
+	Conclusions []int `json:"conclusions,omitempty"`
 }
 
 // Conclusion is one of the chair's conclusions, with the follow-up tasks

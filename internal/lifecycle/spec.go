@@ -139,6 +139,7 @@ func ValidateSession(s domain.Session, now time.Time) []FieldError {
 		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
 			errs = append(errs, fieldErrMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
 		}
+		errs = append(errs, ValidateOpinionLinks(p, o, len(s.Conclusions))...)
 	}
 	return append(errs, validateConclusions(s.Conclusions, now)...)
 }
@@ -156,6 +157,42 @@ func ValidateSessionStart(scheduledAt, heldAt, now time.Time) []FieldError {
 			viTime(scheduledAt), viTime(earliest), int(SessionEarlyTolerance/time.Minute)),
 		fmt.Sprintf("The dialogue is scheduled to start at %s; a session can be recorded, as held, from %s (at most %d minutes before the start). If it moved, reschedule it first.",
 			enTime(scheduledAt), enTime(earliest), int(SessionEarlyTolerance/time.Minute)))}
+}
+
+// MaxOpinionLinks caps the survey answers one opinion may cover.
+const MaxOpinionLinks = 1000
+
+// ValidateOpinionLinks checks the links of the opinion at path p: survey
+// answers named once each, conclusions by their seq among the session's
+// conclusions. (Whether the answers belong to the dialogue is the API's
+// check: it needs the database.)
+func ValidateOpinionLinks(p string, o domain.Opinion, conclusions int) []FieldError {
+	var errs []FieldError
+	if len(o.SurveyResponseIDs) > MaxOpinionLinks {
+		errs = append(errs, fieldErrMsg(p+".survey_response_ids", "too_many",
+			fmt.Sprintf("Một ý kiến gắn tối đa %d phiếu.", MaxOpinionLinks), fmt.Sprintf("An opinion covers at most %d survey answers.", MaxOpinionLinks)))
+	}
+	seen := make(map[string]bool, len(o.SurveyResponseIDs))
+	for j, id := range o.SurveyResponseIDs {
+		if seen[id] {
+			errs = append(errs, fieldErr(fmt.Sprintf("%s.survey_response_ids[%d]", p, j), "duplicate"))
+		}
+		seen[id] = true
+	}
+	seenC := map[int]bool{}
+	for j, c := range o.Conclusions {
+		cp := fmt.Sprintf("%s.conclusions[%d]", p, j)
+		switch {
+		case c < 1 || c > conclusions:
+			errs = append(errs, fieldErrMsg(cp, "unknown_conclusion",
+				fmt.Sprintf("Không có kết luận số %d trong biên bản này (có %d kết luận).", c, conclusions),
+				fmt.Sprintf("There is no conclusion %d in this session (it has %d).", c, conclusions)))
+		case seenC[c]:
+			errs = append(errs, fieldErr(cp, "duplicate"))
+		}
+		seenC[c] = true
+	}
+	return errs
 }
 
 func validateConclusions(cs []domain.Conclusion, now time.Time) []FieldError {

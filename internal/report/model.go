@@ -60,6 +60,12 @@ type Data struct {
 	Opinions     Opinions     `json:"opinions"`
 	Tasks        Tasks        `json:"tasks"`
 	Escalations  Escalations  `json:"escalations"`
+	// Satisfaction is how citizens rated the answers and results of their
+	// opinions (one rating per receipt).
+	Satisfaction Satisfaction `json:"satisfaction"`
+	// Remarks counts the people's inspection boards' supervision remarks
+	// on the tasks in scope.
+	Remarks int `json:"remarks"`
 	// Units has a row per unit with dialogues in scope, level by level from
 	// the top, by name within a level: how each unit of a plan's area did.
 	Units []UnitRow `json:"units,omitempty"`
@@ -173,15 +179,54 @@ type Opinions struct {
 	FromFloor      int `json:"from_floor"`
 	AnsweredOnSpot int `json:"answered_on_spot"`
 	FollowedUp     int `json:"followed_up"` // not answered on the spot
+	// Outcomes counts what became of the opinions (each in one outcome).
+	Outcomes Outcomes `json:"outcomes"`
 	// ByField is largest Total first, ties by field (byte order).
 	ByField []OpinionField `json:"by_field"`
 }
 
+// Outcomes counts opinions by what became of them: the tasks of the
+// conclusions they led to all accepted (ResultAccepted) or not yet
+// (LedToTask); without tasks, answered on the spot or still open.
+type Outcomes struct {
+	AnsweredOnSpot int `json:"answered_on_spot"`
+	LedToTask      int `json:"led_to_task"`
+	ResultAccepted int `json:"result_accepted"`
+	Open           int `json:"open"`
+}
+
 // OpinionField is the opinions of one field.
 type OpinionField struct {
-	Field          string `json:"field"`
-	Total          int    `json:"total"`
-	AnsweredOnSpot int    `json:"answered_on_spot"`
+	Field          string   `json:"field"`
+	Total          int      `json:"total"`
+	AnsweredOnSpot int      `json:"answered_on_spot"`
+	Outcomes       Outcomes `json:"outcomes"`
+}
+
+// Satisfaction counts citizens' ratings, in total, by field and by unit.
+type Satisfaction struct {
+	Rated        int                `json:"rated"`
+	Satisfied    int                `json:"satisfied"`
+	NotSatisfied int                `json:"not_satisfied"`
+	ByField      []SatisfactionRow  `json:"by_field"`
+	ByUnit       []SatisfactionUnit `json:"by_unit"`
+}
+
+// SatisfactionRow is the ratings of one field.
+type SatisfactionRow struct {
+	Field        string `json:"field"`
+	Rated        int    `json:"rated"`
+	Satisfied    int    `json:"satisfied"`
+	NotSatisfied int    `json:"not_satisfied"`
+}
+
+// SatisfactionUnit is the ratings of one unit's dialogues.
+type SatisfactionUnit struct {
+	UnitID       string `json:"unit_id"`
+	Name         string `json:"name"`
+	Rated        int    `json:"rated"`
+	Satisfied    int    `json:"satisfied"`
+	NotSatisfied int    `json:"not_satisfied"`
 }
 
 // Tasks counts follow-up tasks by outcome. Delays are in working days

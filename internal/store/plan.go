@@ -58,6 +58,10 @@ type Dialogue struct {
 	// SurveyToken is the public survey link's secret, drawn by the
 	// database; never serialised with the row.
 	SurveyToken string `bun:"survey_token,nullzero" json:"-"`
+	// PublicCode names the dialogue's public page once the planner has
+	// published it (never its id).
+	PublicCode  *string    `bun:"public_code" json:"public_code,omitempty"`
+	PublishedAt *time.Time `bun:"published_at" json:"published_at,omitempty"`
 }
 
 // NewDialogueRow builds the row for a dialogue spec of a plan.

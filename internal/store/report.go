@@ -321,10 +321,17 @@ sv AS (
     GROUP BY r.field
 ),
 op AS (
-    SELECT o.field, o.source, o.answered_on_spot, count(*) AS n
-    FROM opinions o
+    -- opinion_outcomes is the one rule for what became of an opinion
+    SELECT o.field, o.source, o.answered_on_spot, o.outcome, count(*) AS n
+    FROM opinion_outcomes o
     WHERE o.dialogue_id IN (SELECT id FROM ids)
-    GROUP BY o.field, o.source, o.answered_on_spot
+    GROUP BY o.field, o.source, o.answered_on_spot, o.outcome
+),
+sat AS (
+    SELECT r.field, sd.unit_id, min(sd.name) AS name,
+           count(*) FILTER (WHERE r.satisfied) AS yes, count(*) FILTER (WHERE NOT r.satisfied) AS no
+    FROM ratings r JOIN sd ON sd.id = r.dialogue_id
+    GROUP BY r.field, sd.unit_id
 ),
 esc AS (
     SELECT a.level, count(*) AS n,
@@ -381,11 +388,35 @@ SELECT json_build_object(
         'from_floor', coalesce(sum(n) FILTER (WHERE source = 'floor'), 0),
         'answered_on_spot', coalesce(sum(n) FILTER (WHERE answered_on_spot), 0),
         'followed_up', coalesce(sum(n) FILTER (WHERE NOT answered_on_spot), 0),
-        'by_field', (SELECT coalesce(json_agg(json_build_object('field', f.field, 'total', f.total, 'answered_on_spot', f.aos)
+        'outcomes', json_build_object(
+            'answered_on_spot', coalesce(sum(n) FILTER (WHERE outcome = 'answered_on_spot'), 0),
+            'led_to_task', coalesce(sum(n) FILTER (WHERE outcome = 'led_to_task'), 0),
+            'result_accepted', coalesce(sum(n) FILTER (WHERE outcome = 'result_accepted'), 0),
+            'open', coalesce(sum(n) FILTER (WHERE outcome = 'open'), 0)),
+        'by_field', (SELECT coalesce(json_agg(json_build_object('field', f.field, 'total', f.total, 'answered_on_spot', f.aos,
+                                                                'outcomes', json_build_object('answered_on_spot', f.o_aos, 'led_to_task', f.o_task,
+                                                                                              'result_accepted', f.o_acc, 'open', f.o_open))
                                               ORDER BY f.total DESC, f.field COLLATE "C"), '[]')
-            FROM (SELECT field, sum(n) AS total, coalesce(sum(n) FILTER (WHERE answered_on_spot), 0) AS aos
+            FROM (SELECT field, sum(n) AS total, coalesce(sum(n) FILTER (WHERE answered_on_spot), 0) AS aos,
+                         coalesce(sum(n) FILTER (WHERE outcome = 'answered_on_spot'), 0) AS o_aos,
+                         coalesce(sum(n) FILTER (WHERE outcome = 'led_to_task'), 0) AS o_task,
+                         coalesce(sum(n) FILTER (WHERE outcome = 'result_accepted'), 0) AS o_acc,
+                         coalesce(sum(n) FILTER (WHERE outcome = 'open'), 0) AS o_open
                   FROM op GROUP BY field) f)
         ) FROM op),
+    'satisfaction', (SELECT json_build_object(
+        'rated', coalesce(sum(yes + no), 0),
+        'satisfied', coalesce(sum(yes), 0),
+        'not_satisfied', coalesce(sum(no), 0),
+        'by_field', (SELECT coalesce(json_agg(json_build_object('field', f.field, 'rated', f.yes + f.no, 'satisfied', f.yes, 'not_satisfied', f.no)
+                                              ORDER BY f.yes + f.no DESC, f.field COLLATE "C"), '[]')
+            FROM (SELECT field, sum(yes) AS yes, sum(no) AS no FROM sat GROUP BY field) f),
+        'by_unit', (SELECT coalesce(json_agg(json_build_object('unit_id', u.unit_id, 'name', u.name, 'rated', u.yes + u.no,
+                                                               'satisfied', u.yes, 'not_satisfied', u.no)
+                                             ORDER BY u.name COLLATE "C", u.unit_id), '[]')
+            FROM (SELECT unit_id, min(name) AS name, sum(yes) AS yes, sum(no) AS no FROM sat GROUP BY unit_id) u)
+        ) FROM sat),
+    'remarks', (SELECT count(*) FROM remarks WHERE dialogue_id IN (SELECT id FROM ids)),
     'tasks', (SELECT json_build_object(
         'total', count(*),
         'done_on_time', count(*) FILTER (WHERE outcome = 'on_time'),

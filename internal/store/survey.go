@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/receipt"
 )
 
 // SurveyResponse is one answer to a dialogue's pre-meeting survey.
@@ -27,6 +28,9 @@ type SurveyResponse struct {
 	RespondentName  string    `bun:"respondent_name" json:"respondent_name,omitempty"`
 	RespondentGroup string    `bun:"respondent_group" json:"respondent_group,omitempty"`
 	SubmittedAt     time.Time `bun:"submitted_at,nullzero,default:now()" json:"submitted_at"`
+	// Receipt is the code the respondent keeps to follow the answer (see
+	// internal/receipt); drawn when the answer is stored.
+	Receipt string `bun:"receipt" json:"receipt"`
 }
 
 // SurveyClosedError says a survey is not accepting answers, and when its
@@ -93,8 +97,14 @@ func (s *Store) insertSurveyResponses(ctx context.Context, dialogueID string, rs
 		if len(fresh) == 0 {
 			return nil
 		}
+		// Receipts are drawn on every attempt: one that collided with a
+		// stored code fails the COPY on its unique index, and the run
+		// again draws another.
+		for i := range fresh {
+			fresh[i].Receipt = receipt.New()
+		}
 		res, err := pgdriver.CopyFrom(ctx, conn, encodeSurveyCopy(fresh, now),
-			"COPY survey_responses (id, dialogue_id, field, content, respondent_name, respondent_group, submitted_at) FROM STDIN")
+			"COPY survey_responses (id, dialogue_id, field, content, respondent_name, respondent_group, submitted_at, receipt) FROM STDIN")
 		if err != nil {
 			return fmt.Errorf("copy survey responses: %w", err)
 		}
@@ -155,9 +165,21 @@ func encodeSurveyCopy(rs []SurveyResponse, now time.Time) *bytes.Buffer {
 		}
 		b.WriteByte('\t')
 		b.Write(at.UTC().AppendFormat(nil, "2006-01-02 15:04:05.999999Z07:00"))
+		b.WriteByte('\t')
+		b.WriteString(r.Receipt)
 		b.WriteByte('\n')
 	}
 	return &b
+}
+
+// SurveyReceipt reads the receipt code of a dialogue's survey answer.
+func (s *Store) SurveyReceipt(ctx context.Context, dialogueID, id string) (string, error) {
+	var code string
+	err := s.DB.QueryRowContext(ctx, "SELECT receipt FROM survey_responses WHERE id = ? AND dialogue_id = ?", id, dialogueID).Scan(&code)
+	if err != nil {
+		return "", notFound(err, "survey receipt")
+	}
+	return code, nil
 }
 
 // SurveyFilter narrows ListSurveyResponses.

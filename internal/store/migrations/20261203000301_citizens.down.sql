@@ -1,0 +1,11 @@
+DROP INDEX IF EXISTS dialogues_public_code_idx;
+ALTER TABLE dialogues DROP COLUMN IF EXISTS published_at, DROP COLUMN IF EXISTS public_code;
+DROP TABLE IF EXISTS remarks;
+DROP TABLE IF EXISTS ratings;
+DROP VIEW IF EXISTS opinion_outcomes;
+DROP INDEX IF EXISTS tasks_conclusion_idx;
+DROP TABLE IF EXISTS opinion_conclusions;
+DROP TABLE IF EXISTS opinion_responses;
+ALTER TABLE opinions DROP COLUMN IF EXISTS receipt;
+ALTER TABLE survey_responses DROP COLUMN IF EXISTS receipt;
+DROP FUNCTION IF EXISTS receipt_code();
