@@ -741,6 +741,10 @@ func reportSamples() (draft, final, empty report.Report) {
 			AvgDelayWorkingDays: 6.42, MaxDelayWorkingDays: 27},
 		Escalations: report.Escalations{Total: 41, ByLevel: []report.EscalationLevel{
 			{Level: 1, Alerts: 17, Acknowledged: 17, AvgAckSeconds: 18720.5}, {Level: 2, Alerts: 24, Acknowledged: 20, AvgAckSeconds: 72000}}},
+		Satisfaction: report.Satisfaction{Rated: 40, Satisfied: 31, NotSatisfied: 9,
+			ByField: []report.SatisfactionRow{{Field: "Đất đai", Rated: 40, Satisfied: 31, NotSatisfied: 9}},
+			ByUnit:  []report.SatisfactionUnit{{UnitID: communeID, Name: "Xã Minh Lãng", Rated: 40, Satisfied: 31, NotSatisfied: 9}}},
+		Remarks: 3,
 	}
 	dialogueData := full
 	dialogueData.Scope = report.Scope{Kind: report.KindDialogue, UnitID: communeID, UnitName: "Xã Minh Lãng", UnitLevel: domain.LevelCommune,
@@ -763,6 +767,7 @@ func reportSamples() (draft, final, empty report.Report) {
 			Survey:       report.Survey{ByField: []report.FieldCount{}},
 			Opinions:     report.Opinions{ByField: []report.OpinionField{}},
 			Escalations:  report.Escalations{ByLevel: []report.EscalationLevel{}},
+			Satisfaction: report.Satisfaction{ByField: []report.SatisfactionRow{}, ByUnit: []report.SatisfactionUnit{}},
 		}}
 	return draft, final, empty
 }

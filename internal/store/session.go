@@ -42,8 +42,8 @@ type OpinionRow struct {
 	Receipt *string `bun:"receipt" json:"receipt,omitempty"`
 	// SurveyResponseIDs and Conclusions are the opinion's links (stored
 	// in opinion_responses and opinion_conclusions).
-	SurveyResponseIDs []string `bun:"-" json:"survey_response_ids"`
-	Conclusions       []int    `bun:"-" json:"conclusions"`
+	SurveyResponseIDs []string `bun:"-" json:"survey_response_ids,omitempty"`
+	Conclusions       []int    `bun:"-" json:"conclusions,omitempty"`
 }
 
 // opinionResponse links an opinion to a survey answer it covers.
