@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -16,7 +18,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.uber.org/zap"
-	"golang.org/x/time/rate"
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
@@ -48,106 +49,204 @@ var SurveyFields = []string{
 	"Chính sách xã hội", "Y tế", "Giáo dục", "Kinh tế", "Thủ tục hành chính", "Khác",
 }
 
-// RateLimit is a token bucket per client: Every is the refill interval of
-// one request, Burst the bucket size.
+// RateLimit is a token bucket: Every is the refill interval of one
+// request, Burst the bucket size.
 type RateLimit struct {
 	Every time.Duration
 	Burst int
 }
 
+// SurveyBudgets are the public survey link's budgets besides SurveyLimit
+// (the budget per address of the clients that send no device id). Every
+// request takes one token from each budget it falls under, all or none: a
+// refused request takes nothing, so a client refused by its own budget
+// does not empty the ones it shares with others.
+type SurveyBudgets struct {
+	// Device is the budget of one device id (cookie or X-Device-ID), over
+	// every link: one phone (default 10 a minute, bursts of 20).
+	Device RateLimit
+	// Address is the budget of one client address, over every link and
+	// device: sized for a commune hall whose phones share one Wi-Fi behind
+	// one NAT (default 120 a minute, bursts of 600: 300 respondents reading
+	// the form and sending an answer at once).
+	Address RateLimit
+	// Link is the budget of one survey link, over every address: a ceiling
+	// no real survey reaches (default 2,400 a minute, bursts of 3,000).
+	Link RateLimit
+	// Idle is how long a full bucket is kept before it is purged (default
+	// 10 minutes).
+	Idle time.Duration
+}
+
+// Default budgets of the public survey link.
+var (
+	DefaultSurveyLimit   = RateLimit{Every: 3 * time.Second, Burst: 10} // 20 a minute
+	DefaultSurveyBudgets = SurveyBudgets{
+		Device:  RateLimit{Every: 6 * time.Second, Burst: 20},         // 10 a minute
+		Address: RateLimit{Every: 500 * time.Millisecond, Burst: 600}, // 120 a minute
+		Link:    RateLimit{Every: 25 * time.Millisecond, Burst: 3000}, // 2,400 a minute
+		Idle:    10 * time.Minute,
+	}
+)
+
+// or is l, or def where l is unset.
+func (l RateLimit) or(def RateLimit) RateLimit {
+	if l.Every <= 0 {
+		l.Every = def.Every
+	}
+	if l.Burst <= 0 {
+		l.Burst = def.Burst
+	}
+	return l
+}
+
+// surveyClient is who sends a request to the public survey link: the
+// client address, the device id ("" when it sent none) and the link token
+// ("" when it is not one: such a link is unknown without a database read).
+type surveyClient struct {
+	Address, Device, Link string
+}
+
+// surveyBuckets are the buckets a request of client takes from, keyed in
+// the rate_limits table's key space. The link is keyed by a hash of its
+// token, which stays in the dialogues table only.
+type surveyBuckets struct {
+	anon    RateLimit
+	budgets SurveyBudgets
+}
+
+func (b surveyBuckets) of(client surveyClient) []store.RateBucket {
+	out := make([]store.RateBucket, 0, 3)
+	if client.Device != "" {
+		out = append(out, store.RateBucket{Key: "survey:device:" + client.Device, Every: b.budgets.Device.Every, Burst: b.budgets.Device.Burst})
+	} else {
+		out = append(out, store.RateBucket{Key: "survey:anon:" + client.Address, Every: b.anon.Every, Burst: b.anon.Burst})
+	}
+	out = append(out, store.RateBucket{Key: "survey:address:" + client.Address, Every: b.budgets.Address.Every, Burst: b.budgets.Address.Burst})
+	if client.Link != "" {
+		sum := sha256.Sum256([]byte(client.Link))
+		out = append(out, store.RateBucket{Key: "survey:link:" + hex.EncodeToString(sum[:12]), Every: b.budgets.Link.Every, Burst: b.budgets.Link.Burst})
+	}
+	return out
+}
+
 // surveyLimiter decides whether a client of the public survey link may
 // send one more request and, when it may not, how long it must wait.
 type surveyLimiter interface {
-	allow(ctx context.Context, client string, now time.Time) (bool, time.Duration, error)
+	allow(ctx context.Context, client surveyClient, now time.Time) (bool, time.Duration, error)
 }
 
-// newSurveyLimiter keeps the buckets in PostgreSQL, so the limit holds
+// newSurveyLimiter keeps the buckets in PostgreSQL, so the limits hold
 // across every API replica; a server without a store (handler unit tests)
 // keeps them in memory.
-func newSurveyLimiter(l RateLimit, st *store.Store) surveyLimiter {
-	if l.Every <= 0 {
-		l.Every = 3 * time.Second // 20 a minute
+func newSurveyLimiter(anon RateLimit, budgets SurveyBudgets, st *store.Store) surveyLimiter {
+	d := DefaultSurveyBudgets
+	budgets.Device, budgets.Address, budgets.Link = budgets.Device.or(d.Device), budgets.Address.or(d.Address), budgets.Link.or(d.Link)
+	if budgets.Idle <= 0 {
+		budgets.Idle = d.Idle
 	}
-	if l.Burst <= 0 {
-		l.Burst = 10
-	}
+	b := surveyBuckets{anon: anon.or(DefaultSurveyLimit), budgets: budgets}
 	if st == nil {
-		return &clientLimiter{limit: l, clients: map[string]*clientBucket{}}
+		return &clientLimiter{buckets: b, tats: map[string]time.Time{}}
 	}
-	return &storeLimiter{limit: l, store: st}
+	return &storeLimiter{buckets: b, store: st}
 }
 
-// storeLimiter keeps one token bucket per client in the rate_limits table:
-// one atomic statement per request on the database's clock. Buckets idle
-// (full again) for rateLimitIdle are deleted, at most once a minute per
+// storeLimiter keeps the token buckets in the rate_limits table: one
+// transaction per request on the database's clock. Buckets idle (full
+// again) for the budgets' Idle are deleted, at most once a minute per
 // process.
 type storeLimiter struct {
-	limit RateLimit
-	store *store.Store
-	swept atomic.Int64 // unix nanoseconds of the last purge
+	buckets surveyBuckets
+	store   *store.Store
+	swept   atomic.Int64 // unix nanoseconds of the last purge
 }
 
-// rateLimitIdle is how long a full bucket is kept before it is purged.
-const rateLimitIdle = 10 * time.Minute
-
-func (l *storeLimiter) allow(ctx context.Context, client string, now time.Time) (bool, time.Duration, error) {
+func (l *storeLimiter) allow(ctx context.Context, client surveyClient, now time.Time) (bool, time.Duration, error) {
 	if last := l.swept.Load(); now.UnixNano()-last > int64(time.Minute) && l.swept.CompareAndSwap(last, now.UnixNano()) {
-		if _, err := l.store.PurgeRateLimits(ctx, rateLimitIdle); err != nil {
+		if _, err := l.store.PurgeRateLimits(ctx, l.buckets.budgets.Idle); err != nil {
 			return false, 0, err
 		}
 	}
-	d, err := l.store.TakeRateToken(ctx, "survey:"+client, l.limit.Every, l.limit.Burst)
+	d, err := l.store.TakeRateTokens(ctx, l.buckets.of(client))
 	if err != nil {
 		return false, 0, err
 	}
 	return d.Allowed, d.Wait, nil
 }
 
-// clientLimiter keeps one token bucket per client address in memory,
-// forgetting clients idle for ten minutes.
+// clientLimiter keeps the token buckets in memory, on the clock it is
+// given, the way the rate_limits table does (GCRA: each bucket is the time
+// it would be full again), forgetting buckets full for the budgets' Idle.
 type clientLimiter struct {
-	limit   RateLimit
+	buckets surveyBuckets
 	mu      sync.Mutex
-	clients map[string]*clientBucket
+	tats    map[string]time.Time
 	swept   time.Time
 }
 
-type clientBucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// allow takes one request from the client's bucket; when it is empty it
-// says how long until the next request is allowed.
-func (l *clientLimiter) allow(_ context.Context, client string, now time.Time) (bool, time.Duration, error) {
+// allow takes one request from each of the client's buckets, all or none;
+// when one is empty it says how long until the next request is allowed.
+func (l *clientLimiter) allow(_ context.Context, client surveyClient, now time.Time) (bool, time.Duration, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
-		for k, b := range l.clients {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(l.clients, k)
+		for k, tat := range l.tats {
+			if now.Sub(tat) > l.buckets.budgets.Idle {
+				delete(l.tats, k)
 			}
 		}
 		l.swept = now
 	}
-	b := l.clients[client]
-	if b == nil {
-		b = &clientBucket{lim: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
-		l.clients[client] = b
+	bs := l.buckets.of(client)
+	next := make([]time.Time, len(bs))
+	var wait time.Duration
+	for i, b := range bs {
+		tat := l.tats[b.Key]
+		if tat.Before(now) {
+			tat = now
+		}
+		next[i] = tat.Add(b.Every)
+		if over := next[i].Sub(now) - b.Every*time.Duration(b.Burst); over > 0 {
+			wait = max(wait, over)
+		}
 	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d, nil
+	if wait > 0 {
+		return false, wait, nil
+	}
+	for i, b := range bs {
+		l.tats[b.Key] = next[i]
 	}
 	return true, 0, nil
 }
 
-// limit answers 429 with Retry-After to a client over its rate.
+// surveyClientOf is who sends c: the client address (behind a trusted
+// proxy, as X-Forwarded-For says), the device id of the X-Device-ID header
+// or else the device cookie, and the link token when it has a token's
+// shape. A request without a valid device id is given one in a cookie for
+// the next request (HttpOnly, SameSite=Lax, Secure over https) and counts
+// against the stricter budget of clients without one.
+func (s *Server) surveyClientOf(c *gin.Context) surveyClient {
+	client := surveyClient{Address: c.ClientIP()}
+	if t := c.Param("token"); surveyTokenPattern.MatchString(t) {
+		client.Link = t
+	}
+	if id := c.GetHeader(contract.DeviceHeader); contract.ValidDeviceID(id) {
+		client.Device = id
+	} else if id, err := c.Cookie(contract.DeviceCookie); err == nil && contract.ValidDeviceID(id) {
+		client.Device = id
+	} else {
+		c.SetSameSite(http.SameSiteLaxMode)
+		c.SetCookie(contract.DeviceCookie, contract.NewDeviceID(), contract.DeviceCookieMaxAge, "/", "",
+			s.SecureCookies || c.Request.TLS != nil, true)
+	}
+	return client
+}
+
+// limit answers 429 with Retry-After to a client over one of its budgets.
 func (s *Server) limit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ok, wait, err := s.limiter.allow(c.Request.Context(), c.ClientIP(), time.Now())
+		ok, wait, err := s.limiter.allow(c.Request.Context(), s.surveyClientOf(c), s.now())
 		if err != nil {
 			abort(c, err)
 			return

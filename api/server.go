@@ -37,7 +37,8 @@ type Server struct {
 	MaxBodyBytes int64
 	// UpdateTimeout bounds how long a handler waits for a workflow Update.
 	UpdateTimeout time.Duration
-	// Now is the clock of the API edge (validation only); default time.Now.
+	// Now is the clock of the API edge (validation and the in-memory rate
+	// limit of a server without a store); default time.Now.
 	Now func() time.Time
 	// Feed wakes the streams of new alerts and notices (GET
 	// /alerts/stream); nil turns the stream off. Run runs it.
@@ -47,9 +48,17 @@ type Server struct {
 	CORSOrigins []string
 	// Auth verifies bearer tokens; nil refuses every authenticated route.
 	Auth auth.Verifier
-	// SurveyLimit bounds the public survey link per client (default 20
-	// requests a minute, bursts of 10).
+	// SurveyLimit bounds the public survey link per client address for the
+	// requests that carry no device id (default 20 requests a minute,
+	// bursts of 10).
 	SurveyLimit RateLimit
+	// SurveyBudgets are the link's other budgets: per device, per address
+	// (sized for a commune hall) and per link; zero fields take
+	// DefaultSurveyBudgets.
+	SurveyBudgets SurveyBudgets
+	// SecureCookies marks the device cookie of the survey link Secure
+	// (PUBLIC_URL is https); it is Secure over TLS anyway.
+	SecureCookies bool
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; none by default.
 	TrustedProxies []string
@@ -112,6 +121,13 @@ func New(cfg config.Config, d Deps, o Options) *Server {
 	if cfg.SurveyRatePerMinute > 0 {
 		s.SurveyLimit = RateLimit{Every: time.Minute / time.Duration(cfg.SurveyRatePerMinute), Burst: cfg.SurveyRateBurst}
 	}
+	s.SurveyBudgets = SurveyBudgets{
+		Device:  RateLimit{Every: cfg.SurveyDeviceEvery, Burst: cfg.SurveyDeviceBurst},
+		Address: RateLimit{Every: cfg.SurveyAddressEvery, Burst: cfg.SurveyAddressBurst},
+		Link:    RateLimit{Every: cfg.SurveyLinkEvery, Burst: cfg.SurveyLinkBurst},
+		Idle:    cfg.SurveyRateIdle,
+	}
+	s.SecureCookies = strings.HasPrefix(cfg.PublicURL, "https://")
 	return s
 }
 
@@ -196,7 +212,7 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	pub.GET("/healthz", s.healthz)
 	pub.GET("/readyz", s.readyz)
 	// The public survey link: no account, the link token is the key.
-	s.limiter = newSurveyLimiter(s.SurveyLimit, s.Store)
+	s.limiter = newSurveyLimiter(s.SurveyLimit, s.SurveyBudgets, s.Store)
 	pub.GET("/survey/:token", s.limit(), s.publicBodyDeadline(), s.getPublicSurvey)
 	pub.POST("/survey/:token/responses", s.limit(), s.publicBodyDeadline(), publicBodyLimit, s.postPublicSurveyResponse)
 	// Citizens follow their opinion by its receipt code, rate the result,

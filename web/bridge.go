@@ -60,6 +60,11 @@ func (s *Server) call(c *gin.Context, v *view, method, path string, body, out an
 		// Behind a trusted proxy the API reads the client from here.
 		req.Header.Set("X-Forwarded-For", xff)
 	}
+	if v.device != "" {
+		// The survey link's budget per device: one phone among the many
+		// sharing a hall's address.
+		req.Header.Set(contract.DeviceHeader, v.device)
+	}
 	if k := c.PostForm("idempotency_key"); k != "" && method != http.MethodGet {
 		req.Header.Set("Idempotency-Key", k)
 	}

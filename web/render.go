@@ -39,6 +39,9 @@ type view struct {
 	FormError string
 
 	token string
+	// device is the survey respondent's device id, passed to the API as
+	// contract.DeviceHeader (public survey pages only).
+	device string
 }
 
 func (s *Server) newView(c *gin.Context) *view {

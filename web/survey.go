@@ -34,7 +34,22 @@ type surveyPageData struct {
 const surveyOther = "Khác"
 
 func (s *Server) surveyForm(c *gin.Context, v *view) {
+	s.surveyDevice(c, v)
 	s.renderSurvey(c, v, http.StatusOK)
+}
+
+// surveyDevice gives the respondent's phone its device id: the one in its
+// cookie, or a new one set in the cookie (HttpOnly, SameSite=Lax, Secure
+// over https), so the API's rate limit counts each phone of a commune hall
+// by itself rather than the hall's one address.
+func (s *Server) surveyDevice(c *gin.Context, v *view) {
+	if id, err := c.Cookie(contract.DeviceCookie); err == nil && contract.ValidDeviceID(id) {
+		v.device = id
+		return
+	}
+	v.device = contract.NewDeviceID()
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(contract.DeviceCookie, v.device, contract.DeviceCookieMaxAge, "/", "", s.SecureCookies || c.Request.TLS != nil, true)
 }
 
 // renderSurvey reads the survey of the link and shows its form, or why
@@ -101,6 +116,7 @@ func (s *Server) surveyUnavailable(c *gin.Context, v *view, e *contract.Error) {
 }
 
 func (s *Server) surveySubmit(c *gin.Context, v *view) {
+	s.surveyDevice(c, v)
 	token := c.Param("token")
 	body := contract.SurveyAnswer{
 		Field:           c.PostForm("field"),

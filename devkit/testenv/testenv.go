@@ -147,6 +147,9 @@ func testConfig(ts *devserver.Server, opts Options) config.Config {
 	c := config.Defaults()
 	c.TemporalAddress, c.TemporalNamespace, c.TaskQueue = ts.FrontendHostPort(), ts.Namespace(), TaskQueue
 	c.SurveyRatePerMinute, c.SurveyRateBurst = 60_000, 1000
+	c.SurveyDeviceEvery, c.SurveyDeviceBurst = time.Millisecond, 1000
+	c.SurveyAddressEvery, c.SurveyAddressBurst = time.Millisecond, 1000
+	c.SurveyLinkEvery, c.SurveyLinkBurst = time.Millisecond, 1000
 	c.SMTPAddr, c.SMTPFrom = opts.SMTPAddr, "doithoai@localhost"
 	c.MigrateOnStart = false
 	// No fixed ports: /metrics only on a listener of the test's own.

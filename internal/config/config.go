@@ -95,9 +95,24 @@ type Config struct {
 	// by default (the peer address is the client).
 	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
 	// SurveyRatePerMinute and SurveyRateBurst bound the public survey link
-	// per client.
+	// per client address for the requests that carry no device id (the
+	// stricter budget).
 	SurveyRatePerMinute int `env:"SURVEY_RATE_PER_MINUTE" envDefault:"20"`
 	SurveyRateBurst     int `env:"SURVEY_RATE_BURST" envDefault:"10"`
+	// The survey link's other token buckets, each one request per Every up
+	// to Burst, kept in PostgreSQL: per device id (one phone), per client
+	// address over every link and device (sized for a commune hall: 300
+	// respondents behind one NAT reading the form and answering at once),
+	// and per link over every address (a ceiling no real survey reaches).
+	SurveyDeviceEvery  time.Duration `env:"SURVEY_RATE_DEVICE_EVERY" envDefault:"6s"`
+	SurveyDeviceBurst  int           `env:"SURVEY_RATE_DEVICE_BURST" envDefault:"20"`
+	SurveyAddressEvery time.Duration `env:"SURVEY_RATE_ADDRESS_EVERY" envDefault:"500ms"`
+	SurveyAddressBurst int           `env:"SURVEY_RATE_ADDRESS_BURST" envDefault:"600"`
+	SurveyLinkEvery    time.Duration `env:"SURVEY_RATE_LINK_EVERY" envDefault:"25ms"`
+	SurveyLinkBurst    int           `env:"SURVEY_RATE_LINK_BURST" envDefault:"3000"`
+	// SurveyRateIdle is how long a full bucket is kept before its row is
+	// deleted.
+	SurveyRateIdle time.Duration `env:"SURVEY_RATE_IDLE" envDefault:"10m"`
 
 	// SMTPAddr is host:port of the mail server; empty turns e-mail off.
 	SMTPAddr string `env:"SMTP_ADDR"`

@@ -3,7 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // RateDecision is the answer of TakeRateToken: whether the request may go
@@ -54,4 +59,86 @@ func (s *Store) PurgeRateLimits(ctx context.Context, idle time.Duration) (int64,
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
+}
+
+// RateBucket is one token bucket a request takes from: Key names it, and it
+// refills one request per Every up to Burst.
+type RateBucket struct {
+	Key   string
+	Every time.Duration
+	Burst int
+}
+
+// TakeRateTokens takes one request from every bucket, all or none, on the
+// database's clock, so every API replica shares the buckets: when one of
+// them is empty nothing is taken from the others, and the decision's Wait
+// is the longest wait of the empty ones. The rows are locked in key order
+// (one upsert reads them), so concurrent takers queue instead of
+// deadlocking; a missing row is a full bucket.
+func (s *Store) TakeRateTokens(ctx context.Context, buckets []RateBucket) (RateDecision, error) {
+	bs := slices.Clone(buckets)
+	slices.SortFunc(bs, func(a, b RateBucket) int { return strings.Compare(a.Key, b.Key) })
+	keys := make([]string, len(bs))
+	for i, b := range bs {
+		if b.Every <= 0 || b.Burst <= 0 {
+			return RateDecision{}, fmt.Errorf("take rate tokens: %q: every %v and burst %d must be positive", b.Key, b.Every, b.Burst)
+		}
+		if i > 0 && b.Key == bs[i-1].Key {
+			return RateDecision{}, fmt.Errorf("take rate tokens: bucket %q twice", b.Key)
+		}
+		keys[i] = b.Key
+	}
+	if len(bs) == 0 {
+		return RateDecision{Allowed: true}, nil
+	}
+	var d RateDecision
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		d = RateDecision{}
+		// The backlog of a bucket is how far its tat lies ahead of now:
+		// burst*every when it is empty, 0 when it is full.
+		rows, err := tx.QueryContext(ctx, `INSERT INTO rate_limits AS r (key, tat, allowed)
+SELECT k, now(), true FROM unnest(?::text[]) AS k ORDER BY k
+ON CONFLICT (key) DO UPDATE SET allowed = r.allowed
+RETURNING key, greatest(0, ceil(extract(epoch FROM r.tat - now()) * 1e6))::bigint`, pgdialect.Array(keys))
+		if err != nil {
+			return err
+		}
+		backlog := make(map[string]int64, len(bs))
+		for rows.Next() {
+			var k string
+			var b int64
+			if err := rows.Scan(&k, &b); err != nil {
+				rows.Close()
+				return err
+			}
+			backlog[k] = b
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		next := make([]int64, len(bs))
+		var wait int64
+		for i, b := range bs {
+			t := b.Every.Microseconds()
+			next[i] = backlog[b.Key] + t
+			if over := next[i] - t*int64(b.Burst); over > 0 {
+				wait = max(wait, over)
+			}
+		}
+		if wait > 0 {
+			d.Wait = time.Duration(wait) * time.Microsecond
+			return nil
+		}
+		d.Allowed = true
+		_, err = tx.ExecContext(ctx, `UPDATE rate_limits AS r SET tat = now() + v.b * interval '1 microsecond', allowed = true
+FROM unnest(?::text[], ?::bigint[]) AS v(k, b) WHERE r.key = v.k`, pgdialect.Array(keys), pgdialect.Array(next))
+		return err
+	})
+	if err != nil {
+		return RateDecision{}, fmt.Errorf("take rate tokens: %w", err)
+	}
+	return d, nil
 }
