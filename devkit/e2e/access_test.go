@@ -102,6 +102,8 @@ const (
 	aReportRead    = "report.read"
 	aReportAssess  = "report.assess_finalise"
 	aAuditRead     = "audit.read"
+	aPublish       = "dialogue.publish"
+	aTaskRemark    = "task.remark"
 )
 
 const (
@@ -112,9 +114,10 @@ const (
 	rMTTQ    = auth.RoleMTTQ
 	rParty   = auth.RolePartyCommittee
 	rAdmin   = auth.RoleAdmin
+	rBoard   = auth.RoleBoard
 )
 
-var accAllRoles = []string{rPlanner, rHost, rOfficer, rMonitor, rMTTQ, rParty, rAdmin}
+var accAllRoles = []string{rPlanner, rHost, rOfficer, rMonitor, rMTTQ, rParty, rAdmin, rBoard}
 
 var accPermissions = map[string][]string{
 	aUnitCreate:    {rAdmin},
@@ -123,15 +126,17 @@ var accPermissions = map[string][]string{
 	aChannelsRead:  {rAdmin},
 	aChannelsWrite: {rAdmin},
 	aPlanCreate:    {rPlanner},
-	aPlanRead:      {rPlanner, rHost, rMonitor, rMTTQ},
+	aPlanRead:      {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aDialogueAdd:   {rPlanner},
-	aDialogueRead:  {rPlanner, rHost, rMonitor, rMTTQ},
+	aDialogueRead:  {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
+	aPublish:       {rPlanner},
 	aDialogueChg:   {rPlanner},
 	aSession:       {rPlanner},
 	aSurveyRead:    {rPlanner, rHost, rMTTQ},
 	aSurveyEnter:   {rPlanner},
 	aTaskCreate:    {rPlanner},
-	aTaskRead:      {rPlanner, rHost, rMonitor, rMTTQ, rOfficer},
+	aTaskRead:      {rPlanner, rHost, rMonitor, rMTTQ, rOfficer, rBoard},
+	aTaskRemark:    {rBoard},
 	aTaskResult:    {rOfficer},
 	aTaskExtAsk:    {rOfficer},
 	aTaskReview:    {rMTTQ, rPlanner},
@@ -139,7 +144,7 @@ var accPermissions = map[string][]string{
 	aTaskReassign:  {rPlanner},
 	aAlertRead:     {rMTTQ, rPlanner, rMonitor, rOfficer, rParty},
 	aAlertAck:      {rMTTQ, rPlanner, rMonitor, rOfficer, rParty},
-	aReportRead:    {rPlanner, rHost, rMonitor, rMTTQ},
+	aReportRead:    {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aReportAssess:  {rMTTQ},
 	aAuditRead:     {rMTTQ, rAdmin},
 }
@@ -250,6 +255,7 @@ var accEndpoints = []accEndpoint{
 	{method: "GET", route: "/api/v1/dialogues/:id/survey/summary", name: "/dialogues/{id}/survey/summary", action: aSurveyRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/survey/summary", ok: 200, show: true},
 	{method: "GET", route: "/api/v1/dialogues/:id/events", name: "/dialogues/{id}/events", action: aDialogueRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/events", ok: 200, show: true},
 	{method: "POST", route: "/api/v1/dialogues/:id/tasks", name: "/dialogues/{id}/tasks", action: aTaskCreate, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/tasks", ok: 422, body: emptyBody},
+	{method: "POST", route: "/api/v1/dialogues/:id/publish", name: "/dialogues/{id}/publish", action: aPublish, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/publish", ok: 422, body: emptyBody},
 
 	// Tasks.
 	{method: "GET", route: "/api/v1/tasks", name: "/tasks", action: aTaskRead, kind: kTasks, shape: shList, path: "/api/v1/tasks?limit=500", filter: "unit_id", ok: 200},
@@ -261,6 +267,8 @@ var accEndpoints = []accEndpoint{
 	{method: "POST", route: "/api/v1/tasks/:id/extension/decision", name: "/tasks/{id}/extension/decision", action: aTaskExtDecide, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/extension/decision", ok: 422, body: emptyBody, named: true},
 	{method: "POST", route: "/api/v1/tasks/:id/reassign", name: "/tasks/{id}/reassign", action: aTaskReassign, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/reassign", ok: 422, body: emptyBody, named: true},
 	{method: "POST", route: "/api/v1/tasks/:id/cancel", name: "/tasks/{id}/cancel", action: aTaskReassign, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/cancel", ok: 422, body: emptyBody, named: true},
+	{method: "POST", route: "/api/v1/tasks/:id/remarks", name: "/tasks/{id}/remarks (post)", action: aTaskRemark, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/remarks", ok: 422, body: emptyBody, named: true},
+	{method: "GET", route: "/api/v1/tasks/:id/remarks", name: "/tasks/{id}/remarks", action: aTaskRead, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/remarks", ok: 200, named: true},
 
 	// Reports.
 	{method: "GET", route: "/api/v1/dialogues/:id/report", name: "/dialogues/{id}/report", action: aReportRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/report", ok: 200, show: true},
@@ -286,11 +294,14 @@ var accEndpoints = []accEndpoint{
 
 // accPublic are the routes under /api/v1 that need no token.
 var accPublic = map[string]bool{
-	"GET /api/v1/openapi.yaml":             true,
-	"GET /api/v1/healthz":                  true,
-	"GET /api/v1/readyz":                   true,
-	"GET /api/v1/survey/:token":            true,
-	"POST /api/v1/survey/:token/responses": true,
+	"GET /api/v1/openapi.yaml":                  true,
+	"GET /api/v1/healthz":                       true,
+	"GET /api/v1/readyz":                        true,
+	"GET /api/v1/survey/:token":                 true,
+	"POST /api/v1/survey/:token/responses":      true,
+	"GET /api/v1/public/receipts/:code":         true,
+	"POST /api/v1/public/receipts/:code/rating": true,
+	"GET /api/v1/public/dialogues/:code":        true,
 }
 
 func accContact(letter string) map[string]any {

@@ -274,22 +274,25 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	r = mttq.Do(http.MethodGet, "/api/v1/dialogues/"+dlg+"/report", nil)
 	mustStatus(t, r, 200, "report")
 	var rep struct {
-		Opinions struct {
-			Outcomes map[string]int `json:"outcomes"`
-		} `json:"opinions"`
-		Satisfaction struct {
-			Rated, Satisfied int
-			NotSatisfied     int `json:"not_satisfied"`
-			ByField          []struct {
-				Field        string `json:"field"`
-				NotSatisfied int    `json:"not_satisfied"`
-			} `json:"by_field"`
-		} `json:"satisfaction"`
-		Remarks int `json:"remarks"`
+		Data struct {
+			Opinions struct {
+				Outcomes map[string]int `json:"outcomes"`
+			} `json:"opinions"`
+			Satisfaction struct {
+				Rated, Satisfied int
+				NotSatisfied     int `json:"not_satisfied"`
+				ByField          []struct {
+					Field        string `json:"field"`
+					NotSatisfied int    `json:"not_satisfied"`
+				} `json:"by_field"`
+			} `json:"satisfaction"`
+			Remarks int `json:"remarks"`
+		} `json:"data"`
 	}
 	r.Decode(t, &rep)
+	got := rep.Data
 	want := map[string]int{"answered_on_spot": 1, "result_accepted": 1, "open": 1, "led_to_task": 0}
-	if fmt.Sprint(rep.Opinions.Outcomes) != fmt.Sprint(want) || rep.Satisfaction.Rated != 2 || rep.Satisfaction.NotSatisfied != 1 || rep.Remarks != 1 {
-		t.Errorf("report: outcomes %v, satisfaction %+v, remarks %d", rep.Opinions.Outcomes, rep.Satisfaction, rep.Remarks)
+	if fmt.Sprint(got.Opinions.Outcomes) != fmt.Sprint(want) || got.Satisfaction.Rated != 2 || got.Satisfaction.NotSatisfied != 1 || got.Remarks != 1 {
+		t.Errorf("report: outcomes %v, satisfaction %+v, remarks %d", got.Opinions.Outcomes, got.Satisfaction, got.Remarks)
 	}
 }
