@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/doithoai/doithoai/activities"
@@ -251,11 +250,19 @@ func (s *Server) ratePublicReceipt(c *gin.Context) {
 var errAlreadyRated = newError(http.StatusConflict, CodeAlreadyRated,
 	"Phiếu này đã được đánh giá; mỗi phiếu chỉ đánh giá một lần.", "This receipt has been rated already; each receipt rates once.")
 
+// isAlreadyRated says the rating was refused as the receipt's second, or
+// its workflow completed before.
 func isAlreadyRated(err error) bool {
 	var ae *temporal.ApplicationError
 	if errors.As(err, &ae) && ae.Type() == activities.ErrTypeAlreadyRated {
 		return true
 	}
+	return isStartedBefore(err)
+}
+
+// isStartedBefore says a workflow with the ID completed before, so it was
+// not started again.
+func isStartedBefore(err error) bool {
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	return errors.As(err, &started)
 }
@@ -264,26 +271,9 @@ func isAlreadyRated(err error) bool {
 // once its record is stored. Its ID comes from the domain (the receipt,
 // the remark): a repeated request joins it; one that failed may run again.
 func (s *Server) startFeedback(ctx context.Context, id string, in workflows.FeedbackInput) error {
-	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
-	defer cancel()
-	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       id,
-		TaskQueue:                s.taskQueue(),
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-	}, workflows.FeedbackWorkflowName, in)
-	h, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: op,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: workflows.UpdateFeedbackSaved, WaitForStage: client.WorkflowUpdateStageCompleted},
-	})
-	if err != nil {
-		return fmt.Errorf("start feedback workflow: %w", err)
-	}
 	var res activities.FeedbackResult
-	if err := h.Get(ctx, &res); err != nil {
-		return fmt.Errorf("wait for feedback to be saved: %w", err)
-	}
-	return nil
+	return s.updateWithStart(ctx, id, workflows.FeedbackWorkflowName, in,
+		enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY, workflows.UpdateFeedbackSaved, &res)
 }
 
 // publishDialogue answers POST /dialogues/{id}/publish: the planner makes
@@ -342,7 +332,8 @@ func (s *Server) postRemark(c *gin.Context) {
 		id = activities.StableID(fmt.Sprintf("remark|%s|%s|%s", t.ID, a.ID, key))
 	}
 	in := workflows.FeedbackInput{Remark: &activities.RemarkInput{RemarkID: id, TaskID: t.ID, Content: content, Actor: a, At: s.now(), RequestID: a.RequestID}}
-	if err := s.startFeedback(c.Request.Context(), workflows.RemarkWorkflowID(id), in); err != nil {
+	// A run that completed before (the same key, retried) stored the remark.
+	if err := s.startFeedback(c.Request.Context(), workflows.RemarkWorkflowID(id), in); err != nil && !isStartedBefore(err) {
 		abort(c, err)
 		return
 	}

@@ -122,27 +122,32 @@ func (s *Server) createPlan(c *gin.Context) {
 // can show them. The workflow ID comes from the plan ID: a retried request
 // joins the running workflow instead of starting another.
 func (s *Server) startPlan(ctx context.Context, in workflows.PlanInput) error {
+	var st workflows.PlanState
+	return s.updateWithStart(ctx, workflows.PlanWorkflowID(in.PlanID), workflows.PlanWorkflowName, in,
+		enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE, workflows.UpdatePlanSaved, &st)
+}
+
+// updateWithStart starts workflow id of type name with input, or joins the
+// one running, together with the Update named update, and waits for the
+// Update's result; reuse says whether a closed run's ID may be used again.
+func (s *Server) updateWithStart(ctx context.Context, id, name string, input any, reuse enumspb.WorkflowIdReusePolicy, update string, result any) error {
 	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout())
 	defer cancel()
 	op := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.PlanWorkflowID(in.PlanID),
+		ID:                       id,
 		TaskQueue:                s.taskQueue(),
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.PlanWorkflowName, in)
+		WorkflowIDReusePolicy:    reuse,
+	}, name, input)
 	h, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: op,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   workflows.UpdatePlanSaved,
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
+		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: update, WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
 	if err != nil {
-		return fmt.Errorf("start plan workflow: %w", err)
+		return fmt.Errorf("start %s workflow: %w", name, err)
 	}
-	var st workflows.PlanState
-	if err := h.Get(ctx, &st); err != nil {
-		return fmt.Errorf("wait for plan to be saved: %w", err)
+	if err := h.Get(ctx, result); err != nil {
+		return fmt.Errorf("wait for %s: %w", update, err)
 	}
 	return nil
 }
