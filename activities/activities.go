@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
@@ -37,6 +38,14 @@ type Activities struct {
 	Mailer *notify.Mailer
 	// Temporal starts the workflows of StartWorkflows.
 	Temporal client.Client
+	// SMS sends respondents' notices by text message (nil: channel off).
+	SMS *notify.SMS
+	// PublicURL is the site's address, for the lookup links in notices to
+	// respondents (empty: the notice names the receipt code only).
+	PublicURL string
+	// ContactRetention is how long after a dialogue closes its
+	// respondents' contacts are kept (0: 90 days).
+	ContactRetention time.Duration
 }
 
 // idNamespace derives stable row IDs from dedup keys, so a retried insert

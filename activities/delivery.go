@@ -57,6 +57,9 @@ type deliveryTarget struct {
 // fails the activity fails, after trying all of them, and Temporal retries
 // it with backoff. A channel the worker has not configured is left out.
 func (a *Activities) Deliver(ctx context.Context, in DeliverInput) (DeliverResult, error) {
+	if in.ItemKind == DeliverItemRespondents {
+		return a.notifyRespondents(ctx, in.ItemID)
+	}
 	var res DeliverResult
 	ev, err := a.deliveryEvent(ctx, in)
 	if err != nil {

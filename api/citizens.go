@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -55,33 +57,9 @@ var receiptStatusText = map[string][2]string{
 	"dialogue_cancelled":        {"Hội nghị đã bị hủy.", "The dialogue was cancelled."},
 }
 
-// receiptStatus is what became of a receipt's opinion(s): before the
-// session, received; after it, the outcome of the opinions it leads to
-// (all accepted; else any under way; else any answered; else open).
-func receiptStatus(rec *store.ReceiptRecord) string {
-	if rec.Dialogue.Phase == domain.PhaseCancelled {
-		return "dialogue_cancelled"
-	}
-	if rec.HeldAt == nil {
-		return "received"
-	}
-	if len(rec.Opinions) == 0 {
-		return "not_taken_up"
-	}
-	has := map[string]int{}
-	for _, o := range rec.Opinions {
-		has[o.Outcome]++
-	}
-	switch {
-	case has[store.OutcomeResultAccepted] == len(rec.Opinions):
-		return store.OutcomeResultAccepted
-	case has[store.OutcomeLedToTask] > 0 || has[store.OutcomeResultAccepted] > 0:
-		return store.OutcomeLedToTask
-	case has[store.OutcomeAnsweredOnSpot] > 0:
-		return store.OutcomeAnsweredOnSpot
-	}
-	return store.OutcomeOpen
-}
+// receiptStatus is what became of a receipt's opinion(s) (the store's
+// rule).
+func receiptStatus(rec *store.ReceiptRecord) string { return rec.Status() }
 
 // ratable says whether a receipt's holder may rate now: once there is an
 // answer on the spot or an accepted result.
@@ -364,3 +342,58 @@ func (s *Server) listRemarks(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, contract.Page[store.Remark]{Items: rs, Total: len(rs), Limit: len(rs), Offset: 0})
 }
+
+// ContactConsentVI and ContactConsentEN are the consent line a respondent
+// agrees to when leaving a contact (stored with it).
+const (
+	ContactConsentVI = "Tôi đồng ý để địa chỉ thư điện tử / số điện thoại này được dùng chỉ để báo cho tôi khi ý kiến của tôi có câu trả lời hoặc kết quả giải quyết; liên hệ được xóa sau khi hội nghị kết thúc."
+	ContactConsentEN = "I agree that this e-mail address / phone number is used only to tell me when my opinion is answered or resolved; it is deleted after the dialogue closes."
+)
+
+// phoneChars are what a typed phone number may hold besides digits.
+var phoneChars = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")
+
+// readContact checks a respondent's contact: consent given, at least one
+// way, a plain e-mail address and a Vietnamese phone number (0… or +84…,
+// stored as +84…). It returns the row to store, or nil for none.
+func readContact(c *contract.RespondentContact, errs *[]contract.FieldError) *store.RespondentContact {
+	if c == nil {
+		return nil
+	}
+	email, phone := strings.TrimSpace(c.Email), phoneChars.Replace(strings.TrimSpace(c.Phone))
+	n := len(*errs)
+	if email == "" && phone == "" {
+		*errs = append(*errs, fieldErrorMsg("contact", "contact_empty", "Hãy ghi thư điện tử hoặc số điện thoại, hoặc bỏ trống phần liên hệ.",
+			"Give an e-mail address or a phone number, or leave the contact out."))
+	}
+	if email != "" {
+		a, err := mail.ParseAddress(email)
+		if err != nil || a.Name != "" || a.Address != email || len(email) > 254 {
+			*errs = append(*errs, fieldErrorMsg("contact.email", "invalid_email", "Địa chỉ thư điện tử không đúng.", "Not a valid e-mail address."))
+		}
+	}
+	if phone != "" {
+		switch {
+		case strings.HasPrefix(phone, "+84"):
+			phone = "0" + phone[3:]
+		case strings.HasPrefix(phone, "84") && len(phone) == 11:
+			phone = "0" + phone[2:]
+		}
+		if !vnPhone.MatchString(phone) {
+			*errs = append(*errs, fieldErrorMsg("contact.phone", "invalid_phone", "Số điện thoại không đúng (ví dụ 0912 345 678).",
+				"Not a valid Vietnamese phone number (e.g. 0912 345 678)."))
+		}
+		phone = "+84" + strings.TrimPrefix(phone, "0")
+	}
+	if !c.Consent {
+		*errs = append(*errs, fieldErrorMsg("contact.consent", "consent_required", "Cần đồng ý với việc dùng liên hệ để được báo tin.",
+			"Consent to the use of the contact is required to be told."))
+	}
+	if len(*errs) > n {
+		return nil
+	}
+	return &store.RespondentContact{Email: email, Phone: map[bool]string{true: phone, false: ""}[c.Phone != ""], ConsentText: ContactConsentVI}
+}
+
+// vnPhone is a Vietnamese mobile or landline number written from 0.
+var vnPhone = regexp.MustCompile(`^0[1-9][0-9]{8,9}$`)

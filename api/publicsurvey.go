@@ -389,6 +389,7 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 	checkText(&errs, "content", strings.TrimSpace(a.Content), true, publicSurveyMaxContent)
 	checkText(&errs, "respondent_name", a.RespondentName, false, 200)
 	checkText(&errs, "respondent_group", a.RespondentGroup, false, 200)
+	contact := readContact(a.Contact, &errs)
 	id := uuid.NewString()
 	if a.ID != "" {
 		u, err := uuid.Parse(a.ID)
@@ -419,6 +420,15 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 	if err != nil {
 		abort(c, err)
 		return
+	}
+	if contact != nil {
+		// Stored after the answer: an answer resent with its contact
+		// (the same id) stores it then.
+		contact.SurveyResponseID, contact.DialogueID = id, d.ID
+		if err := s.Store.SaveRespondentContact(c.Request.Context(), contact); err != nil {
+			abort(c, err)
+			return
+		}
 	}
 	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: 1 - n, Receipt: receipt.Format(code)})
 }

@@ -80,6 +80,10 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		checkText(&errs, p+"content", strings.TrimSpace(a.Content), true, 4000)
 		checkText(&errs, p+"respondent_name", a.RespondentName, false, 200)
 		checkText(&errs, p+"respondent_group", a.RespondentGroup, false, 200)
+		if a.Contact != nil {
+			errs = append(errs, fieldErrorMsg(p+"contact", "contact_public_only",
+				"Chỉ người dân tự để lại liên hệ qua đường dẫn phiếu công khai.", "Only respondents leave a contact, through the public link."))
+		}
 		id := uuid.NewString()
 		if a.ID != "" {
 			u, err := uuid.Parse(a.ID)

@@ -12,15 +12,20 @@ import (
 
 // NewActivities builds the activities with their dependencies from the
 // configuration: the working-day calendar (with the deployment's holiday
-// file), the webhook client and, when SMTP_ADDR is set, the mailer.
+// file), the webhook client and, when SMTP_ADDR and SMS_GATEWAY_URL are
+// set, the mailer and the SMS gateway.
 func NewActivities(cfg config.Config, st *store.Store, log *zap.Logger) (*activities.Activities, error) {
 	cal, err := cfg.Calendar()
 	if err != nil {
 		return nil, err
 	}
-	a := &activities.Activities{Store: st, Logger: log, Calendar: cal, Webhook: &notify.Webhook{}}
+	a := &activities.Activities{Store: st, Logger: log, Calendar: cal, Webhook: &notify.Webhook{},
+		PublicURL: cfg.PublicURL, ContactRetention: cfg.ContactRetention}
 	if cfg.SMTPAddr != "" {
 		a.Mailer = &notify.Mailer{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS}
+	}
+	if cfg.SMSGatewayURL != "" {
+		a.SMS = &notify.SMS{URL: cfg.SMSGatewayURL, Token: cfg.SMSGatewayToken}
 	}
 	return a, nil
 }

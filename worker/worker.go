@@ -97,6 +97,7 @@ func RegisterWorkflows(r WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.Dialogue, workflow.RegisterOptions{Name: workflows.DialogueWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Task, workflow.RegisterOptions{Name: workflows.TaskWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Feedback, workflow.RegisterOptions{Name: workflows.FeedbackWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ContactRetention, workflow.RegisterOptions{Name: workflows.ContactRetentionWorkflowName})
 }
 
 // Run starts the worker and blocks until ctx is cancelled, then stops it.

@@ -120,8 +120,10 @@ func TestDialogueContinuesAsNewInFollowUp(t *testing.T) {
 	if dup.rejected == nil {
 		t.Errorf("a task id carried across continue-as-new was accepted again")
 	}
-	if len(trec2.reports) != 1 || len(trec2.startedIDs()) != 0 {
-		t.Errorf("resumed run: reports %v, started %v", trec2.reports, trec2.startedIDs())
+	// No task is started again; the ended dialogue starts the retention of
+	// its respondents' contacts, once.
+	if got := trec2.startedIDs(); len(trec2.reports) != 1 || len(got) != 1 || got[0] != ContactRetentionWorkflowID("d1") {
+		t.Errorf("resumed run: reports %v, started %v; want 1 report and only %s", trec2.reports, got, ContactRetentionWorkflowID("d1"))
 	}
 	var res DialogueResult
 	if err := env2.GetWorkflowResult(&res); err != nil || res.Phase != domain.PhaseClosed {

@@ -127,6 +127,7 @@ func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && d.deliveries.idle() }); err != nil {
 		return DialogueResult{}, err
 	}
+	d.scheduleContactPurge(ctx)
 	d.tellPlan(ctx)
 	return DialogueResult{DialogueID: in.DialogueID, Phase: d.phase}, nil
 }

@@ -169,5 +169,8 @@ func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (
 		d.conclusions[c.ID] = true
 	}
 	d.enqueue(tasks)
+	// Respondents who left a contact and were answered on the spot are
+	// told.
+	d.deliveries.send(ctx, activities.DeliverItemRespondents, d.in.DialogueID)
 	return d.state(), nil
 }

@@ -490,6 +490,10 @@ func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
 	}
 	if r.Decision == "return" {
 		t.notifyLater(ctx, fmt.Sprintf("task/%s/returned/%d", t.st.TaskID, next.ReturnedCount), lifecycle.ReturnedNotice(t.st, r.Reason))
+	} else {
+		// A result accepted may complete what respondents were promised:
+		// those who left a contact are told.
+		t.deliveries.send(ctx, activities.DeliverItemRespondents, t.st.DialogueID)
 	}
 	return t.view(), nil
 }

@@ -1,16 +1,21 @@
 package e2e
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/notify/smtptest"
 )
 
 type publicReceiptDoc struct {
@@ -51,7 +56,9 @@ type publicReceiptDoc struct {
 // planner publishes the dialogue's page; the report counts it all. Every
 // public answer is scanned for what must never be in one.
 func TestCitizenFollowsOpinionToResult(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{})
+	mail := smtptest.Start(t)
+	sms := startSMSGateway(t)
+	env := testenv.Start(t, testenv.Options{SMTPAddr: mail.Addr(), SMSGatewayURL: sms.srv.URL + "/send", ContactRetention: 3 * time.Second})
 	admin := env.NewClient(t)
 	province := admin.CreateUnit("Tỉnh Hưng Yên", "province", "")
 	c := admin.As(testenv.Staff(province))
@@ -63,7 +70,7 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	public := c.WithToken("")
 
 	// Everything a public answer must never hold.
-	secrets := []string{"Nguyễn Thị Hoa", "Trần Văn Nam", "Phạm Văn Đức", "Lê Văn Chủ", "Đ/c Hoàng", "hoa@example.vn"}
+	secrets := []string{"Nguyễn Thị Hoa", "Trần Văn Nam", "Phạm Văn Đức", "Lê Văn Chủ", "Đ/c Hoàng", "hoa@example.vn", "912345678", "912 345 678"}
 	uuidRE := regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 	var tokens []string
 	scan := func(r *testenv.Response, what string) {
@@ -97,9 +104,13 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	link := surveyLink(t, planner, dlg)
 	tokens = append(tokens, strings.TrimPrefix(link, "/api/v1/survey/"))
 
-	answer := func(field, content string) string {
+	answer := func(field, content string, contact map[string]any) string {
 		t.Helper()
-		r := public.Do(http.MethodPost, link+"/responses", map[string]any{"field": field, "content": content, "respondent_name": "Nguyễn Thị Hoa"})
+		body := map[string]any{"field": field, "content": content, "respondent_name": "Nguyễn Thị Hoa"}
+		if contact != nil {
+			body["contact"] = contact
+		}
+		r := public.Do(http.MethodPost, link+"/responses", body)
 		mustStatus(t, r, http.StatusCreated, "survey answer")
 		scan(r, "survey answer")
 		var a struct {
@@ -111,8 +122,16 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 		}
 		return a.Receipt
 	}
-	rcptRoad := answer("Giao thông", "Đường liên thôn xuống cấp, đề nghị sửa chữa.")
-	rcptLand := answer("Đất đai", "Khi nào cấp sổ đỏ cho các hộ thôn Đông?")
+	// A contact needs consent and a real address or number.
+	expectError(t, public.Do(http.MethodPost, link+"/responses", map[string]any{"field": "Đất đai", "content": "x",
+		"contact": map[string]any{"email": "hoa@example.vn"}}), 422, "validation_failed", "contact.consent", "consent_required")
+	expectError(t, public.Do(http.MethodPost, link+"/responses", map[string]any{"field": "Đất đai", "content": "x",
+		"contact": map[string]any{"phone": "12345", "consent": true}}), 422, "validation_failed", "contact.phone", "invalid_phone")
+	expectError(t, planner.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/survey/responses", map[string]any{"field": "Đất đai", "content": "x",
+		"contact": map[string]any{"email": "hoa@example.vn", "consent": true}}), 422, "validation_failed", "contact", "contact_public_only")
+	rcptRoad := answer("Giao thông", "Đường liên thôn xuống cấp, đề nghị sửa chữa.", nil)
+	rcptLand := answer("Đất đai", "Khi nào cấp sổ đỏ cho các hộ thôn Đông?",
+		map[string]any{"email": "hoa@example.vn", "phone": "0912 345 678", "consent": true})
 	lookup := func(code string) publicReceiptDoc {
 		t.Helper()
 		r := public.Do(http.MethodGet, "/api/v1/public/receipts/"+code, nil)
@@ -186,6 +205,16 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	land := lookup(rcptLand)
 	if land.Status != "answered_on_spot" || land.Opinions[0].Answer != "UBND xã sẽ cấp trong tháng 12." || !land.CanRate {
 		t.Fatalf("the land receipt: %+v", land)
+	}
+	// The respondent who left a contact is told, once by e-mail and once
+	// by text, with the receipt code and nobody's name.
+	msgs := mail.Wait(t, 1, 30*time.Second)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, rcptLand) || strings.Contains(msgs[0].Body, "Trần Văn Nam") {
+		t.Fatalf("e-mail to the respondent: %+v", msgs)
+	}
+	texts := sms.wait(t, 1, 30*time.Second)
+	if len(texts) != 1 || texts[0].To != "+84912345678" || !strings.Contains(texts[0].Text, rcptLand) {
+		t.Fatalf("text to the respondent: %+v", texts)
 	}
 	expectError(t, public.Do(http.MethodPost, "/api/v1/public/receipts/"+rcptLand+"/rating", map[string]any{}), 422, "validation_failed", "satisfied", "required")
 	r = public.Do(http.MethodPost, "/api/v1/public/receipts/"+rcptLand+"/rating", map[string]any{"satisfied": true})
@@ -292,7 +321,65 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	r.Decode(t, &rep)
 	got := rep.Data
 	want := map[string]int{"answered_on_spot": 1, "result_accepted": 1, "open": 1, "led_to_task": 0}
+	defer func() {
+		// Once the dialogue has closed (its only task is done), the
+		// contacts are deleted after the retention time, and that is logged.
+		waitFor(t, 60*time.Second, "the respondents' contacts to be deleted", func() bool {
+			var n int
+			err := env.Store.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM respondent_contacts WHERE dialogue_id = ?", dlg).Scan(&n)
+			return err == nil && n == 0
+		})
+		var logged int
+		if err := env.Store.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM events WHERE action = 'dialogue.contacts_deleted' AND entity_id = ?", dlg).Scan(&logged); err != nil || logged != 1 {
+			t.Errorf("contact deletion logged %d times (%v), want 1", logged, err)
+		}
+	}()
 	if fmt.Sprint(got.Opinions.Outcomes) != fmt.Sprint(want) || got.Satisfaction.Rated != 2 || got.Satisfaction.NotSatisfied != 1 || got.Remarks != 1 {
 		t.Errorf("report: outcomes %v, satisfaction %+v, remarks %d", got.Opinions.Outcomes, got.Satisfaction, got.Remarks)
 	}
+}
+
+// smsGateway is a fake HTTP SMS gateway (the notify.SMS contract) that
+// records the messages it takes.
+type smsGateway struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	msgs []smsMessage
+}
+
+type smsMessage struct {
+	To   string `json:"to"`
+	Text string `json:"text"`
+}
+
+func startSMSGateway(t *testing.T) *smsGateway {
+	g := &smsGateway{}
+	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m smsMessage
+		if r.URL.Path != "/send" || json.NewDecoder(r.Body).Decode(&m) != nil || r.Header.Get("Idempotency-Key") == "" {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		g.mu.Lock()
+		g.msgs = append(g.msgs, m)
+		g.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(g.srv.Close)
+	return g
+}
+
+func (g *smsGateway) wait(t *testing.T, n int, within time.Duration) []smsMessage {
+	t.Helper()
+	var out []smsMessage
+	waitFor(t, within, fmt.Sprintf("%d text messages", n), func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		out = append([]smsMessage{}, g.msgs...)
+		return len(out) >= n
+	})
+	time.Sleep(500 * time.Millisecond) // a duplicate would arrive meanwhile
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]smsMessage{}, g.msgs...)
 }

@@ -130,6 +130,11 @@ type Options struct {
 	Quiet bool
 	// SMTPAddr turns e-mail delivery on, to this server.
 	SMTPAddr string
+	// SMSGatewayURL turns text messages to respondents on, to this gateway.
+	SMSGatewayURL string
+	// ContactRetention is how long respondents' contacts are kept after
+	// their dialogue closes (default: the production default).
+	ContactRetention time.Duration
 	// DatabaseURL is the server the test database is made on (default:
 	// DATABASE_URL).
 	DatabaseURL string
@@ -151,6 +156,10 @@ func testConfig(ts *devserver.Server, opts Options) config.Config {
 	c.SurveyAddressEvery, c.SurveyAddressBurst = time.Millisecond, 1000
 	c.SurveyLinkEvery, c.SurveyLinkBurst = time.Millisecond, 1000
 	c.SMTPAddr, c.SMTPFrom = opts.SMTPAddr, "doithoai@localhost"
+	c.SMSGatewayURL = opts.SMSGatewayURL
+	if opts.ContactRetention > 0 {
+		c.ContactRetention = opts.ContactRetention
+	}
 	c.MigrateOnStart = false
 	// No fixed ports: /metrics only on a listener of the test's own.
 	c.MetricsAddr, c.WorkerMetricsAddr = "", ""

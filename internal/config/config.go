@@ -123,6 +123,13 @@ type Config struct {
 	SMTPPassword string `env:"SMTP_PASSWORD"`
 	// SMTPTLS is none, starttls or tls.
 	SMTPTLS string `env:"SMTP_TLS" envDefault:"none"`
+	// SMSGatewayURL is the HTTP SMS gateway respondents' notices go to
+	// (see notify.SMS); empty turns SMS off.
+	SMSGatewayURL   string `env:"SMS_GATEWAY_URL"`
+	SMSGatewayToken string `env:"SMS_GATEWAY_TOKEN"`
+	// ContactRetention is how long after a dialogue closes its
+	// respondents' contacts are kept before they are deleted.
+	ContactRetention time.Duration `env:"CONTACT_RETENTION" envDefault:"2160h"`
 	// HolidaysFile is a JSON file of the government's yearly changes to days
 	// off (see internal/calendar); empty uses the statutory holidays only.
 	HolidaysFile string `env:"HOLIDAYS_FILE"`

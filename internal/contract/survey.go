@@ -8,6 +8,16 @@ type SurveyAnswer struct {
 	Content         string `json:"content"`
 	RespondentName  string `json:"respondent_name"`
 	RespondentGroup string `json:"respondent_group"`
+	// Contact is an optional way to tell the respondent when the answer or
+	// the result is published: public link only, with consent.
+	Contact *RespondentContact `json:"contact"`
+}
+
+// RespondentContact is a respondent's contact and their consent to its use.
+type RespondentContact struct {
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Consent bool   `json:"consent"`
 }
 
 // SurveyBatch is the batch form of POST /dialogues/{id}/survey/responses.

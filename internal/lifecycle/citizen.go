@@ -45,3 +45,27 @@ func quoteShort(s string) string {
 	}
 	return "\"" + s + "\""
 }
+
+// RespondentNotice words the notice a respondent who left a contact gets
+// when the answer to their opinion (answered is true) or its accepted
+// result is published: subject and body, Vietnamese first then English,
+// with the receipt code and, when known, the lookup link. It names no one.
+func RespondentNotice(answered bool, dialogueTitle, receiptCode, lookupURL string) (subject, body, sms string) {
+	what, whatEN := "kết quả giải quyết", "the result"
+	if answered {
+		what, whatEN = "câu trả lời", "the answer"
+	}
+	subject = fmt.Sprintf("Đã có %s cho ý kiến của bạn (mã %s) / %s to your opinion", what, receiptCode, strings.ToUpper(whatEN[:1])+whatEN[1:]+" is published")
+	where := "Tra cứu bằng mã phiếu " + receiptCode + "."
+	whereEN := "Look it up with receipt " + receiptCode + "."
+	if lookupURL != "" {
+		where = "Xem tại " + lookupURL
+		whereEN = "See " + lookupURL
+	}
+	body = fmt.Sprintf("Ý kiến của bạn gửi tới hội nghị \"%s\" đã có %s. %s\n\nYour opinion to the dialogue \"%s\" has %s published. %s\n\n"+
+		"Bạn nhận thư này vì đã đồng ý để lại liên hệ khi gửi ý kiến; liên hệ sẽ được xóa sau khi hội nghị kết thúc.\n"+
+		"You get this because you agreed to leave a contact with your opinion; it is deleted after the dialogue closes.",
+		dialogueTitle, what, where, dialogueTitle, whatEN, whereEN)
+	sms = fmt.Sprintf("Y kien ma %s da co %s. %s", receiptCode, map[bool]string{true: "tra loi", false: "ket qua"}[answered], where)
+	return subject, body, sms
+}

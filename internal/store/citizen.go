@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/receipt"
 )
@@ -382,4 +383,95 @@ func (s *Store) GetPublicDialogue(ctx context.Context, code string) (*PublicDial
 		out.Conclusions = append(out.Conclusions, PublicConclusion{Seq: c.Seq, Content: c.Content, Tasks: tasks[c.ID], id: c.ID})
 	}
 	return out, nil
+}
+
+// RespondentContact is a respondent's contact, given with consent. It is
+// read by the system only, to tell the respondent about their opinion.
+type RespondentContact struct {
+	bun.BaseModel `bun:"table:respondent_contacts"`
+
+	SurveyResponseID string    `bun:"survey_response_id,pk,type:uuid"`
+	DialogueID       string    `bun:"dialogue_id,type:uuid"`
+	Email            string    `bun:"email"`
+	Phone            string    `bun:"phone"`
+	ConsentText      string    `bun:"consent_text"`
+	ConsentedAt      time.Time `bun:"consented_at,nullzero,default:now()"`
+	// Receipt is the answer's receipt code (read, not stored here).
+	Receipt string `bun:"receipt,scanonly"`
+}
+
+// SaveRespondentContact stores (or replaces) the contact of a survey
+// answer of the dialogue.
+func (s *Store) SaveRespondentContact(ctx context.Context, c *RespondentContact) error {
+	_, err := s.DB.NewInsert().Model(c).
+		On("CONFLICT (survey_response_id) DO UPDATE SET email = EXCLUDED.email, phone = EXCLUDED.phone, consent_text = EXCLUDED.consent_text, consented_at = EXCLUDED.consented_at").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("save respondent contact: %w", err)
+	}
+	return nil
+}
+
+// RespondentContacts lists the contacts of a dialogue's respondents with
+// their receipt codes.
+func (s *Store) RespondentContacts(ctx context.Context, dialogueID string) ([]RespondentContact, error) {
+	var cs []RespondentContact
+	err := s.DB.NewSelect().Model(&cs).ColumnExpr("respondent_contact.*, r.receipt").
+		Join("JOIN survey_responses AS r ON r.id = respondent_contact.survey_response_id").
+		Where("respondent_contact.dialogue_id = ?", dialogueID).OrderExpr("respondent_contact.consented_at").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("respondent contacts: %w", err)
+	}
+	return cs, nil
+}
+
+// PurgeRespondentContacts deletes the contacts of a dialogue's respondents
+// and logs the deletion (how many, never what), in one transaction; it
+// returns how many were deleted. Run again, it deletes nothing and logs
+// nothing more.
+func (s *Store) PurgeRespondentContacts(ctx context.Context, dialogueID, unitID string, retention time.Duration) (int, error) {
+	n := 0
+	err := s.DB.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewDelete().Model((*RespondentContact)(nil)).Where("dialogue_id = ?", dialogueID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("purge respondent contacts: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		if n = int(k); n == 0 {
+			return nil
+		}
+		ev := NewEvent("dialogue/"+dialogueID+"/contacts-deleted", "system", "", "dialogue.contacts_deleted", "dialogue", dialogueID, unitID, "",
+			map[string]any{"deleted": n, "retention": retention.String()})
+		return appendEvent(ctx, tx, ev)
+	})
+	return n, err
+}
+
+// Status is what became of a receipt's opinion(s), the one rule for the
+// public lookup and the notices to respondents: before the session,
+// received; after it, the outcome of the opinions it leads to (all
+// accepted; else any under way; else any answered; else open).
+func (r *ReceiptRecord) Status() string {
+	if r.Dialogue.Phase == domain.PhaseCancelled {
+		return "dialogue_cancelled"
+	}
+	if r.HeldAt == nil {
+		return "received"
+	}
+	if len(r.Opinions) == 0 {
+		return "not_taken_up"
+	}
+	has := map[string]int{}
+	for _, o := range r.Opinions {
+		has[o.Outcome]++
+	}
+	switch {
+	case has[OutcomeResultAccepted] == len(r.Opinions):
+		return OutcomeResultAccepted
+	case has[OutcomeLedToTask] > 0 || has[OutcomeResultAccepted] > 0:
+		return OutcomeLedToTask
+	case has[OutcomeAnsweredOnSpot] > 0:
+		return OutcomeAnsweredOnSpot
+	}
+	return OutcomeOpen
 }
