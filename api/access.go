@@ -183,11 +183,50 @@ func (cl *caller) reaches(r string, res resource) bool {
 	if cl.UnitID == "" {
 		return r == auth.RoleAdmin && res.kind == kindUnits
 	}
-	within := func(path string) bool { return path != "" && strings.HasPrefix(path, cl.UnitPath) }
+	return cl.reachesFrom(r, res, cl.UnitID, cl.UnitPath, true)
+}
+
+// historyActions are the actions that read records (plans, dialogues,
+// survey answers, tasks, alerts, reports): a caller may do them on the
+// records of the units merged into their reach too (readsPast), so the
+// users of a successor keep reading its predecessors' history. Every other
+// action stays within the caller's reach of today.
+var historyActions = map[action]bool{
+	actPlanRead: true, actDialogueRead: true, actSurveyRead: true,
+	actTaskRead: true, actAlertRead: true, actReportRead: true,
+}
+
+// readsPast says whether role r of the caller reaches res as history: from
+// a unit merged into the caller's reach (see store.PastUnitsOf). Only
+// historyActions consult it.
+func (cl *caller) readsPast(r string, res resource) bool {
+	if res.kind == kindUnits || res.kind == kindAudit {
+		return false
+	}
+	for _, p := range cl.Past {
+		if cl.reachesFrom(r, res, p.ID, p.Path, p.Own) {
+			return true
+		}
+	}
+	return false
+}
+
+// reachesFor says whether role r of the caller may do act on res: within
+// their reach, or, for a reading action, as history.
+func (cl *caller) reachesFor(act action, r string, res resource) bool {
+	return cl.reaches(r, res) || (historyActions[act] && cl.readsPast(r, res))
+}
+
+// reachesFrom says whether role r reaches res from the unit unitID of path
+// unitPath: within its subtree, or, where own is true, at the unit itself
+// (an officer's).
+func (cl *caller) reachesFrom(r string, res resource, unitID, unitPath string, own bool) bool {
+	within := func(path string) bool { return path != "" && strings.HasPrefix(path, unitPath) }
+	at := func(id string) bool { return own && id == unitID }
 	switch res.kind {
 	case kindTasks:
 		if r == auth.RoleOfficer {
-			return res.assigneeUnitID == cl.UnitID || (res.officer != "" && res.officer == cl.Subject)
+			return at(res.assigneeUnitID) || (res.officer != "" && res.officer == cl.Subject)
 		}
 		return within(res.unitPath) || within(res.assigneeUnitPath)
 	case kindAlerts:
@@ -195,13 +234,13 @@ func (cl *caller) reaches(r string, res resource) bool {
 		case auth.RoleMTTQ:
 			return within(res.unitPath)
 		case auth.RoleOfficer:
-			return res.unitID == cl.UnitID && res.role == r
+			return at(res.unitID) && res.role == r
 		default:
 			return within(res.unitPath) && res.role == r
 		}
 	}
 	if r == auth.RoleOfficer {
-		return res.unitID == cl.UnitID
+		return at(res.unitID)
 	}
 	return within(res.unitPath)
 }
@@ -214,13 +253,14 @@ func (s *Server) authorize(c *gin.Context, res resource, whatVI, whatEN string) 
 	act, _ := c.Get("action")
 	cl := callerOf(c)
 	for _, r := range rolesFor(cl, act.(action)) {
-		if cl.reaches(r, res) {
+		if cl.reachesFor(act.(action), r, res) {
 			c.Set(ctxActingRole, r)
 			return true
 		}
 	}
-	for _, r := range rolesFor(cl, readActionOf[res.kind]) {
-		if cl.reaches(r, res) {
+	read := readActionOf[res.kind]
+	for _, r := range rolesFor(cl, read) {
+		if cl.reachesFor(read, r, res) {
 			abort(c, errForbidden)
 			return false
 		}
@@ -305,7 +345,36 @@ func (cl *caller) scope(kind scopeKind) *store.Scope {
 			sc.Grants = append(sc.Grants, subtree)
 		}
 	}
+	if kind != kindUnits && kind != kindAudit {
+		cl.addPast(sc)
+	}
 	return sc
+}
+
+// addPast widens sc to the history of the units merged into the caller's
+// reach: each subtree grant to the subtree of every such unit, each grant
+// of the caller's own unit (and the officer's assignments) to the units
+// merged into it. Scopes are built for the reading routes only (lists and
+// reads), never to authorise a command.
+func (cl *caller) addPast(sc *store.Scope) {
+	if len(cl.Past) == 0 {
+		return
+	}
+	grants := sc.Grants
+	for _, g := range grants {
+		for _, p := range cl.Past {
+			if g.Subtree || p.Own {
+				sc.Grants = append(sc.Grants, store.Grant{UnitID: p.ID, Path: p.Path, Subtree: g.Subtree, Roles: g.Roles})
+			}
+		}
+	}
+	if sc.OfficerUnit != "" {
+		for _, p := range cl.Past {
+			if p.Own {
+				sc.OfficerPast = append(sc.OfficerPast, p.ID)
+			}
+		}
+	}
 }
 
 // checkUnitParam answers 403 when a unit_id filter names a unit outside
@@ -324,12 +393,36 @@ func (s *Server) checkUnitParam(c *gin.Context, unitID string) bool {
 		abort(c, err)
 		return false
 	}
-	if err != nil || cl.UnitID == "" || !strings.HasPrefix(path, cl.UnitPath) {
+	if err != nil || cl.UnitID == "" || !cl.filtersOn(c, path) {
 		abort(c, newError(http.StatusForbidden, CodeForbidden,
 			"Đơn vị này nằm ngoài phạm vi của bạn.", "This unit is outside your scope."))
 		return false
 	}
 	return true
+}
+
+// filtersOn says whether the caller may filter the route's list by a unit
+// of path: one in their subtree or, for a reading action, one merged into
+// it (its history).
+func (cl *caller) filtersOn(c *gin.Context, path string) bool {
+	if strings.HasPrefix(path, cl.UnitPath) {
+		return true
+	}
+	if act, _ := c.Get("action"); !historyActions[actionOf(act)] {
+		return false
+	}
+	for _, p := range cl.Past {
+		if strings.HasPrefix(path, p.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// actionOf is the route's action as set by guard ("" when none).
+func actionOf(v any) action {
+	a, _ := v.(action)
+	return a
 }
 
 // authorizeUnitOf authorises the route's action on a row of kind that
@@ -369,7 +462,7 @@ func (s *Server) loadPlanToRead(c *gin.Context) (p *store.Plan, whole bool, ok b
 	cl := callerOf(c)
 	res := resource{kind: kindPlans, unitID: p.UnitID, unitPath: path}
 	for _, r := range rolesFor(cl, actPlanRead) {
-		if cl.reaches(r, res) {
+		if cl.reachesFor(actPlanRead, r, res) {
 			c.Set(ctxActingRole, r)
 			return p, true, true
 		}
@@ -448,7 +541,7 @@ func (s *Server) canOnUnit(c *gin.Context, kind scopeKind, unitID string) (bool,
 	act, _ := c.Get("action")
 	cl := callerOf(c)
 	for _, r := range rolesFor(cl, act.(action)) {
-		if cl.reaches(r, resource{kind: kind, unitID: unitID, unitPath: path}) {
+		if cl.reachesFor(act.(action), r, resource{kind: kind, unitID: unitID, unitPath: path}) {
 			c.Set(ctxActingRole, r)
 			return true, nil
 		}

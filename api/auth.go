@@ -35,6 +35,10 @@ type caller struct {
 	// UnitPath is the materialised path of the user's unit ("" without
 	// one).
 	UnitPath string
+	// Past are the units merged into the caller's reach, whose records the
+	// caller reads as history (only the reading actions use them; see
+	// readsPast).
+	Past []store.PastUnit
 }
 
 // globalAdmin is an administrator bound to no unit: the only caller who
@@ -133,6 +137,12 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				return
 			}
 			cl.UnitPath = path
+			// Read by the reading actions; a command needs them only to
+			// answer 403 rather than 404 on a predecessor's record.
+			if cl.Past, err = s.Store.PastUnitsOf(c.Request.Context(), p.UnitID, path); err != nil {
+				abort(c, err)
+				return
+			}
 		}
 		c.Set(ctxCaller, cl)
 		c.Set(ctxLogger, logger(c).With(zap.String("user", p.Subject)))

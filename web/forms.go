@@ -217,7 +217,7 @@ func plnFormError(v *view, e *contract.Error, extra []string) string {
 // left blank (the kind select always has a value, so it does not count).
 func plnReadDialogue(v *view, form url.Values, prefix string, errs map[string]string) (contract.DialogueRequest, bool) {
 	get := func(k string) string { return strings.TrimSpace(form.Get(prefix + k)) }
-	d := contract.DialogueRequest{Kind: get("kind"), Topic: get("topic"), Title: get("title"), Place: get("place"),
+	d := contract.DialogueRequest{UnitID: get("unit_id"), Kind: get("kind"), Topic: get("topic"), Title: get("title"), Place: get("place"),
 		Hosts: plnHosts(form.Get(prefix+"host"), form.Get(prefix+"host_title")), InvitedGroups: planimport.SplitList(form.Get(prefix + "groups"))}
 	empty := get("at") == "" && d.Topic == "" && d.Title == "" && d.Place == "" && get("host") == "" && get("host_title") == "" && get("groups") == ""
 	at, ok := plnInstant(get("at"))
@@ -236,7 +236,7 @@ func plnDialogueField(prefix, sub string) string {
 	switch {
 	case sub == "scheduled_at":
 		return prefix + "at"
-	case sub == "kind", sub == "topic", sub == "place", sub == "title":
+	case sub == "kind", sub == "topic", sub == "place", sub == "title", sub == "unit_id":
 		return prefix + sub
 	case sub == "hosts", strings.HasPrefix(sub, "hosts[") && strings.HasSuffix(sub, ".name"):
 		return prefix + "host"

@@ -174,6 +174,8 @@ var messagesEN = map[string]string{
 	"plan.dialogues":              "Dialogues",
 	"plan.row":                    "Dialogue %d",
 	"plan.d_at":                   "Date and time",
+	"plan.d_unit":                 "Held by unit",
+	"plan.d_unit_plan":            "The plan's unit",
 	"plan.d_kind":                 "Kind",
 	"plan.d_topic":                "Topic (required for a thematic dialogue)",
 	"plan.d_title":                "Dialogue title",

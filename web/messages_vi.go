@@ -174,6 +174,8 @@ var messagesVI = map[string]string{
 	"plan.dialogues":              "Các hội nghị",
 	"plan.row":                    "Hội nghị %d",
 	"plan.d_at":                   "Ngày giờ",
+	"plan.d_unit":                 "Đơn vị tổ chức",
+	"plan.d_unit_plan":            "Đơn vị của kế hoạch",
 	"plan.d_kind":                 "Hình thức",
 	"plan.d_topic":                "Chuyên đề (bắt buộc với hội nghị chuyên đề)",
 	"plan.d_title":                "Tên hội nghị",

@@ -19,9 +19,13 @@ import (
 type plnNewData struct {
 	plnFields
 	Units []plnOpt
-	Kinds []plnOpt
-	Rows  []plnRow
-	NRows int
+	// DialogueUnits are the units a dialogue may be held in: the plan's
+	// unit (the empty value, the default) or one below it (the API checks
+	// that the one chosen is in the plan unit's subtree).
+	DialogueUnits []plnOpt
+	Kinds         []plnOpt
+	Rows          []plnRow
+	NRows         int
 }
 
 const (
@@ -42,7 +46,8 @@ func (s *Server) plnNewRender(c *gin.Context, v *view, status int, form url.Valu
 		return
 	}
 	rows = min(max(rows, 1), plnMaxFormRows)
-	d := plnNewData{Units: units, Kinds: plnKindOpts, NRows: rows}
+	d := plnNewData{Units: units, Kinds: plnKindOpts, NRows: rows,
+		DialogueUnits: append([]plnOpt{{Value: "", Key: "plan.d_unit_plan"}}, units...)}
 	for i := 0; i < rows; i++ {
 		p := fmt.Sprintf("d%d.", i)
 		if form.Get(p+"kind") == "" {

@@ -18,34 +18,27 @@ import (
 	"github.com/doithoai/doithoai/web"
 )
 
-// loadDemo creates, through the API like any client, a province, a
-// district with three wards (reused on later runs) and a fresh plan whose
-// first survey opens within a minute; it sends a few survey answers once
-// the survey is open and, at the session time, records the session with a
-// task due three minutes later, so the whole lifecycle — survey, summary,
-// session, reminder, overdue alerts up the ladder — can be watched moving.
+// loadDemo creates, through the API like any client, the demo's map on
+// the two-level map of 1 July 2025 (Hưng Yên and its communes from the
+// catalogue; the former Thái Bình and Vũ Thư district with their 2025 plan
+// held before the mergers, then merged, Xã Thư Vũ formed from four
+// communes: see demo_map.go; all reused on later runs) and a fresh province
+// plan whose first dialogue, in Xã Thư Vũ, has its survey open within a
+// minute; it sends a few survey answers once the survey is open and, at
+// the session time, records the session with a task due three minutes
+// later, so the whole lifecycle — survey, summary, session, reminder,
+// overdue alerts up the ladder — can be watched moving.
 func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *web.DevLogin, st *store.Store, log *zap.Logger) error {
-	admin, err := minter.Mint(devAdmin, devTokenTTL)
+	c, m, err := setupDemo(ctx, base, minter, devLogin, st, log)
 	if err != nil {
 		return err
 	}
-	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}, token: admin}
-	province, district, wards, err := demoUnits(ctx, c)
+	planID, dialogueID, first, err := demoPlan(ctx, c, m.id(demoProvince), m.id(demoSuccessor))
 	if err != nil {
 		return err
 	}
-	tokens, err := printDemoTokens(minter, province, district, wards)
-	if err != nil {
-		return err
-	}
-	c = c.as(tokens["planner.vuthu"])
-	devLogin.SetUsers(webUsers(ctx, st))
-	planID, dialogueID, first, err := demoPlan(ctx, c, district)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("  Demo plan        %s/plans/%s  (sign in as planner.vuthu)\n", base, planID)
-	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (survey opens ~30 s from now)\n\n", base, dialogueID)
+	fmt.Printf("  Demo plan        %s/plans/%s  (sign in as planner.hungyen)\n", base, planID)
+	fmt.Printf("  Demo dialogue    %s/dialogues/%s  (Xã Thư Vũ; survey opens ~30 s from now)\n\n", base, dialogueID)
 	log.Info("demo loaded", zap.String("plan_id", planID), zap.String("dialogue_id", dialogueID))
 
 	if open, err := demoAwaitSurvey(ctx, c, dialogueID); err != nil || !open {
@@ -64,32 +57,50 @@ func loadDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *we
 		return nil
 	case <-time.After(time.Until(first)):
 	}
-	return demoSession(ctx, c, base, dialogueID, first, wards[0])
+	return demoSession(ctx, c, base, dialogueID, first, m.id(demoSuccessor))
 }
 
-// demoUnits creates (or finds) the demo province, district and wards.
-func demoUnits(ctx context.Context, c *demoClient) (province, district string, wards []string, err error) {
-	province, err = c.unit(ctx, demoProvinceCode, "Tỉnh Thái Bình (demo)", domain.LevelProvince, "")
+// setupDemo makes the demo's map and history (demoUnits, demoHistory,
+// demoMergers), prints the demo users' tokens and offers them on the
+// sign-in page; it returns a client acting as the province's planner.
+func setupDemo(ctx context.Context, base string, minter *auth.HS256, devLogin *web.DevLogin, st *store.Store, log *zap.Logger) (*demoClient, *demoMap, error) {
+	admin, err := minter.Mint(devAdmin, devTokenTTL)
 	if err != nil {
-		return "", "", nil, err
+		return nil, nil, err
 	}
-	district, err = c.unit(ctx, demoDistrictCode, "Huyện Vũ Thư (demo)", domain.LevelDistrict, province)
+	c := &demoClient{base: base + "/api/v1", http: &http.Client{Timeout: 60 * time.Second}, token: admin}
+	m, err := demoUnits(ctx, c)
 	if err != nil {
-		return "", "", nil, err
+		return nil, nil, err
 	}
-	for i, w := range []string{"Xã Tân Hòa", "Xã Minh Quang", "Thị trấn Vũ Thư"} {
-		id, err := c.unit(ctx, fmt.Sprintf("%s-%d", demoDistrictCode, i+1), w+" (demo)", domain.LevelCommune, district)
-		if err != nil {
-			return "", "", nil, err
-		}
-		wards = append(wards, id)
+	// The district's own planner of the time makes its 2025 plan.
+	old, err := minter.Mint(auth.Principal{Subject: "planner.vuthu.2025", Name: "Lê Thị Mai", Roles: []string{auth.RolePlanner},
+		UnitID: m.id(demoOldDistrict)}, time.Hour)
+	if err != nil {
+		return nil, nil, err
 	}
-	return province, district, wards, nil
+	history, err := demoHistory(ctx, c.as(old), m)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := demoMergers(ctx, c, m); err != nil {
+		return nil, nil, err
+	}
+	tokens, err := printDemoTokens(minter, m.id(demoProvince), m.id(demoSuccessor), m.id(demoOtherCommune))
+	if err != nil {
+		return nil, nil, err
+	}
+	if history != "" {
+		fmt.Printf("  History          %s/plans/%s  (Vũ Thư's plan %s of 2025, before the mergers; sign in as planner.thuvu or planner.hungyen)\n", base, history, demoHistoryRef)
+		log.Info("demo history loaded", zap.String("plan_id", history))
+	}
+	devLogin.SetUsers(webUsers(ctx, st))
+	return c.as(tokens["planner.hungyen"]), m, nil
 }
 
-// demoPlan creates the demo plan of the district: a dialogue in four
-// minutes (first) and another in a week.
-func demoPlan(ctx context.Context, c *demoClient, district string) (planID, dialogueID string, first time.Time, err error) {
+// demoPlan creates the province's plan for this year: a dialogue of Xã Thư
+// Vũ (commune) in four minutes (first) and a province dialogue in a week.
+func demoPlan(ctx context.Context, c *demoClient, province, commune string) (planID, dialogueID string, first time.Time, err error) {
 	now := time.Now().In(domain.Location)
 	first = now.Add(4 * time.Minute).Truncate(time.Second)
 	second := now.Add(7 * 24 * time.Hour).Truncate(time.Second)
@@ -97,8 +108,8 @@ func demoPlan(ctx context.Context, c *demoClient, district string) (planID, dial
 		second = first.Add(time.Hour)
 	}
 	plan := map[string]any{
-		"unit_id": district, "year": first.Year(), "reference_no": "DEMO-" + now.Format("20060102-1504") + "-KH/HU",
-		"issuing_body": "Huyện ủy Vũ Thư", "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp (demo)",
+		"unit_id": province, "year": first.Year(), "reference_no": "DEMO-" + now.Format("20060102-1504") + "-KH/TU",
+		"issuing_body": "Tỉnh ủy Hưng Yên", "title": "Kế hoạch tiếp xúc, đối thoại trực tiếp (demo)",
 		// Short timings so the lifecycle moves while you watch: the survey
 		// opens in about 30 s, closes 1 min before the session, and a
 		// session not recorded within 2 min of its time raises an alert.
@@ -112,11 +123,11 @@ func demoPlan(ctx context.Context, c *demoClient, district string) (planID, dial
 				{"after": "PT2M", "recipients": []string{"parent_mttq", "parent_party_committee"}},
 			}},
 		"dialogues": []map[string]any{
-			{"scheduled_at": first.Format(time.RFC3339), "kind": "periodic", "place": "Hội trường Huyện ủy",
-				"hosts":          []map[string]any{{"name": "Nguyễn Văn Hùng", "title": "Bí thư Huyện ủy"}, {"name": "Phạm Thị Lan", "title": "Chủ tịch UBND huyện"}},
+			{"unit_id": commune, "scheduled_at": first.Format(time.RFC3339), "kind": "periodic", "place": "Hội trường UBND xã Thư Vũ",
+				"hosts":          []map[string]any{{"name": "Nguyễn Văn Hùng", "title": "Bí thư Đảng ủy xã"}, {"name": "Phạm Thị Lan", "title": "Chủ tịch UBND xã"}},
 				"invited_groups": []string{"Đại biểu nhân dân", "Hội Nông dân", "Đoàn Thanh niên"}},
 			{"scheduled_at": second.Format(time.RFC3339), "kind": "thematic", "topic": "Bồi thường, giải phóng mặt bằng khu công nghiệp",
-				"hosts": []map[string]any{{"name": "Phạm Thị Lan", "title": "Chủ tịch UBND huyện"}}},
+				"hosts": []map[string]any{{"name": "Trần Quốc Văn", "title": "Chủ tịch UBND tỉnh"}}},
 		},
 	}
 	var created struct {
@@ -200,18 +211,18 @@ func demoSurvey(ctx context.Context, c *demoClient, base, dialogueID string) err
 }
 
 // demoSession records the session of the dialogue held at first, with a
-// conclusion whose task, for ward, is due three minutes from now.
-func demoSession(ctx context.Context, c *demoClient, base, dialogueID string, first time.Time, ward string) error {
+// conclusion whose task, for the commune, is due three minutes from now.
+func demoSession(ctx context.Context, c *demoClient, base, dialogueID string, first time.Time, commune string) error {
 	due := time.Now().Add(3 * time.Minute).Truncate(time.Second)
 	session := map[string]any{
 		"held_at": first.Format(time.RFC3339), "chair": "Nguyễn Văn Hùng", "attendance": map[string]any{"total": 96, "groups": map[string]int{"Đại biểu nhân dân": 70, "Hội Nông dân": 26}},
 		"opinions": []map[string]any{
-			{"field": "Đất đai", "content": "Giá bồi thường giải phóng mặt bằng chưa thỏa đáng", "source": "survey", "answered_on_spot": true, "answer": "Huyện sẽ rà soát đơn giá trong quý"},
+			{"field": "Đất đai", "content": "Giá bồi thường giải phóng mặt bằng chưa thỏa đáng", "source": "survey", "answered_on_spot": true, "answer": "Xã sẽ rà soát đơn giá trong quý"},
 			{"field": "Môi trường", "content": "Ô nhiễm từ cơ sở chăn nuôi gần khu dân cư", "source": "floor"},
 		},
-		"conclusions": []map[string]any{{"content": "Giao UBND xã Tân Hòa kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "tasks": []map[string]any{{
+		"conclusions": []map[string]any{{"content": "Giao UBND xã Thư Vũ kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "tasks": []map[string]any{{
 			"title": "Kiểm tra, xử lý cơ sở chăn nuôi gây ô nhiễm", "monitor": "Đ/c Phó Bí thư Thường trực",
-			"assignee": map[string]any{"agency": "UBND xã Tân Hòa", "officer": "Trần Văn Bình", "unit_id": ward},
+			"assignee": map[string]any{"agency": "UBND xã Thư Vũ", "officer": "Trần Văn Bình", "unit_id": commune},
 			"due_at":   due.Format(time.RFC3339)}}}},
 	}
 	var recorded map[string]any
@@ -219,8 +230,8 @@ func demoSession(ctx context.Context, c *demoClient, base, dialogueID string, fi
 		return fmt.Errorf("demo session: %w", err)
 	}
 	fmt.Printf("\n  Demo session recorded; its task is due %s (reminder 1 min before, then an alert a minute per rung):\n", due.In(domain.Location).Format("15:04:05"))
-	fmt.Printf("  My tasks         %s/tasks  (sign in as officer.tanhoa)\n", base)
-	fmt.Printf("  Alert board      %s/alerts  (sign in as mttq.thaibinh: every rung arrives live)\n\n", base)
+	fmt.Printf("  My tasks         %s/tasks  (sign in as officer.thuvu)\n", base)
+	fmt.Printf("  Alert board      %s/alerts  (sign in as mttq.hungyen: every rung arrives live)\n\n", base)
 	return nil
 }
 
@@ -237,22 +248,34 @@ func (c *demoClient) as(token string) *demoClient {
 	return &cp
 }
 
-func (c *demoClient) unit(ctx context.Context, code, name, level, parent string) (string, error) {
-	var page struct {
-		Items []struct {
-			ID   string  `json:"id"`
-			Code *string `json:"code"`
-		} `json:"items"`
-	}
-	if err := c.do(ctx, http.MethodGet, "/units?limit=500&level="+level, nil, http.StatusOK, &page); err != nil {
-		return "", err
-	}
-	for _, u := range page.Items {
-		if u.Code != nil && *u.Code == code {
-			return u.ID, nil
+// unitCodes lists every unit's id by code (the demo's admin sees all).
+func (c *demoClient) unitCodes(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for offset := 0; ; offset += 500 {
+		var page struct {
+			Items []struct {
+				ID   string  `json:"id"`
+				Code *string `json:"code"`
+			} `json:"items"`
+			Total int `json:"total"`
+		}
+		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/units?limit=500&offset=%d", offset), nil, http.StatusOK, &page); err != nil {
+			return nil, err
+		}
+		for _, u := range page.Items {
+			if u.Code != nil {
+				out[*u.Code] = u.ID
+			}
+		}
+		if len(page.Items) == 0 || offset+len(page.Items) >= page.Total {
+			return out, nil
 		}
 	}
-	body := map[string]any{"name": name, "level": level, "code": code}
+}
+
+// createUnit creates a unit and returns its id.
+func (c *demoClient) createUnit(ctx context.Context, code, name, level, kind, parent string) (string, error) {
+	body := map[string]any{"name": name, "level": level, "code": code, "kind": kind}
 	if parent != "" {
 		body["parent_id"] = parent
 	}
@@ -263,6 +286,17 @@ func (c *demoClient) unit(ctx context.Context, code, name, level, parent string)
 		return "", fmt.Errorf("create demo unit %s: %w", name, err)
 	}
 	return u.ID, nil
+}
+
+// demoHTTPError is an answer other than the one expected.
+type demoHTTPError struct {
+	method, path string
+	status       int
+	body         []byte
+}
+
+func (e *demoHTTPError) Error() string {
+	return fmt.Sprintf("%s %s: %d %s", e.method, e.path, e.status, e.body)
 }
 
 func (c *demoClient) do(ctx context.Context, method, path string, body any, want int, out any) error {
@@ -292,7 +326,7 @@ func (c *demoClient) do(ctx context.Context, method, path string, body any, want
 		return err
 	}
 	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, data)
+		return &demoHTTPError{method: method, path: path, status: resp.StatusCode, body: data}
 	}
 	return json.Unmarshal(data, out)
 }

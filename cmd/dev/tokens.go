@@ -57,31 +57,33 @@ type demoUser struct {
 	what string
 }
 
-// demoUsers are one user per role on the demo units.
-func demoUsers(province, district string, wards []string) []demoUser {
+// demoUsers are one user per role on the demo units: the province (Hưng
+// Yên), Xã Thư Vũ (formed by a merger; its users read its predecessors'
+// history) and another commune (Xã Vũ Thư).
+func demoUsers(province, commune, other string) []demoUser {
 	u := func(sub, name, role, unit, what string) demoUser {
 		return demoUser{auth.Principal{Subject: sub, Name: name, Roles: []string{role}, UnitID: unit}, what}
 	}
 	return []demoUser{
-		u("planner.vuthu", "Lê Thị Mai", auth.RolePlanner, district, "lập kế hoạch, ghi kết quả hội nghị / plans, sessions"),
-		u("host.vuthu", "Nguyễn Văn Hùng", auth.RoleHost, district, "chủ trì, quyết định gia hạn / chairs, decides extensions"),
-		u("monitor.vuthu", "Đỗ Văn Nam", auth.RoleMonitor, district, "theo dõi nhiệm vụ địa bàn / watches the area's tasks"),
-		u("officer.tanhoa", "Trần Văn Bình", auth.RoleOfficer, wards[0], "thực hiện nhiệm vụ của xã Tân Hòa / the ward's tasks"),
-		u("officer.minhquang", "Vũ Thị Hoa", auth.RoleOfficer, wards[1], "nhiệm vụ của xã Minh Quang / another ward's tasks"),
-		u("mttq.vuthu", "Hoàng Văn Sơn", auth.RoleMTTQ, district, "giám sát cả huyện / supervises the district"),
-		u("mttq.tanhoa", "Phạm Thị Thu", auth.RoleMTTQ, wards[0], "giám sát xã Tân Hòa / supervises one ward"),
-		u("mttq.thaibinh", "Bùi Văn Long", auth.RoleMTTQ, province, "giám sát cả tỉnh / supervises the province"),
-		u("capuy.thaibinh", "Ngô Văn Tâm", auth.RolePartyCommittee, province, "cấp ủy tỉnh, nhận cảnh báo bậc cao / top-rung alerts"),
-		u("admin.vuthu", "Đặng Văn Quý", auth.RoleAdmin, district, "quản trị đơn vị của huyện / the district's units"),
+		u("planner.hungyen", "Lê Thị Mai", auth.RolePlanner, province, "lập kế hoạch, ghi kết quả hội nghị / plans, sessions"),
+		u("host.hungyen", "Trần Quốc Văn", auth.RoleHost, province, "chủ trì, quyết định gia hạn / chairs, decides extensions"),
+		u("monitor.hungyen", "Đỗ Văn Nam", auth.RoleMonitor, province, "theo dõi nhiệm vụ địa bàn / watches the area's tasks"),
+		u("mttq.hungyen", "Bùi Văn Long", auth.RoleMTTQ, province, "giám sát cả tỉnh / supervises the province"),
+		u("capuy.hungyen", "Ngô Văn Tâm", auth.RolePartyCommittee, province, "cấp ủy tỉnh, nhận cảnh báo bậc cao / top-rung alerts"),
+		u("admin.hungyen", "Đặng Văn Quý", auth.RoleAdmin, province, "quản trị đơn vị của tỉnh / the province's units"),
+		u("planner.thuvu", "Nguyễn Thị Hạnh", auth.RolePlanner, commune, "kế hoạch của xã Thư Vũ, xem lịch sử các xã cũ / the commune, and its old communes' history"),
+		u("officer.thuvu", "Trần Văn Bình", auth.RoleOfficer, commune, "thực hiện nhiệm vụ của xã Thư Vũ / the commune's tasks"),
+		u("mttq.thuvu", "Phạm Thị Thu", auth.RoleMTTQ, commune, "giám sát xã Thư Vũ / supervises one commune"),
+		u("officer.vuthu", "Vũ Thị Hoa", auth.RoleOfficer, other, "nhiệm vụ của xã Vũ Thư / another commune's tasks"),
 	}
 }
 
 // printDemoTokens mints and prints a token per demo user and returns them
 // by subject.
-func printDemoTokens(minter *auth.HS256, province, district string, wards []string) (map[string]string, error) {
+func printDemoTokens(minter *auth.HS256, province, commune, other string) (map[string]string, error) {
 	out := map[string]string{}
 	fmt.Printf("  Demo users (Authorization: Bearer <token>, valid %d days):\n", int(devTokenTTL.Hours()/24))
-	for _, u := range demoUsers(province, district, wards) {
+	for _, u := range demoUsers(province, commune, other) {
 		tok, err := minter.Mint(u.Principal, devTokenTTL)
 		if err != nil {
 			return nil, err
@@ -136,12 +138,6 @@ func runToken(args []string, cfg config.Config) error {
 	return nil
 }
 
-// Codes of the demo units (cmd/dev --demo makes them).
-const (
-	demoProvinceCode = "DEMO-TB"
-	demoDistrictCode = "DEMO-VT"
-)
-
 // webUsers are the users the dev sign-in page offers: the administrator,
 // and the demo users once the demo units exist.
 func webUsers(ctx context.Context, st *store.Store) []web.DevUser {
@@ -156,12 +152,11 @@ func webUsers(ctx context.Context, st *store.Store) []web.DevUser {
 			byCode[*u.Code] = u.ID
 		}
 	}
-	province, district := byCode[demoProvinceCode], byCode[demoDistrictCode]
-	wards := []string{byCode[demoDistrictCode+"-1"], byCode[demoDistrictCode+"-2"], byCode[demoDistrictCode+"-3"]}
-	if province == "" || district == "" || wards[0] == "" || wards[1] == "" {
+	province, commune, other := byCode[demoCodePrefix+demoProvince], byCode[demoCodePrefix+demoSuccessor], byCode[demoCodePrefix+demoOtherCommune]
+	if province == "" || commune == "" || other == "" {
 		return out
 	}
-	for _, u := range demoUsers(province, district, wards) {
+	for _, u := range demoUsers(province, commune, other) {
 		out = append(out, web.DevUser{Principal: u.Principal, What: u.what})
 	}
 	return out

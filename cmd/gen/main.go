@@ -14,7 +14,7 @@
 //	createdb -h 127.0.0.1 -U postgres doithoai_gen
 //	export DATABASE_URL='postgres://postgres@127.0.0.1:5432/doithoai_gen?sslmode=disable'
 //	go run ./cmd/gen                                  # one province, several hundred dialogues, last year
-//	go run ./cmd/gen -scale country -year 2025        # 63 provinces, ~10,000 dialogues, ~2M survey answers
+//	go run ./cmd/gen -scale country -year 2025        # the catalogue's 34 provinces and 3,321 communes, ~9,500 dialogues, ~2M survey answers
 //	go run ./cmd/gen -scale small -seed 7 -year 2026 -as-of 2026-07-01
 //	go run ./cmd/gen -scale province -districts 8 -communes 30 -held 0.83 -tasks 15
 //
@@ -109,9 +109,9 @@ func parseFlags() (gen.Options, genFlags, error) {
 	flag.StringVar(&o.Scale, "scale", gen.ScaleProvince, "small, province or country")
 	flag.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed gives the same data")
 	flag.IntVar(&o.Year, "year", time.Now().In(domain.Location).Year()-1, "plan year (default: last year)")
-	flag.IntVar(&o.Provinces, "provinces", 0, "number of provinces (0: from -scale)")
-	flag.IntVar(&o.DistrictsPerProvince, "districts", 0, "mean districts per province (0: from -scale)")
-	flag.IntVar(&o.CommunesPerDistrict, "communes", 0, "mean communes per district (0: from -scale)")
+	flag.IntVar(&o.Provinces, "provinces", 0, "number of provinces (0: from -scale; country: the catalogue's first N)")
+	flag.IntVar(&o.DistrictsPerProvince, "districts", 0, "mean districts per province (0: from -scale; not for country)")
+	flag.IntVar(&o.CommunesPerDistrict, "communes", 0, "mean communes per district (0: from -scale; not for country)")
 	flag.IntVar(&o.SurveyAnswersPerDialogue, "answers", 0, "mean survey answers per dialogue (0: from -scale)")
 	flag.IntVar(&o.OpinionsPerDialogue, "opinions", 0, "mean opinions per held dialogue (0: from -scale)")
 	flag.IntVar(&o.TasksPerDialogue, "tasks", 0, "mean tasks per held dialogue (0: from -scale)")

@@ -19,7 +19,8 @@
 // to now().
 //
 // Every id is derived from the seed (activities.StableID of
-// "gen/<seed>/…"), and every write is an upsert or guarded by the
+// "gen/<seed>/…"; on the country scale the units are the catalogue's, with
+// its ids, shared by every seed), and every write is an upsert or guarded by the
 // dialogue's phase or the task's version, so generating again with the
 // same options into the same database adds nothing, and a run that was
 // interrupted can simply be started again: it completes what is missing.
@@ -48,12 +49,17 @@ const (
 	// ScaleProvince is one province with 12 districts of about 25 communes:
 	// several hundred dialogues.
 	ScaleProvince = "province"
-	// ScaleCountry is 63 provinces of about 8 districts of about 16
-	// communes, with province and district level dialogues too: about
-	// 10,000 dialogues, 300,000 opinions, 100,000 tasks and 2,000,000
-	// survey answers.
+	// ScaleCountry is the country on the official map since 1 July 2025
+	// (the shipped catalogue): 34 provinces and their 3,321 commune-level
+	// units with their official codes, no districts; about 10,000
+	// dialogues, 300,000 opinions, 100,000 tasks and 2,000,000 survey
+	// answers. Options.Provinces takes the catalogue's first provinces
+	// only; the districts and communes per parent do not apply.
 	ScaleCountry = "country"
 )
+
+// catalogProvinces is how many provinces the catalogue holds.
+const catalogProvinces = 34
 
 // DefaultHeldRatio is the share of communes that hold their dialogue.
 const DefaultHeldRatio = 0.85
@@ -69,7 +75,7 @@ type scaleDefaults struct {
 var scales = map[string]scaleDefaults{
 	ScaleSmall:    {provinces: 1, districts: 3, communes: 10, answers: 30, opinions: 8, tasks: 4},
 	ScaleProvince: {provinces: 1, districts: 12, communes: 25, answers: 200, opinions: 35, tasks: 12},
-	ScaleCountry:  {provinces: 63, districts: 8, communes: 16, answers: 210, opinions: 35, tasks: 12},
+	ScaleCountry:  {provinces: catalogProvinces, answers: 210, opinions: 35, tasks: 12},
 }
 
 // Options say what to generate. Zero values take the defaults of the scale.
@@ -221,6 +227,9 @@ func (o Options) withDefaults() (Options, error) {
 			return o, err
 		}
 	}
+	if o.Scale == ScaleCountry && o.Provinces > catalogProvinces {
+		return o, fmt.Errorf("generate: the country has %d provinces, not %d", catalogProvinces, o.Provinces)
+	}
 	if o.HeldRatio == 0 {
 		o.HeldRatio = DefaultHeldRatio
 	}
@@ -261,7 +270,13 @@ func Generate(ctx context.Context, st *store.Store, opts Options) (Summary, erro
 		return Summary{}, fmt.Errorf("generate: working-day calendar: %w", err)
 	}
 	g := &generator{st: st, o: o, cal: cal, pol: domain.DefaultPolicy(), asOf: o.AsOf, progress: map[string]int{}}
-	g.model = buildUnits(o)
+	if o.Scale == ScaleCountry {
+		if g.model, err = buildCatalogUnits(o); err != nil {
+			return Summary{}, err
+		}
+	} else {
+		g.model = buildUnits(o)
+	}
 	g.model.buildYear(o, cal)
 
 	if err := g.writeUnits(ctx); err != nil {
@@ -346,10 +361,19 @@ func (g *generator) writeUnits(ctx context.Context) error {
 		}
 	}
 	created := local(g.o.Year, 1, 1, 0, 0)
+	if m.twoLevel {
+		if _, err := g.st.EnsureNationalRoot(ctx); err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+	}
 	for _, us := range levels {
 		err := g.each(ctx, StageUnits, len(us), len(m.units), func(ctx context.Context, i int) error {
 			u := us[i]
-			row := &store.Unit{ID: u.ID, ParentID: u.ParentID, Level: u.Level, Name: u.Name, CreatedAt: created}
+			row := &store.Unit{ID: u.ID, ParentID: u.ParentID, Level: u.Level, Kind: u.OfficialKind, Name: u.Name, CreatedAt: created}
+			if u.Code != "" {
+				code := u.Code
+				row.Code = &code
+			}
 			if err := g.st.CreateUnit(ctx, row); err != nil {
 				return fmt.Errorf("generate unit %s: %w", u.Name, err)
 			}

@@ -262,11 +262,36 @@ func TestOptionsRefused(t *testing.T) {
 		"unknown scale":    {Year: 2025, Scale: "city"},
 		"negative":         {Year: 2025, CommunesPerDistrict: -1},
 		"held ratio above": {Year: 2025, HeldRatio: 1.5},
+		"beyond the map":   {Year: 2025, Scale: gen.ScaleCountry, Provinces: 35},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := gen.Generate(context.Background(), nil, o); err == nil {
 				t.Errorf("Generate(%+v) accepted", o)
 			}
 		})
+	}
+}
+
+// TestGenerateCountryProvince generates one province of the country scale
+// (the catalogue's first, Hà Nội, with its 126 communes): the units carry
+// the official codes and kinds under the national root, and a second run
+// adds nothing.
+func TestGenerateCountryProvince(t *testing.T) {
+	st, _ := testenv.NewDatabase(t)
+	o := gen.Options{Seed: 3, Year: 2025, Scale: gen.ScaleCountry, Provinces: 1, SurveyAnswersPerDialogue: 2, OpinionsPerDialogue: 2, TasksPerDialogue: 1}
+	sum := generate(t, st, o)
+	if sum.Provinces != 1 || sum.Districts != 0 || sum.Communes != 126 {
+		t.Errorf("units: %d provinces, %d districts, %d communes; want Hà Nội's 1, 0, 126", sum.Provinces, sum.Districts, sum.Communes)
+	}
+	if n := count(t, st, "SELECT count(*) FROM units WHERE code = '01' AND kind = 'thanh_pho' AND name = 'Thành phố Hà Nội' AND parent_id IS NOT NULL"); n != 1 {
+		t.Errorf("Hà Nội is not stored with its code and kind under the national root")
+	}
+	if n := count(t, st, "SELECT count(*) FROM units WHERE level = 'commune' AND code IS NOT NULL AND kind IN ('xa', 'phuong')"); n != 126 {
+		t.Errorf("%d communes with official codes and kinds, want 126", n)
+	}
+	before := tableCounts(t, st)
+	generate(t, st, o)
+	if after := tableCounts(t, st); !reflect.DeepEqual(before, after) {
+		t.Errorf("a second run changed the tables: %v -> %v", before, after)
 	}
 }

@@ -33,6 +33,9 @@ type unitM struct {
 	// Kind is "Tỉnh", "Thành phố", "Quận", "Huyện", "Thị xã", "Phường",
 	// "Xã" or "Thị trấn"; Short is the proper name ("Vũ Thư").
 	Kind, Short, Name string
+	// Code and OfficialKind are the catalogue's code and kind (xa, phuong,
+	// …) on the country scale, "" elsewhere.
+	Code, OfficialKind string
 	// Committee is the party committee ("Huyện ủy Vũ Thư"), RefSuffix the
 	// suffix of its document numbers ("HU").
 	Committee, RefSuffix string
@@ -70,6 +73,9 @@ type dialogueM struct {
 
 // model is everything decided before the first write.
 type model struct {
+	// twoLevel is the map since 1 July 2025 (the country scale): provinces
+	// and their communes, no districts.
+	twoLevel  bool
 	provinces []*unitM
 	units     []*unitM // parents before children
 	plans     []*planM
@@ -221,11 +227,11 @@ func (m *model) buildYear(o Options, cal *calendar.Calendar) {
 		u.Secretary, u.Chairman, u.MTTQ, u.Planner = personName(r), personName(r), personName(r), personName(r)
 		u.Monitors = []string{personName(r), personName(r)}
 	}
-	// Which communes hold their dialogue: HeldRatio of each district,
-	// rounded.
+	// Which communes hold their dialogue: HeldRatio of each district (of
+	// each province on the two-level map), rounded.
 	holds := map[*unitM]bool{}
 	for _, u := range m.units {
-		if u.Level != domain.LevelDistrict {
+		if u.Level != domain.LevelDistrict && !(m.twoLevel && u.Level == domain.LevelProvince) {
 			continue
 		}
 		n := len(u.Children)
@@ -292,6 +298,20 @@ func (m *model) buildYear(o Options, cal *calendar.Calendar) {
 					fate = fateMissed
 				}
 				add(domain.KindPeriodic, local(y, 3, 1, 0, 0), local(y, 11, 30, 0, 0), false, fate)
+				break
+			}
+			if m.twoLevel {
+				// A commune of the two-level map holds two rounds a year
+				// and more thematic and ad hoc dialogues (it took over
+				// much of the districts' work).
+				add(domain.KindPeriodic, local(y, 3, 1, 0, 0), local(y, 6, 30, 0, 0), false, fateHeld)
+				add(domain.KindPeriodic, local(y, 9, 1, 0, 0), local(y, 11, 30, 0, 0), true, upperFate())
+				if r.IntN(100) < 60 {
+					add(domain.KindThematic, local(y, 3, 1, 0, 0), local(y, 11, 30, 0, 0), false, fateHeld)
+				}
+				if r.IntN(100) < 20 {
+					add(domain.KindAdhoc, local(y, 3, 1, 0, 0), local(y, 12, 5, 0, 0), false, fateHeld)
+				}
 				break
 			}
 			add(domain.KindPeriodic, local(y, 3, 1, 0, 0), local(y, 11, 30, 0, 0), false, fateHeld)

@@ -234,3 +234,46 @@ func TestUnitKindsAndNationalRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestPastUnitsOf: the units whose history a unit's users read. F (in Q)
+// merges into C, then C into A, and Q into P: A's users read C and F (own,
+// through the chain); P's read Q's old subtree (Q, topmost) but nothing of
+// their own subtree twice (C, and F under Q); E's users and the national
+// root's (whose subtree holds everything) read nothing more.
+func TestPastUnitsOf(t *testing.T) {
+	m := newMergerMap(t)
+	ctx := context.Background()
+	for _, mg := range []*store.Merger{m.merger(m.c, m.f), m.merger(m.a, m.c), m.merger(m.p, m.q)} {
+		if err := m.st.RecordMerger(ctx, mg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := func(id string) map[string]bool {
+		t.Helper()
+		u, err := m.st.GetUnit(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := m.st.PastUnitsOf(ctx, u.ID, u.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, p := range ps {
+			out[p.ID] = p.Own
+		}
+		return out
+	}
+	if got := past(m.a); len(got) != 2 || !got[m.c] || !got[m.f] {
+		t.Errorf("A reads %v, want C and F, both its own", got)
+	}
+	if got := past(m.p); len(got) != 1 || got[m.q] != true {
+		t.Errorf("P reads %v, want Q only (its own, topmost; F lies under Q, C under P)", got)
+	}
+	if got := past(m.e); len(got) != 0 {
+		t.Errorf("E reads %v, want nothing", got)
+	}
+	if got, _ := m.st.PastUnitsOf(ctx, m.root, "/"+m.root+"/"); len(got) != 0 {
+		t.Errorf("the national root reads %v as history, want nothing (it all lies in its subtree)", got)
+	}
+}

@@ -20,6 +20,9 @@ type Scope struct {
 	// notices about those tasks (tasks and notifications only).
 	OfficerUnit string
 	Officer     string
+	// OfficerPast are the units merged into OfficerUnit, whose tasks (and
+	// their notices) the officer reads as history.
+	OfficerPast []string
 }
 
 // Grant is one slice of the unit tree: one unit (Subtree false) or the
@@ -93,16 +96,21 @@ func (sc *Scope) where(cols []string, roleCol string, assigned string) (string, 
 	}
 	switch {
 	case assigned == assignedTasks && sc.OfficerUnit != "":
-		parts = append(parts, "(assignee_unit_id = ? OR assignee_officer = ?)")
-		args = append(args, sc.OfficerUnit, sc.Officer)
+		parts = append(parts, "(assignee_unit_id IN (?) OR assignee_officer = ?)")
+		args = append(args, bun.In(sc.officerUnits()), sc.Officer)
 	case assigned == assignedNotices && sc.OfficerUnit != "":
-		parts = append(parts, "task_id IN (SELECT id FROM tasks WHERE assignee_unit_id = ? OR assignee_officer = ?)")
-		args = append(args, sc.OfficerUnit, sc.Officer)
+		parts = append(parts, "task_id IN (SELECT id FROM tasks WHERE assignee_unit_id IN (?) OR assignee_officer = ?)")
+		args = append(args, bun.In(sc.officerUnits()), sc.Officer)
 	}
 	if len(parts) == 0 {
 		return "false", nil
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// officerUnits is OfficerUnit and the units merged into it.
+func (sc *Scope) officerUnits() []string {
+	return append([]string{sc.OfficerUnit}, sc.OfficerPast...)
 }
 
 // Sees reports whether a row of unit path unitPath (and, for alerts, of

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -69,6 +70,67 @@ ORDER BY c.start, c.depth DESC`, bun.In(ids)).Scan(ctx, &rows)
 	}
 	for _, r := range rows {
 		out[r.ID] = r.Successor
+	}
+	return out, nil
+}
+
+// PastUnit is a unit whose history a caller of a later unit reads: it has
+// merged into a unit inside that caller's subtree (or inside the subtree
+// of another such unit). Own says it merged, through its chain of
+// successors, into the caller's unit itself.
+type PastUnit struct {
+	ID   string `bun:"id"`
+	Path string `bun:"path"`
+	Own  bool   `bun:"-"`
+	// SuccessorID is the unit it merged into.
+	SuccessorID string `bun:"successor_id"`
+}
+
+// PastUnitsOf lists the units whose records the users of unitID (path
+// unitPath) read as history: every unit that merged into a unit of the
+// subtree, then, transitively, every unit that merged into the subtree of
+// one of those. A unit below a listed one is not listed itself (its path
+// is under a listed path). Nothing when no merger touches the subtree.
+func (s *Store) PastUnitsOf(ctx context.Context, unitID, unitPath string) ([]PastUnit, error) {
+	var rows []PastUnit
+	err := s.DB.NewRaw(`
+WITH RECURSIVE past AS (
+    SELECT p.id, p.path, p.successor_id
+    FROM units p JOIN units s ON s.id = p.successor_id
+    WHERE p.successor_id IS NOT NULL AND s.path LIKE ?
+    UNION
+    SELECT p.id, p.path, p.successor_id
+    FROM past
+    JOIN units s ON s.path LIKE past.path || '%' -- paths are ids and slashes
+    JOIN units p ON p.successor_id = s.id
+)
+SELECT id, path, successor_id FROM past ORDER BY path`, escapeLike(unitPath)+"%").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("past units of %s: %w", unitID, err)
+	}
+	// Own: the chain of successors reaches unitID.
+	own := map[string]bool{unitID: true}
+	for changed := true; changed; {
+		changed = false
+		for i := range rows {
+			if !rows[i].Own && own[rows[i].SuccessorID] {
+				rows[i].Own, own[rows[i].ID], changed = true, true, true
+			}
+		}
+	}
+	// Keep the topmost paths only (rows are sorted by path, so a parent
+	// comes before its subtree), except the own ones an officer needs.
+	// Units inside the subtree itself are already seen through it.
+	out := rows[:0]
+	var last string
+	for _, r := range rows {
+		if !r.Own && (strings.HasPrefix(r.Path, unitPath) || last != "" && strings.HasPrefix(r.Path, last)) {
+			continue
+		}
+		if last == "" || !strings.HasPrefix(r.Path, last) {
+			last = r.Path
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
