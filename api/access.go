@@ -44,6 +44,7 @@ const (
 	actReportRead        action = "report.read"
 	actReportAssess      action = "report.assess_finalise"
 	actAuditRead         action = "audit.read"
+	actDeliveriesRead    action = "delivery.read"
 )
 
 // permissions says which roles may do what. Reach is by role (see scope):
@@ -76,6 +77,7 @@ var permissions = map[action][]string{
 	actReportRead:        {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ},
 	actReportAssess:      {auth.RoleMTTQ},
 	actAuditRead:         {auth.RoleMTTQ, auth.RoleAdmin},
+	actDeliveriesRead:    {auth.RoleAdmin},
 }
 
 // routeActions maps every authenticated route ("METHOD /path" as
@@ -118,6 +120,7 @@ var routeActions = map[string]action{
 	"PUT /api/v1/reports/:id/assessment":          actReportAssess,
 	"POST /api/v1/reports/:id/finalise":           actReportAssess,
 	"GET /api/v1/audit":                           actAuditRead,
+	"GET /api/v1/deliveries":                      actDeliveriesRead,
 	"GET /api/v1/alerts":                          actAlertRead,
 	"GET /api/v1/alerts/stream":                   actAlertRead,
 	"POST /api/v1/alerts/:id/ack":                 actAlertAck,

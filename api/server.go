@@ -250,6 +250,7 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1.POST("/reports/:id/finalise", idem, s.finaliseReport)
 
 	v1.GET("/audit", s.listAudit)
+	v1.GET("/deliveries", s.listDeliveries)
 
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)
