@@ -31,7 +31,7 @@ type taskRecorder struct {
 	deliverErr    error
 	undelivered   []activities.UndeliveredInput
 	undeliveredAt []time.Time
-	reports     []string
+	reports       []string
 	*fanout
 }
 
