@@ -212,3 +212,28 @@ func logTarget(t deliveryTarget) string {
 	}
 	return t.target
 }
+
+// UndeliveredInput names an item that was not through within its delivery
+// bound, and why.
+type UndeliveredInput struct {
+	ItemKind string `json:"item_kind"`
+	ItemID   string `json:"item_id"`
+	Reason   string `json:"reason"`
+}
+
+// maxReasonBytes caps the reason kept with an undelivered item.
+const maxReasonBytes = 1000
+
+// RecordUndelivered records an item the workflow stopped retrying, for
+// operators (GET /api/v1/deliveries and the deliveries gauge).
+func (a *Activities) RecordUndelivered(ctx context.Context, in UndeliveredInput) error {
+	reason := strings.ToValidUTF8(in.Reason, "")
+	if len(reason) > maxReasonBytes {
+		reason = strings.ToValidUTF8(reason[:maxReasonBytes], "")
+	}
+	if err := a.Store.RecordUndelivered(ctx, in.ItemKind, in.ItemID, reason); err != nil {
+		return err
+	}
+	a.log(ctx).Warn("delivery given up: recorded as undelivered", zap.String("item_kind", in.ItemKind), zap.String("item_id", in.ItemID), zap.String("reason", reason))
+	return nil
+}

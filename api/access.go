@@ -46,6 +46,7 @@ const (
 	actAuditRead         action = "audit.read"
 	actDialoguePublish   action = "dialogue.publish"
 	actTaskRemark        action = "task.remark"
+	actDeliveriesRead    action = "delivery.read"
 )
 
 // permissions says which roles may do what. Reach is by role (see scope):
@@ -80,6 +81,7 @@ var permissions = map[action][]string{
 	actReportRead:        {auth.RolePlanner, auth.RoleHost, auth.RoleMonitor, auth.RoleMTTQ, auth.RoleBoard},
 	actReportAssess:      {auth.RoleMTTQ},
 	actAuditRead:         {auth.RoleMTTQ, auth.RoleAdmin},
+	actDeliveriesRead:    {auth.RoleAdmin},
 }
 
 // routeActions maps every authenticated route ("METHOD /path" as
@@ -125,6 +127,7 @@ var routeActions = map[string]action{
 	"PUT /api/v1/reports/:id/assessment":          actReportAssess,
 	"POST /api/v1/reports/:id/finalise":           actReportAssess,
 	"GET /api/v1/audit":                           actAuditRead,
+	"GET /api/v1/deliveries":                      actDeliveriesRead,
 	"GET /api/v1/alerts":                          actAlertRead,
 	"GET /api/v1/alerts/stream":                   actAlertRead,
 	"POST /api/v1/alerts/:id/ack":                 actAlertAck,

@@ -13,6 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 // serveForTest serves s within lim on a loopback port until the test ends.
@@ -141,7 +143,7 @@ func TestRequestsInFlightPerForwardedClientAreCapped(t *testing.T) {
 	release := make(chan struct{})
 	entered := make(chan struct{}, 4)
 	var s *Server
-	s = &Server{TrustedProxies: []string{"10.0.0.0/8"}, Limits: Limits{MaxConnsPerClient: 2}, Mount: func(r *gin.Engine) {
+	s = &Server{TrustedProxies: config.MustProxies("10.0.0.0/8"), Limits: Limits{MaxConnsPerClient: 2}, Mount: func(r *gin.Engine) {
 		r.GET("/block", func(c *gin.Context) {
 			entered <- struct{}{}
 			<-release

@@ -187,6 +187,7 @@ func readPolicy(p *contract.PolicyRequest, errs *[]contract.FieldError) domain.P
 	read("policy.survey_close", p.SurveyClose, &pol.SurveyClose)
 	read("policy.session_grace", p.SessionGrace, &pol.SessionGrace)
 	read("policy.supervision_within", p.SupervisionWithin, &pol.SupervisionWithin)
+	read("policy.delivery_within", p.DeliveryWithin, &pol.DeliveryWithin)
 	if p.ReminderWorkingDays != nil {
 		pol.ReminderWorkingDays = p.ReminderWorkingDays
 	}
@@ -256,7 +257,7 @@ func mergePolicyErrors(rules, wire []lifecycle.FieldError) []contract.FieldError
 
 var (
 	policyFieldRank = map[string]int{"survey_lead": 1, "survey_close": 2, "session_grace": 3, "supervision_within": 4,
-		"reminder_working_days": 5, "reminder_offsets": 6, "escalation": 7}
+		"delivery_within": 5, "reminder_working_days": 6, "reminder_offsets": 7, "escalation": 8}
 	policyStepFieldRank = map[string]int{"after_working_days": 1, "after": 2, "recipients": 3}
 )
 

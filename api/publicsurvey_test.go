@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 // The public survey link is rate-limited per client address: a client over
@@ -43,7 +45,7 @@ func TestPublicSurveyRateLimitPerClient(t *testing.T) {
 	}
 
 	// Behind a trusted proxy, each forwarded client has its own bucket.
-	h = (&Server{SurveyLimit: RateLimit{Every: time.Hour, Burst: 1}, TrustedProxies: []string{"10.0.0.0/8"}}).Handler()
+	h = (&Server{SurveyLimit: RateLimit{Every: time.Hour, Burst: 1}, TrustedProxies: config.MustProxies("10.0.0.0/8")}).Handler()
 	if rec := get(h, "10.0.0.5:1000", "198.51.100.7"); rec.Code != http.StatusNotFound {
 		t.Fatalf("first forwarded client: %d", rec.Code)
 	}

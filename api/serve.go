@@ -36,7 +36,7 @@ type Limits struct {
 	// per-client cap).
 	MaxConnsPerClient int
 	// TrustedProxies are the proxies' addresses or CIDRs.
-	TrustedProxies []string
+	TrustedProxies config.Proxies
 }
 
 func (l Limits) withDefaults() Limits {
@@ -64,7 +64,7 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.
 // ServeLimited is Serve within lim.
 func ServeLimited(ctx context.Context, ln net.Listener, handler http.Handler, log *zap.Logger, lim Limits) error {
 	lim = lim.withDefaults()
-	ln = netutil.LimitListener(newClientListener(ln, lim.MaxConnsPerClient, lim.TrustedProxies, log), lim.MaxConns)
+	ln = netutil.LimitListener(newClientListener(ln, lim.MaxConnsPerClient, lim.TrustedProxies), lim.MaxConns)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: lim.ReadHeaderTimeout,
@@ -97,21 +97,13 @@ func ServeLimited(ctx context.Context, ln net.Listener, handler http.Handler, lo
 type clientListener struct {
 	net.Listener
 	max     int
-	trusted []netip.Prefix
+	trusted config.Proxies
 	mu      sync.Mutex
 	open    map[netip.Addr]int
 }
 
-func newClientListener(ln net.Listener, max int, trusted []string, log *zap.Logger) *clientListener {
-	l := &clientListener{Listener: ln, max: max, open: map[netip.Addr]int{}}
-	for _, p := range trusted {
-		if pf, err := config.ParseProxy(p); err == nil {
-			l.trusted = append(l.trusted, pf)
-		} else {
-			log.Warn("ignoring a trusted proxy for the connection cap", zap.String("proxy", p), zap.Error(err))
-		}
-	}
-	return l
+func newClientListener(ln net.Listener, max int, trusted config.Proxies) *clientListener {
+	return &clientListener{Listener: ln, max: max, trusted: trusted, open: map[netip.Addr]int{}}
 }
 
 // refusal is what a connection over its address's cap reads.
@@ -149,14 +141,7 @@ func (l *clientListener) Accept() (net.Conn, error) {
 	}
 }
 
-func (l *clientListener) isTrusted(ip netip.Addr) bool {
-	for _, p := range l.trusted {
-		if p.Contains(ip) {
-			return true
-		}
-	}
-	return false
-}
+func (l *clientListener) isTrusted(ip netip.Addr) bool { return l.trusted.Contains(ip) }
 
 func (l *clientListener) release(ip netip.Addr) {
 	l.mu.Lock()

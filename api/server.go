@@ -61,7 +61,7 @@ type Server struct {
 	SecureCookies bool
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client; none by default.
-	TrustedProxies []string
+	TrustedProxies config.Proxies
 	// Limits bound the HTTP server Run serves on: read timeouts and
 	// connections in total and per client (see Limits for the defaults).
 	Limits Limits
@@ -179,8 +179,10 @@ func (s *Server) engine() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
-		s.logger().Warn("ignoring TRUSTED_PROXIES", zap.Error(err))
+	// The list was parsed once, with the configuration; gin takes it back
+	// in canonical form and cannot fail on it.
+	if err := r.SetTrustedProxies(s.TrustedProxies.Strings()); err != nil {
+		s.logger().Error("trusted proxies refused", zap.Error(err))
 		_ = r.SetTrustedProxies(nil)
 	}
 	maxBody := s.MaxBodyBytes
@@ -272,6 +274,7 @@ func (s *Server) privateRoutes(r *gin.Engine) {
 	v1.POST("/reports/:id/finalise", idem, s.finaliseReport)
 
 	v1.GET("/audit", s.listAudit)
+	v1.GET("/deliveries", s.listDeliveries)
 
 	v1.GET("/alerts", s.listAlerts)
 	v1.GET("/alerts/stream", s.streamAlerts)

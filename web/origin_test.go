@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 // A form post from the same host under the other scheme is refused end to
@@ -93,12 +95,12 @@ func TestSameOriginTrustsForwardedProtoOnlyFromProxies(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	for _, tc := range []struct {
 		peer    string
-		trusted []string
+		trusted config.Proxies
 		want    bool
 	}{
-		{"10.0.0.7:5555", []string{"10.0.0.0/8"}, true},
-		{"10.0.0.7:5555", []string{"10.0.0.7"}, true},
-		{"192.0.2.1:5555", []string{"10.0.0.0/8"}, false},
+		{"10.0.0.7:5555", config.MustProxies("10.0.0.0/8"), true},
+		{"10.0.0.7:5555", config.MustProxies("10.0.0.7"), true},
+		{"192.0.2.1:5555", config.MustProxies("10.0.0.0/8"), false},
 		{"10.0.0.7:5555", nil, false},
 	} {
 		s := &Server{TrustedProxies: tc.trusted}

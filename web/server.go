@@ -23,6 +23,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/doithoai/doithoai/internal/auth"
+	"github.com/doithoai/doithoai/internal/config"
 )
 
 //go:embed templates/*.html
@@ -50,7 +51,7 @@ type Server struct {
 	PublicURL string
 	// TrustedProxies (addresses or CIDRs) may say the request's scheme
 	// with X-Forwarded-Proto when PublicURL is empty.
-	TrustedProxies []string
+	TrustedProxies config.Proxies
 	// PublicBodyTimeout bounds reading the body of a form anyone may send
 	// (the survey link, sign-in); default 10 s.
 	PublicBodyTimeout time.Duration

@@ -23,7 +23,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/doithoai/doithoai/internal/auth"
-	"github.com/doithoai/doithoai/internal/config"
 )
 
 const (
@@ -174,7 +173,7 @@ func originOf(scheme, hostport string) string {
 // TRUSTED_PROXIES (addresses or CIDRs).
 func (s *Server) fromTrustedProxy(r *http.Request) bool {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	return err == nil && config.TrustsProxy(s.TrustedProxies, ap.Addr())
+	return err == nil && s.TrustedProxies.Contains(ap.Addr())
 }
 
 // pageHandler is a page for a signed-in user.

@@ -109,6 +109,7 @@ func Dialogue(ctx workflow.Context, in DialogueInput) (DialogueResult, error) {
 	d := &dialogue{
 		in: in, phase: domain.PhaseScheduled, scheduledAt: in.Spec.ScheduledAt, window: domain.WindowFor(in.Spec.ScheduledAt, in.Policy),
 		known: map[string]bool{}, open: map[string]bool{}, conclusions: map[string]bool{}, lock: newCommandLock(ctx),
+		deliveries: newDeliveries(in.Policy),
 	}
 	if r := in.Resume; r != nil {
 		d.resume(*r)

@@ -43,8 +43,9 @@ func conflict(msg string) error {
 	return temporal.NewApplicationError(msg, ErrTypeConflict)
 }
 
-// deliveryOptions retry a delivery with backoff for up to a day; every
-// attempt is logged by the activity.
+// deliveryOptions retry a delivery with backoff; every attempt is logged
+// by the activity. The schedule-to-close limit is the policy's delivery
+// bound (see deliveries.send); this one is a ceiling.
 var deliveryOptions = workflow.ActivityOptions{
 	StartToCloseTimeout:    30 * time.Second,
 	ScheduleToCloseTimeout: 24 * time.Hour,

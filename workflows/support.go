@@ -1,13 +1,17 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/domain"
 )
 
 // The helpers every workflow of the service shares: the command lock, the
@@ -37,10 +41,22 @@ func (l commandLock) acquire(ctx workflow.Context, validate func() error) (func(
 }
 
 // deliveries sends alerts and notices to their units' webhooks and e-mail
-// contacts in the background; Temporal retries failures for up to a day.
-// A workflow waits until idle() before it completes or continues as new,
-// so no delivery is abandoned.
-type deliveries struct{ running int }
+// contacts in the background. Temporal retries a failing delivery with
+// backoff for at most its bound (the policy's delivery_within); an item
+// still not through then is recorded as undelivered in PostgreSQL (retried
+// until the write succeeds) for operators to see and act on. A workflow
+// waits until idle() before it completes or continues as new, so no
+// delivery is abandoned unrecorded, and none is waited on longer than the
+// bound: a dead webhook holds back no task and no dialogue's report.
+type deliveries struct {
+	running int
+	within  time.Duration
+}
+
+// newDeliveries is the fan-out of a workflow under policy p.
+func newDeliveries(p domain.Policy) deliveries {
+	return deliveries{within: p.DeliveryBound()}
+}
 
 func (d *deliveries) send(ctx workflow.Context, kind, id string) {
 	d.running++
@@ -48,11 +64,39 @@ func (d *deliveries) send(ctx workflow.Context, kind, id string) {
 		defer func() { d.running-- }()
 		var acts *activities.Activities
 		var res activities.DeliverResult
-		actx := workflow.WithActivityOptions(gctx, deliveryOptions)
-		if err := workflow.ExecuteActivity(actx, acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res); err != nil {
-			workflow.GetLogger(gctx).Error("delivery gave up", "kind", kind, "id", id, "error", err)
+		opts := deliveryOptions
+		if d.within > 0 {
+			opts.ScheduleToCloseTimeout = d.within
+			opts.StartToCloseTimeout = min(opts.StartToCloseTimeout, d.within)
+		}
+		err := workflow.ExecuteActivity(workflow.WithActivityOptions(gctx, opts), acts.Deliver, activities.DeliverInput{ItemKind: kind, ItemID: id}).Get(gctx, &res)
+		if err == nil || temporal.IsCanceledError(err) {
+			return
+		}
+		workflow.GetLogger(gctx).Warn("delivery not through within its bound", "kind", kind, "id", id, "within", opts.ScheduleToCloseTimeout, "error", err)
+		in := activities.UndeliveredInput{ItemKind: kind, ItemID: id, Reason: undeliveredReason(err)}
+		lctx := workflow.WithLocalActivityOptions(gctx, localWriteOptions)
+		if err := workflow.ExecuteLocalActivity(lctx, acts.RecordUndelivered, in).Get(gctx, nil); err != nil {
+			workflow.GetLogger(gctx).Error("record undelivered failed", "kind", kind, "id", id, "error", err)
 		}
 	})
+}
+
+// undeliveredReason says why a delivery stopped: its bound ran out, or the
+// last attempt's error when it was not to be retried.
+func undeliveredReason(err error) string {
+	var timeout *temporal.TimeoutError
+	if errors.As(err, &timeout) {
+		if last := timeout.Unwrap(); last != nil {
+			return "not delivered within the bound; last attempt: " + last.Error()
+		}
+		return "not delivered within the bound"
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return app.Error()
+	}
+	return err.Error()
 }
 
 func (d *deliveries) idle() bool { return d.running == 0 }

@@ -158,7 +158,7 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	if in.State.TaskID == "" || in.Schedule.DueAt.IsZero() {
 		return TaskResult{}, invalid("task input needs an id and a deadline")
 	}
-	t := &task{in: in, st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders)), lock: newCommandLock(ctx)}
+	t := &task{in: in, st: in.State, sched: in.Schedule, policy: in.Policy, reminded: make([]bool, len(in.Schedule.Reminders)), lock: newCommandLock(ctx), deliveries: newDeliveries(in.Policy)}
 	if in.Resume != nil {
 		t.reminded, t.raised = in.Resume.Reminded, in.Resume.Raised
 	}
@@ -173,8 +173,9 @@ func Task(ctx workflow.Context, in TaskInput) (TaskResult, error) {
 	if err := t.run(ctx); err != nil {
 		return TaskResult{}, err // continue-as-new
 	}
-	// Deliveries still retrying finish before the task ends, so none is
-	// abandoned.
+	// Deliveries still retrying finish (or, past their bound, are recorded
+	// as undelivered) before the task ends, so none is abandoned and none
+	// holds back the dialogue for longer than the bound.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && t.deliveries.idle() && t.notices == 0 }); err != nil {
 		return TaskResult{}, err
 	}

@@ -2,7 +2,9 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,7 +27,11 @@ type taskRecorder struct {
 	noticeAt  []time.Time
 	states    []activities.TaskStateInput
 	delivered int
-	reports   []string
+	// deliverErr, when set, fails every delivery (a dead webhook).
+	deliverErr    error
+	undelivered   []activities.UndeliveredInput
+	undeliveredAt []time.Time
+	reports       []string
 	*fanout
 }
 
@@ -92,7 +98,17 @@ func newTaskEnv(t *testing.T, start time.Time) (*testsuite.TestWorkflowEnvironme
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		rec.delivered++
+		if rec.deliverErr != nil {
+			return activities.DeliverResult{}, rec.deliverErr
+		}
 		return activities.DeliverResult{Sent: 1}, nil
+	}).Maybe()
+	env.OnActivity(a.RecordUndelivered, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.UndeliveredInput) error {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		rec.undelivered = append(rec.undelivered, in)
+		rec.undeliveredAt = append(rec.undeliveredAt, env.Now())
+		return nil
 	}).Maybe()
 	for _, m := range []any{a.SetDialoguePhase, a.SaveSession, a.SaveTasks, a.RescheduleDialogue} {
 		env.OnActivity(m, mock.Anything, mock.Anything).Return(nil).Maybe()
@@ -424,5 +440,42 @@ func TestTaskTellsItsDialogueWhenSettled(t *testing.T) {
 	}
 	if s, ok := sent[0].Arg.(TaskSettled); !ok || s.TaskID != "t1" || s.Status != domain.TaskCancelled {
 		t.Errorf("signal argument %#v", sent[0].Arg)
+	}
+}
+
+// A task whose deliveries all fail (a dead webhook) still ends soon after
+// it settles: each delivery is retried for the policy's delivery_within,
+// then recorded as undelivered, and only then does the task end — so its
+// dialogue hears of it within the bound, not a day later.
+func TestTaskDeliveriesBoundedByPolicy(t *testing.T) {
+	start := vnTime(2026, 3, 2, 9, 0)
+	env, rec := newTaskEnv(t, start)
+	rec.deliverErr = errors.New("webhook: connection refused")
+	in := taskInput(t, start, vnTime(2026, 3, 20, 17, 0))
+	in.Policy.DeliveryWithin = 30 * time.Second
+	sendTaskUpdate(env, vnTime(2026, 3, 2, 10, 0), start, UpdateSubmitResult, SubmitResultRequest{Text: "Đã thu gom"})
+	acc := sendTaskUpdate(env, vnTime(2026, 3, 2, 11, 0), start, UpdateReview, ReviewRequest{Decision: "accept"})
+	env.ExecuteWorkflow(TaskWorkflowName, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if acc.err != nil || acc.view.State.Status != domain.TaskDone {
+		t.Fatalf("accept: %+v", acc)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.undelivered) != 1 || rec.undelivered[0].ItemKind != "notification" || !strings.Contains(rec.undelivered[0].Reason, "connection refused") {
+		t.Errorf("undelivered %+v, want the assignment notice with the webhook's error", rec.undelivered)
+	}
+	if rec.delivered < 2 {
+		t.Errorf("%d delivery attempts, want retries within the bound", rec.delivered)
+	}
+	// Retries stopped at the bound (on the workflow's clock), not when a
+	// day of backoff ran out, and the task ended on the hour it settled.
+	if len(rec.undeliveredAt) == 1 && rec.undeliveredAt[0].After(start.Add(in.Policy.DeliveryWithin+time.Minute)) {
+		t.Errorf("recorded undelivered at %v, later than the bound after %v", rec.undeliveredAt[0], start)
+	}
+	if end := env.Now(); end.After(vnTime(2026, 3, 2, 11, 0).Add(time.Hour)) {
+		t.Errorf("the task ended at %v, after the delivery bound", end)
 	}
 }

@@ -104,6 +104,7 @@ const (
 	aAuditRead     = "audit.read"
 	aPublish       = "dialogue.publish"
 	aTaskRemark    = "task.remark"
+	aDeliveryRead  = "delivery.read"
 )
 
 const (
@@ -147,6 +148,7 @@ var accPermissions = map[string][]string{
 	aReportRead:    {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aReportAssess:  {rMTTQ},
 	aAuditRead:     {rMTTQ, rAdmin},
+	aDeliveryRead:  {rAdmin},
 }
 
 // Kinds of rows, for reach and for what a body may show.
@@ -172,7 +174,7 @@ const (
 	shList                     // a list, optionally filtered by a unit
 	shStream                   // the alert stream
 	shCreate                   // a new row in the unit named in the body
-	shProvince                 // a new top-level unit
+	shProvince                 // a new top-level unit, or anything else only a global admin does
 )
 
 // Which row of a unit a resource endpoint targets.
@@ -284,6 +286,9 @@ var accEndpoints = []accEndpoint{
 
 	// Audit, alerts.
 	{method: "GET", route: "/api/v1/audit", name: "/audit", action: aAuditRead, kind: kAudit, shape: shList, path: "/api/v1/audit?limit=500", filter: "unit_id", ok: 200},
+	// Undelivered alerts and notices are the service's own operation,
+	// across units: a global admin's list, like creating a province.
+	{method: "GET", route: "/api/v1/deliveries", name: "/deliveries", action: aDeliveryRead, kind: kUnits, shape: shProvince, path: "/api/v1/deliveries?status=all", ok: 200},
 	{method: "GET", route: "/api/v1/alerts", name: "/alerts", action: aAlertRead, kind: kAlerts, shape: shList, path: "/api/v1/alerts?limit=500", filter: "unit_id", ok: 200},
 	{method: "GET", route: "/api/v1/alerts/stream", name: "/alerts/stream", action: aAlertRead, kind: kAlerts, shape: shStream, path: "/api/v1/alerts/stream?subtree=true", filter: "unit_id", ok: 200},
 	// Acknowledging has no body and is idempotent: an authorised request

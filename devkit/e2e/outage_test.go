@@ -13,6 +13,7 @@ import (
 
 	"github.com/doithoai/doithoai/devkit/pglocal"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
@@ -149,4 +150,79 @@ func noticeKinds(t *testing.T, env *testenv.Env, taskID string) map[string]int {
 		out[k]++
 	}
 	return out
+}
+
+// TestDatabaseOutageKeepsCommandNotices proves the notices a command sends
+// in the background survive a database outage longer than any write's
+// retry limit: a returned result and an extension decision each answer once
+// their own change is saved, while their notices wait on a lock of the
+// notifications table; PostgreSQL then stops (dropping the waiting writes)
+// for outageFor. Once it is back, each task has exactly its returned-result
+// or extension notice, stored once.
+func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
+	cl := privateCluster(t)
+	env := testenv.Start(t, testenv.Options{Quiet: true, DatabaseURL: cl.URL()})
+	ctx := context.Background()
+	unit := env.NewClient(t).CreateUnit("Tỉnh Mất Điện Hai", "province", "")
+	c := env.NewClient(t).As(testenv.Staff(unit))
+	officer := env.NewClient(t).As(testenv.User("officer.outage", unit, auth.RoleOfficer))
+	dlg := readyForSession(t, env, c, unit, map[string]any{"reminder_working_days": []int{}})
+	held := time.Now()
+	due := held.Add(time.Hour)
+	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": held.Add(-time.Minute).Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+		"conclusions": []map[string]any{{"content": "Kết luận", "tasks": []map[string]any{
+			{"title": "Trả lại kết quả", "assignee": map[string]any{"agency": "UBND xã"}, "due_at": due.Format(time.RFC3339)},
+			{"title": "Gia hạn", "assignee": map[string]any{"agency": "UBND xã"}, "due_at": due.Format(time.RFC3339)}}}}})
+	mustStatus(t, r, http.StatusOK, "session")
+	var returned, extended string
+	waitUntil(t, time.Minute, func() bool {
+		var rows []store.Task
+		if err := env.Store.DB.NewSelect().Model(&rows).Where("dialogue_id = ? AND status = ?", dlg, domain.TaskInProgress).Scan(ctx); err != nil || len(rows) != 2 {
+			return false
+		}
+		for _, task := range rows {
+			if task.Title == "Trả lại kết quả" {
+				returned = task.ID
+			} else {
+				extended = task.ID
+			}
+		}
+		return true
+	})
+	mustStatus(t, officer.Do(http.MethodPost, "/api/v1/tasks/"+returned+"/result", map[string]any{"text": "Đã làm"}), http.StatusOK, "submit")
+	mustStatus(t, officer.Do(http.MethodPost, "/api/v1/tasks/"+extended+"/extension", map[string]any{"reason": "Cần thêm thời gian", "proposed_due_at": due.Add(time.Hour).Format(time.RFC3339)}), http.StatusOK, "request extension")
+
+	// Hold every notice write on a lock, then send both commands.
+	lock, err := env.Store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lock.Rollback() }() // the outage ends it
+	if _, err := lock.ExecContext(ctx, "LOCK TABLE notifications IN EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, c.Do(http.MethodPost, "/api/v1/tasks/"+returned+"/review", map[string]any{"decision": "return", "reason": "Chưa đạt"}), http.StatusOK, "return the result")
+	mustStatus(t, c.Do(http.MethodPost, "/api/v1/tasks/"+extended+"/extension/decision", map[string]any{"approve": true}), http.StatusOK, "approve the extension")
+	waitUntil(t, time.Minute, func() bool {
+		var n int
+		err := env.Store.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%notifications%'").Scan(&n)
+		return err == nil && n >= 2
+	})
+	outage(t, cl, held)
+
+	notice := func(task, keyPart string) int {
+		var n int
+		err := env.Store.DB.NewSelect().Table("notifications").Where("task_id = ? AND dedup_key LIKE ?", task, "%/"+keyPart+"/%").ColumnExpr("count(*)").Scan(ctx, &n)
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	waitUntil(t, 3*time.Minute, func() bool { return notice(returned, "returned") >= 1 && notice(extended, "extension") >= 1 })
+	if n := notice(returned, "returned"); n != 1 {
+		t.Errorf("task %s has %d returned-result notices, want 1", returned, n)
+	}
+	if n := notice(extended, "extension"); n != 1 {
+		t.Errorf("task %s has %d extension notices, want 1", extended, n)
+	}
 }

@@ -281,3 +281,124 @@ func TestControlCharactersInParametersAreNeverA500(t *testing.T) {
 	}
 	t.Logf("%d requests over %d parameters of %d paths", n, params, len(paths))
 }
+
+// hostileJSON are JSON string literals (raw, as sent) whose text no field
+// can hold: NUL and other C0 controls, DEL, unpaired surrogates.
+var hostileJSON = []string{`"\u0000"`, `"a\u0000b"`, `"x\u0001y"`, `"\u001b[31m"`, `"\u007f"`, `"\ud800"`, `"a\udc00"`, `"\ud800\u0041"`}
+
+// TestControlCharactersInJSONBodiesAreNeverA500 throws JSON bodies whose
+// string values hold hostileJSON at every route of the spec that takes a
+// JSON body (real ids where the test has them, so the handler gets as far
+// as decoding), with and without an Idempotency-Key, under every role and
+// the admin: no answer is a 5xx, and a caller the guard lets through gets
+// 422 invalid_characters naming the field. Tabs and newlines in free text
+// still pass the decode layer.
+func TestControlCharactersInJSONBodiesAreNeverA500(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{Quiet: true})
+	admin := env.NewClient(t)
+	province := admin.CreateUnit("Tỉnh Nam Định", "province", "")
+	staff := admin.As(testenv.Staff(province))
+	dlg := readyForSession(t, env, staff, province, nil)
+	r := staff.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": time.Now().Add(-time.Minute).Format(time.RFC3339), "attendance": map[string]any{"total": 1},
+		"conclusions": []map[string]any{{"content": "Kết luận\nhai dòng\tvà tab", "tasks": []map[string]any{{"title": "Nhiệm vụ", "assignee": map[string]any{"agency": "UBND xã"}, "due_at": time.Now().Add(time.Hour).Format(time.RFC3339)}}}}})
+	mustStatus(t, r, http.StatusOK, "session with tabs and newlines in a conclusion")
+	var d struct {
+		PlanID string `json:"plan_id"`
+	}
+	staff.Do(http.MethodGet, "/api/v1/dialogues/"+dlg, nil).Decode(t, &d)
+	var tasks struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	staff.Do(http.MethodGet, "/api/v1/tasks?dialogue_id="+dlg, nil).Decode(t, &tasks)
+	if len(tasks.Items) != 1 {
+		t.Fatalf("tasks of the dialogue: %+v", tasks)
+	}
+	validID := map[string]string{"units": province, "plans": d.PlanID, "dialogues": dlg, "tasks": tasks.Items[0].ID}
+
+	callers := []*testenv.Client{admin}
+	for _, role := range auth.KnownRoles {
+		callers = append(callers, admin.As(testenv.User("robust."+role, province, role)))
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPISpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	routes, refused, n := 0, 0, 0
+	for _, tmpl := range paths {
+		item := doc.Paths.Value(tmpl)
+		for method, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+				continue
+			}
+			routes++
+			target := tmpl
+			for _, seg := range strings.Split(tmpl, "/") {
+				if strings.HasPrefix(seg, "{") {
+					id := uuid.NewString()
+					if v := validID[strings.Split(strings.TrimPrefix(tmpl, "/api/v1/"), "/")[0]]; v != "" {
+						id = v
+					}
+					if seg == "{token}" {
+						id = strings.Repeat("ab", 32)
+					}
+					target = strings.Replace(target, seg, id, 1)
+				}
+			}
+			passed := false
+			for i, lit := range hostileJSON {
+				// The hostile text as a value at the top, as a value deep
+				// in a list, and as a key.
+				bodies := []string{`{"text":` + lit + `,"reason":` + lit + `}`, `{"conclusions":[{"content":"ok","tasks":[{"title":` + lit + `}]}]}`, `{` + lit + `:"x"}`}
+				for j, body := range bodies {
+					for _, key := range []string{"", fmt.Sprintf("robust-body-%d", n)} {
+						c := callers[(n/2)%len(callers)]
+						n++
+						var hdr []string
+						if key != "" {
+							hdr = []string{"Idempotency-Key", key}
+						}
+						r := c.Do(method, target, []byte(body), hdr...)
+						if r.Status >= 500 {
+							t.Errorf("%s %s body %d/%d (key %q): %d: %.300s", method, target, i, j, key, r.Status, r.Body)
+						}
+						if r.Status == http.StatusUnprocessableEntity && strings.Contains(string(r.Body), `"invalid_characters"`) {
+							passed = true
+						}
+					}
+				}
+			}
+			// Every route whose resource the test holds is walked by a
+			// caller that passes its guard at some point: each must refuse.
+			for _, c := range callers {
+				r := c.Do(method, target, []byte(`{"text":"a\u0000b"}`))
+				if r.Status == http.StatusUnprocessableEntity {
+					var e struct {
+						Code   string `json:"code"`
+						Fields []struct {
+							Field string `json:"field"`
+							Code  string `json:"code"`
+						} `json:"fields"`
+					}
+					r.Decode(t, &e)
+					if len(e.Fields) != 1 || e.Fields[0].Field != "text" || e.Fields[0].Code != "invalid_characters" {
+						t.Errorf("%s %s: NUL in text: %s, want the field text invalid_characters", method, target, r.Body)
+					}
+					passed = true
+				}
+			}
+			if passed {
+				refused++
+			} else if !strings.Contains(target, "/reports/") && !strings.Contains(target, "/alerts/") && !strings.Contains(target, "/survey/") {
+				t.Errorf("%s %s: no caller got 422 invalid_characters for a NUL in the body", method, target)
+			}
+		}
+	}
+	if routes < 15 {
+		t.Errorf("only %d JSON-body routes walked: the spec was not walked", routes)
+	}
+	t.Logf("%d requests over %d JSON-body routes, %d refused with invalid_characters", n, routes, refused)
+}

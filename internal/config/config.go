@@ -92,8 +92,9 @@ type Config struct {
 	PublicURL            string `env:"PUBLIC_URL"`
 	// TrustedProxies are the proxy addresses (CIDRs) whose
 	// X-Forwarded-For names the client, for per-client rate limits; none
-	// by default (the peer address is the client).
-	TrustedProxies []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// by default (the peer address is the client). Parsed here, once; an
+	// entry that does not parse stops the service from starting.
+	TrustedProxies Proxies `env:"TRUSTED_PROXIES"`
 	// SurveyRatePerMinute and SurveyRateBurst bound the public survey link
 	// per client address for the requests that carry no device id (the
 	// stricter budget).

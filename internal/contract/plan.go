@@ -11,6 +11,7 @@ type PolicyRequest struct {
 	SurveyClose         Duration            `json:"survey_close"`
 	SessionGrace        Duration            `json:"session_grace"`
 	SupervisionWithin   Duration            `json:"supervision_within"`
+	DeliveryWithin      Duration            `json:"delivery_within"`
 	ReminderWorkingDays []int               `json:"reminder_working_days"`
 	ReminderOffsets     []Duration          `json:"reminder_offsets"`
 	Escalation          []EscalationRequest `json:"escalation"`

@@ -114,6 +114,11 @@ type Policy struct {
 	// SupervisionWithin is how long after the session the dialogue waits
 	// for its tasks to settle before its supervision report is due anyway.
 	SupervisionWithin time.Duration `json:"supervision_within"`
+	// DeliveryWithin bounds how long an alert or a notice is retried
+	// against its unit's webhook and mail before it is recorded as
+	// undelivered for operators (0: DefaultDeliveryWithin), so no workflow
+	// waits on a dead webhook longer than that.
+	DeliveryWithin time.Duration `json:"delivery_within"`
 	// ReminderWorkingDays are the reminders before a task's deadline, in
 	// working days (sent at the start of that working day).
 	ReminderWorkingDays []int `json:"reminder_working_days"`
@@ -162,17 +167,30 @@ func DefaultEscalation() []EscalationStep {
 	}
 }
 
+// DefaultDeliveryWithin is how long a delivery is retried by default.
+const DefaultDeliveryWithin = time.Hour
+
+// DeliveryBound is the policy's delivery bound, or the default.
+func (p Policy) DeliveryBound() time.Duration {
+	if p.DeliveryWithin > 0 {
+		return p.DeliveryWithin
+	}
+	return DefaultDeliveryWithin
+}
+
 // DefaultPolicy is used for every field a plan leaves out: the survey opens
 // two weeks before the session and closes three days before it, a session
 // not recorded within two days of its date is flagged, tasks are reminded
 // 3 and 1 working days before their deadline and climb DefaultEscalation
-// when overdue, and the dialogue waits up to 90 days for its tasks.
+// when overdue, the dialogue waits up to 90 days for its tasks, and an
+// alert or notice is retried for an hour before it is left to operators.
 func DefaultPolicy() Policy {
 	return Policy{
 		SurveyLead:          14 * 24 * time.Hour,
 		SurveyClose:         3 * 24 * time.Hour,
 		SessionGrace:        2 * 24 * time.Hour,
 		SupervisionWithin:   90 * 24 * time.Hour,
+		DeliveryWithin:      DefaultDeliveryWithin,
 		ReminderWorkingDays: []int{3, 1},
 		Escalation:          DefaultEscalation(),
 	}

@@ -14,6 +14,7 @@ type policyJSON struct {
 	SurveyClose         string     `json:"survey_close"`
 	SessionGrace        string     `json:"session_grace"`
 	SupervisionWithin   string     `json:"supervision_within,omitempty"`
+	DeliveryWithin      string     `json:"delivery_within,omitempty"`
 	ReminderWorkingDays []int      `json:"reminder_working_days"`
 	ReminderOffsets     []string   `json:"reminder_offsets,omitempty"`
 	Escalation          []stepJSON `json:"escalation"`
@@ -36,6 +37,9 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 	}
 	if p.SupervisionWithin > 0 {
 		out.SupervisionWithin = isoduration.Format(p.SupervisionWithin)
+	}
+	if p.DeliveryWithin > 0 {
+		out.DeliveryWithin = isoduration.Format(p.DeliveryWithin)
 	}
 	if out.ReminderWorkingDays == nil {
 		out.ReminderWorkingDays = []int{}
@@ -90,7 +94,7 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 	for _, f := range []struct {
 		s   string
 		dst *time.Duration
-	}{{raw.SurveyLead, &p.SurveyLead}, {raw.SurveyClose, &p.SurveyClose}, {raw.SessionGrace, &p.SessionGrace}, {raw.SupervisionWithin, &p.SupervisionWithin}} {
+	}{{raw.SurveyLead, &p.SurveyLead}, {raw.SurveyClose, &p.SurveyClose}, {raw.SessionGrace, &p.SessionGrace}, {raw.SupervisionWithin, &p.SupervisionWithin}, {raw.DeliveryWithin, &p.DeliveryWithin}} {
 		if f.s == "" {
 			continue
 		}

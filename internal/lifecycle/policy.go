@@ -25,7 +25,7 @@ func ValidatePolicy(p domain.Policy) []FieldError {
 	for _, d := range []struct {
 		field string
 		v     time.Duration
-	}{{"survey_lead", p.SurveyLead}, {"survey_close", p.SurveyClose}, {"session_grace", p.SessionGrace}, {"supervision_within", p.SupervisionWithin}} {
+	}{{"survey_lead", p.SurveyLead}, {"survey_close", p.SurveyClose}, {"session_grace", p.SessionGrace}, {"supervision_within", p.SupervisionWithin}, {"delivery_within", p.DeliveryWithin}} {
 		if d.v >= 0 {
 			continue
 		}

@@ -68,7 +68,7 @@ func NewBusiness(db bun.IDB, log *zap.Logger, ttl time.Duration) *Business {
 		alertOldest: prometheus.NewDesc(name("alerts_unacknowledged_oldest_age_seconds"),
 			"Age of the oldest alert nobody has acknowledged (0 when none).", nil, nil),
 		deliveries: prometheus.NewDesc(name("deliveries_undelivered"),
-			"Alerts and notices not yet through to a target, by channel and state: retrying (an attempt in the last 20 minutes) or failed (none since: given up).",
+			"Alerts and notices not yet through to a target, by channel and state: retrying (an attempt in the last 20 minutes) or failed (recorded as undelivered when the policy's delivery bound ran out, or no attempt since: given up; listed by GET /api/v1/deliveries).",
 			[]string{"channel", "state"}, nil),
 		up: prometheus.NewDesc(name("business_gauges_up"),
 			"1 when the last read of the business gauges from PostgreSQL succeeded, 0 when it failed (the other gauges then keep their last values).", nil, nil),
@@ -183,11 +183,15 @@ func (b *Business) readDeliveries(ctx context.Context) ([]prometheus.Metric, err
 		Retrying int64
 		Failed   int64
 	}
+	// An item its workflow recorded as undelivered (its delivery bound ran
+	// out) is failed at once, whatever its last attempt.
 	err := b.db.NewRaw(`SELECT channel,
-			count(*) FILTER (WHERE last_at > now() - ?::interval) AS retrying,
-			count(*) FILTER (WHERE last_at <= now() - ?::interval) AS failed
-		FROM (SELECT channel, max(at) AS last_at FROM deliveries
-			GROUP BY item_kind, item_id, channel, target HAVING NOT bool_or(ok)) AS undelivered
+			count(*) FILTER (WHERE NOT given_up AND last_at > now() - ?::interval) AS retrying,
+			count(*) FILTER (WHERE given_up OR last_at <= now() - ?::interval) AS failed
+		FROM (SELECT d.channel, max(d.at) AS last_at,
+				EXISTS (SELECT 1 FROM undelivered u WHERE u.item_kind = d.item_kind AND u.item_id = d.item_id) AS given_up
+			FROM deliveries d
+			GROUP BY d.item_kind, d.item_id, d.channel, d.target HAVING NOT bool_or(d.ok)) AS pending
 		GROUP BY channel`, interval(deliveryRetryWindow), interval(deliveryRetryWindow)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("count undelivered items: %w", err)
