@@ -4,6 +4,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/doithoai/doithoai/activities"
+	"github.com/doithoai/doithoai/internal/domain"
 )
 
 // FeedbackWorkflowName is the registered name of Feedback.
@@ -62,7 +63,8 @@ func Feedback(ctx workflow.Context, in FeedbackInput) (activities.FeedbackResult
 		_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 		return res, err
 	}
-	var d deliveries
+	// Feedback belongs to no plan: the default policy bounds its delivery.
+	d := newDeliveries(domain.DefaultPolicy())
 	if res.Deliver {
 		d.send(ctx, "alert", res.AlertID)
 	}

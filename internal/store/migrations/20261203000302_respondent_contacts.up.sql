@@ -21,3 +21,7 @@ ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_item_kind_check;
 ALTER TABLE deliveries ADD CONSTRAINT deliveries_item_kind_check CHECK (item_kind IN ('alert', 'notification', 'respondent'));
 ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_channel_check;
 ALTER TABLE deliveries ADD CONSTRAINT deliveries_channel_check CHECK (channel IN ('webhook', 'email', 'sms'));
+-- A dialogue's notices to respondents not through within the delivery
+-- bound are recorded like alerts (the item is the dialogue).
+ALTER TABLE undelivered DROP CONSTRAINT IF EXISTS undelivered_item_kind_check;
+ALTER TABLE undelivered ADD CONSTRAINT undelivered_item_kind_check CHECK (item_kind IN ('alert', 'notification', 'respondents'));
