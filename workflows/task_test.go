@@ -464,8 +464,11 @@ func TestTaskDeliveriesBoundedByPolicy(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if len(rec.undelivered) != 1 || rec.undelivered[0].ItemKind != "notification" || !strings.Contains(rec.undelivered[0].Reason, "connection refused") {
-		t.Errorf("undelivered %+v, want the assignment notice with the webhook's error", rec.undelivered)
+	// The assignment notice, and the notices to the dialogue's respondents
+	// the accepted result triggers: both recorded with the error.
+	if len(rec.undelivered) != 2 || rec.undelivered[0].ItemKind != "notification" || rec.undelivered[1].ItemKind != activities.DeliverItemRespondents ||
+		!strings.Contains(rec.undelivered[0].Reason, "connection refused") {
+		t.Errorf("undelivered %+v, want the assignment notice and the respondents' notices with the error", rec.undelivered)
 	}
 	if rec.delivered < 2 {
 		t.Errorf("%d delivery attempts, want retries within the bound", rec.delivered)
