@@ -102,6 +102,8 @@ const (
 	aReportRead    = "report.read"
 	aReportAssess  = "report.assess_finalise"
 	aAuditRead     = "audit.read"
+	aDialoguePub   = "dialogue.publish"
+	aTaskRemark    = "task.remark"
 )
 
 const (
@@ -112,9 +114,10 @@ const (
 	rMTTQ    = auth.RoleMTTQ
 	rParty   = auth.RolePartyCommittee
 	rAdmin   = auth.RoleAdmin
+	rBoard   = auth.RoleBoard
 )
 
-var accAllRoles = []string{rPlanner, rHost, rOfficer, rMonitor, rMTTQ, rParty, rAdmin}
+var accAllRoles = []string{rPlanner, rHost, rOfficer, rMonitor, rMTTQ, rParty, rAdmin, rBoard}
 
 var accPermissions = map[string][]string{
 	aUnitCreate:    {rAdmin},
@@ -123,15 +126,15 @@ var accPermissions = map[string][]string{
 	aChannelsRead:  {rAdmin},
 	aChannelsWrite: {rAdmin},
 	aPlanCreate:    {rPlanner},
-	aPlanRead:      {rPlanner, rHost, rMonitor, rMTTQ},
+	aPlanRead:      {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aDialogueAdd:   {rPlanner},
-	aDialogueRead:  {rPlanner, rHost, rMonitor, rMTTQ},
+	aDialogueRead:  {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aDialogueChg:   {rPlanner},
 	aSession:       {rPlanner},
 	aSurveyRead:    {rPlanner, rHost, rMTTQ},
 	aSurveyEnter:   {rPlanner},
 	aTaskCreate:    {rPlanner},
-	aTaskRead:      {rPlanner, rHost, rMonitor, rMTTQ, rOfficer},
+	aTaskRead:      {rPlanner, rHost, rMonitor, rMTTQ, rOfficer, rBoard},
 	aTaskResult:    {rOfficer},
 	aTaskExtAsk:    {rOfficer},
 	aTaskReview:    {rMTTQ, rPlanner},
@@ -139,9 +142,11 @@ var accPermissions = map[string][]string{
 	aTaskReassign:  {rPlanner},
 	aAlertRead:     {rMTTQ, rPlanner, rMonitor, rOfficer, rParty},
 	aAlertAck:      {rMTTQ, rPlanner, rMonitor, rOfficer, rParty},
-	aReportRead:    {rPlanner, rHost, rMonitor, rMTTQ},
+	aReportRead:    {rPlanner, rHost, rMonitor, rMTTQ, rBoard},
 	aReportAssess:  {rMTTQ},
 	aAuditRead:     {rMTTQ, rAdmin},
+	aDialoguePub:   {rPlanner},
+	aTaskRemark:    {rBoard},
 }
 
 // Kinds of rows, for reach and for what a body may show.
@@ -244,6 +249,7 @@ var accEndpoints = []accEndpoint{
 	{method: "GET", route: "/api/v1/dialogues/:id", name: "/dialogues/{id}", action: aDialogueRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}", ok: 200, show: true},
 	{method: "POST", route: "/api/v1/dialogues/:id/reschedule", name: "/dialogues/{id}/reschedule", action: aDialogueChg, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/reschedule", ok: 422, body: emptyBody},
 	{method: "POST", route: "/api/v1/dialogues/:id/cancel", name: "/dialogues/{id}/cancel", action: aDialogueChg, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/cancel", ok: 422, body: emptyBody},
+	{method: "POST", route: "/api/v1/dialogues/:id/publish", name: "/dialogues/{id}/publish", action: aDialoguePub, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/publish", ok: 422, body: emptyBody},
 	{method: "POST", route: "/api/v1/dialogues/:id/session", name: "/dialogues/{id}/session", action: aSession, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/session", ok: 422, body: emptyBody},
 	{method: "POST", route: "/api/v1/dialogues/:id/survey/responses", name: "/dialogues/{id}/survey/responses", action: aSurveyEnter, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/survey/responses", ok: 422, body: emptyBody},
 	{method: "GET", route: "/api/v1/dialogues/:id/survey/responses", name: "/dialogues/{id}/survey/responses", action: aSurveyRead, kind: kPlans, sel: selDialogue, path: "/api/v1/dialogues/{id}/survey/responses", ok: 200, show: true},
@@ -260,6 +266,8 @@ var accEndpoints = []accEndpoint{
 	{method: "POST", route: "/api/v1/tasks/:id/extension", name: "/tasks/{id}/extension", action: aTaskExtAsk, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/extension", ok: 422, body: emptyBody, named: true},
 	{method: "POST", route: "/api/v1/tasks/:id/extension/decision", name: "/tasks/{id}/extension/decision", action: aTaskExtDecide, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/extension/decision", ok: 422, body: emptyBody, named: true},
 	{method: "POST", route: "/api/v1/tasks/:id/reassign", name: "/tasks/{id}/reassign", action: aTaskReassign, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/reassign", ok: 422, body: emptyBody, named: true},
+	{method: "POST", route: "/api/v1/tasks/:id/remarks", name: "/tasks/{id}/remarks", action: aTaskRemark, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/remarks", ok: 422, body: emptyBody, named: true},
+	{method: "GET", route: "/api/v1/tasks/:id/remarks", name: "/tasks/{id}/remarks", action: aTaskRead, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/remarks", ok: 200, named: true},
 	{method: "POST", route: "/api/v1/tasks/:id/cancel", name: "/tasks/{id}/cancel", action: aTaskReassign, kind: kTasks, sel: selTask, path: "/api/v1/tasks/{id}/cancel", ok: 422, body: emptyBody, named: true},
 
 	// Reports.
@@ -286,11 +294,14 @@ var accEndpoints = []accEndpoint{
 
 // accPublic are the routes under /api/v1 that need no token.
 var accPublic = map[string]bool{
-	"GET /api/v1/openapi.yaml":             true,
-	"GET /api/v1/healthz":                  true,
-	"GET /api/v1/readyz":                   true,
-	"GET /api/v1/survey/:token":            true,
-	"POST /api/v1/survey/:token/responses": true,
+	"GET /api/v1/openapi.yaml":                  true,
+	"GET /api/v1/healthz":                       true,
+	"GET /api/v1/readyz":                        true,
+	"GET /api/v1/survey/:token":                 true,
+	"POST /api/v1/survey/:token/responses":      true,
+	"GET /api/v1/public/receipts/:code":         true,
+	"POST /api/v1/public/receipts/:code/rating": true,
+	"GET /api/v1/public/dialogues/:code":        true,
 }
 
 func accContact(letter string) map[string]any {
