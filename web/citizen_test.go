@@ -116,6 +116,12 @@ func TestCitizenPages(t *testing.T) {
 	// The people's inspection board reads and remarks, and does nothing else.
 	board := mtBrowse(t, env, &s.board)
 	task := "/tasks/" + taskID
+	if _, _, h := board.get("/"); h.Get("Location") != "/tasks" {
+		t.Errorf("the board's start page is %q, want /tasks", h.Get("Location"))
+	}
+	for _, p := range []string{"/tasks", "/plans", "/reports", "/reports/dialogue/" + s.dialogue} {
+		board.page(p, http.StatusOK)
+	}
 	mtContains(t, "the board's task page", board.page(task, http.StatusOK), `action="`+task+`/remarks"`)
 	bd := board.page(dlg, http.StatusOK)
 	if strings.Contains(bd, `action="`+dlg+`/publish"`) || strings.Contains(bd, `action="`+dlg+`/session"`) {
