@@ -640,7 +640,7 @@ var messagesEN = map[string]string{
 	"rc.sent_survey_answer":            "Sent",
 	"rc.sent_floor_opinion":            "Raised at the dialogue",
 	"rc.dialogue":                      "The dialogue",
-	"rc.dialogue_title":                "Dialogue",
+	"rc.dialogue_title":                "Title",
 	"rc.public_page":                   "See the dialogue's public results",
 	"rc.live_note":                     "This page updates itself when there is news; no need to reload.",
 	"rc.another":                       "Look up another code",

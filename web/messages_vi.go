@@ -640,7 +640,7 @@ var messagesVI = map[string]string{
 	"rc.sent_survey_answer":            "Gửi lúc",
 	"rc.sent_floor_opinion":            "Nêu tại hội nghị",
 	"rc.dialogue":                      "Hội nghị",
-	"rc.dialogue_title":                "Hội nghị",
+	"rc.dialogue_title":                "Tên hội nghị",
 	"rc.public_page":                   "Xem kết quả công khai của hội nghị",
 	"rc.live_note":                     "Trang này tự cập nhật khi có kết quả mới, không cần tải lại.",
 	"rc.another":                       "Tra cứu mã khác",

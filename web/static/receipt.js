@@ -47,6 +47,9 @@
       var box = node.querySelector("textarea[name=comment]");
       if (typed && box && typed.value) { box.value = typed.value; }
       old.replaceWith(node);
+      var said = document.getElementById("rc-announce");
+      var status = node.querySelector("#rc-status-text");
+      if (said && status) { said.textContent = status.textContent; }
     });
   };
 
