@@ -8,6 +8,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -38,8 +39,8 @@ type alertBoardData struct {
 }
 
 var (
-	alertKinds = []string{"task_overdue", "session_missed"}
-	alertRoles = []string{auth.RolePlanner, auth.RoleHost, auth.RoleOfficer, auth.RoleMonitor, auth.RoleMTTQ, auth.RolePartyCommittee, auth.RoleAdmin}
+	alertKinds = []string{domain.AlertTaskOverdue, domain.AlertSessionMissed, domain.AlertNotSatisfied, domain.AlertBoardRemark}
+	alertRoles = auth.KnownRoles
 )
 
 func (s *Server) alertBoard(c *gin.Context, v *view) {

@@ -152,12 +152,17 @@ func TestBrowser(t *testing.T) {
 	if v := eval[string](ph, `document.getElementById("f-field").value`); v != "Môi trường" {
 		t.Fatalf("the survey offers no field Môi trường (got %q): %s", v, eval[string](ph, `Array.from(document.querySelectorAll("#f-field option")).map(o => o.value).join(" | ")`))
 	}
-	if st := ph.submit(`form[action^="/s/"] button[type=submit]`); st != 200 || ph.path() != u.Path+"/done" {
+	// The thank-you page carries the answer's receipt code.
+	if st := ph.submit(`form[action^="/s/"] button[type=submit]`); st != 200 || !strings.HasPrefix(ph.path(), u.Path+"/done?r=") {
 		t.Fatalf("survey answer: landed on %s with %d: %.800s", ph.path(), st, ph.text("main"))
+	}
+	thanks := ph.path()
+	if code := ph.text("#receipt-code"); "?r="+code != strings.TrimPrefix(thanks, u.Path+"/done") {
+		t.Errorf("the thank-you page at %s shows the receipt %q", thanks, code)
 	}
 	ph.noOverflow("the thank-you page")
 	ph.shot("07-survey-thanks-phone")
-	ph.bothLanguages(u.Path + "/done")
+	ph.bothLanguages(thanks)
 
 	step("survey closes")
 	// The planner's dialogue page counts it live, then the survey closes.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -25,6 +26,8 @@ type plnShowDialogue struct {
 	Summary    *store.SurveySummary
 	SummaryAPI string
 	Live       bool
+	// PublicPath is the dialogue's public page while it is published.
+	PublicPath string
 	Tasks      []plnTask
 	TasksError string
 	// The session form, for planners while the dialogue awaits it.
@@ -90,6 +93,9 @@ func (s *Server) dlgRender(c *gin.Context, v *view, status int, sent url.Values,
 	v.Title, v.Path = "dlg.title", "/dialogues/"+id
 	d := plnShowDialogue{D: dv, UnitName: s.plnUnitName(c, v, dv.UnitID), NOp: n.op, NCon: n.con, NTask: n.task,
 		Sources: []plnOpt{{Value: domain.SourceFloor, Key: "dlg.source_floor"}, {Value: domain.SourceSurvey, Key: "dlg.source_survey"}}}
+	if dv.PublicCode != nil && dv.PublishedAt != nil {
+		d.PublicPath = "/cong-khai/" + receipt.Format(*dv.PublicCode)
+	}
 	if dv.SurveyLink != nil {
 		tok := dv.SurveyLink.Token
 		if tok == "" {
@@ -194,6 +200,17 @@ func (s *Server) dlgReschedule(c *gin.Context, v *view) {
 		}
 		return ""
 	}, n)
+}
+
+// dlgPublish makes the dialogue's public page visible, or takes it down
+// (published=no).
+func (s *Server) dlgPublish(c *gin.Context, v *view) {
+	on := c.PostForm("published") != "no"
+	flash := "dlg_published"
+	if !on {
+		flash = "dlg_unpublished"
+	}
+	s.dlgCommand(c, v, "/publish", contract.PublishRequest{Published: &on}, flash, nil, plnCounts(c.Request.PostForm))
 }
 
 func (s *Server) dlgCancel(c *gin.Context, v *view) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/receipt"
 )
 
 // view is what every page template gets: the user, the language and its
@@ -153,6 +154,8 @@ var templateFuncs = template.FuncMap{
 		return part * 100 / whole
 	},
 	"join": strings.Join,
+	// receipt writes a stored receipt code in groups of four.
+	"receipt": func(code string) string { return receipt.Format(code) },
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -3,7 +3,7 @@ package web
 import "github.com/gin-gonic/gin"
 
 // routes lists every page: signed-in pages go through s.page (session,
-// CSRF, language), the survey respondents' through s.public.
+// CSRF, language), the survey respondents' and citizens' through s.public.
 func (s *Server) routes(r *gin.Engine) {
 	r.GET("/", s.page(s.home))
 	r.GET("/login", s.loginPage)
@@ -27,6 +27,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/dialogues/:id/reschedule", s.page(s.dlgReschedule))
 	r.POST("/dialogues/:id/cancel", s.page(s.dlgCancel))
 	r.POST("/dialogues/:id/session", s.page(s.dlgSession))
+	r.POST("/dialogues/:id/publish", s.page(s.dlgPublish))
 
 	// Follow-up tasks and what waits for review.
 	r.GET("/tasks", s.page(s.taskList))
@@ -35,6 +36,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/tasks/:id/extension", s.page(s.taskAskExtension))
 	r.POST("/tasks/:id/extension/decision", s.page(s.taskDecideExtension))
 	r.POST("/tasks/:id/review", s.page(s.taskReview))
+	r.POST("/tasks/:id/remarks", s.page(s.taskRemark))
 	r.GET("/reviews", s.page(s.reviewQueue))
 
 	r.GET("/alerts", s.page(s.alertBoard))
@@ -55,4 +57,11 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/s/:token", s.public(s.surveyForm))
 	r.POST("/s/:token", s.public(s.surveySubmit))
 	r.GET("/s/:token/done", s.public(s.surveyDone))
+
+	// The citizens' pages (no sign-in): the receipt lookup with the
+	// holder's rating, and a published dialogue's public page.
+	r.GET("/tra-cuu", s.public(s.rcptForm))
+	r.GET("/tra-cuu/:code", s.public(s.rcptShow))
+	r.POST("/tra-cuu/:code", s.public(s.rcptRate))
+	r.GET("/cong-khai/:code", s.public(s.pubDialogue))
 }

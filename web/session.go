@@ -269,7 +269,7 @@ func (s *Server) home(c *gin.Context, v *view) {
 		target = "/alerts"
 	case v.Has(auth.RoleOfficer):
 		target = "/tasks"
-	case v.Has(auth.RoleMonitor):
+	case v.Has(auth.RoleMonitor) || v.Has(auth.RoleBoard):
 		target = "/tasks"
 	case v.Has(auth.RoleAdmin):
 		target = "/units"

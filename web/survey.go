@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/receipt"
 )
 
 // The respondent's page: the pre-meeting survey form a dialogue's public
@@ -28,6 +29,8 @@ type surveyPageData struct {
 	AnswerID string
 	// OpensAt and ClosesAt are the window of a survey that is not open.
 	OpensAt, ClosesAt any
+	// Receipt is the code of the answer just sent (the thank-you page).
+	Receipt string
 }
 
 // surveyOther is the field for anything else.
@@ -127,7 +130,8 @@ func (s *Server) surveySubmit(c *gin.Context, v *view) {
 	if id := c.PostForm("answer_id"); uuid.Validate(id) == nil {
 		body.ID = id
 	}
-	if e := s.call(c, v, http.MethodPost, "/api/v1/survey/"+url.PathEscape(token)+"/responses", body, nil); e != nil {
+	var accepted contract.SurveyAccepted
+	if e := s.call(c, v, http.MethodPost, "/api/v1/survey/"+url.PathEscape(token)+"/responses", body, &accepted); e != nil {
 		switch e.Status {
 		case http.StatusNotFound, http.StatusGone:
 			s.surveyUnavailable(c, v, e)
@@ -141,12 +145,22 @@ func (s *Server) surveySubmit(c *gin.Context, v *view) {
 		s.renderSurvey(c, v, status)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/s/"+url.PathEscape(token)+"/done")
+	to := "/s/" + url.PathEscape(token) + "/done"
+	if code, ok := receipt.Parse(accepted.Receipt); ok {
+		// The thank-you page shows the receipt: it is the respondent's
+		// only key to follow the opinion.
+		to += "?r=" + receipt.Format(code)
+	}
+	c.Redirect(http.StatusSeeOther, to)
 	c.Abort()
 }
 
 func (s *Server) surveyDone(c *gin.Context, v *view) {
 	v.Title = "survey.thanks_title"
-	v.Data = surveyPageData{Token: c.Param("token")}
+	d := surveyPageData{Token: c.Param("token")}
+	if code, ok := receipt.Parse(c.Query("r")); ok {
+		d.Receipt = receipt.Format(code)
+	}
+	v.Data = d
 	s.render(c, http.StatusOK, "survey_done", v)
 }

@@ -125,6 +125,10 @@ type taskDetailData struct {
 	LiveError    bool
 	// What the page offers to this user in the task's current state.
 	CanSubmit, CanExtend, CanDecide, CanReview, SeesDialogue bool
+	// CanRemark offers the people's inspection board its remark form;
+	// Remarks are the board's remarks on the task.
+	CanRemark bool
+	Remarks   []store.Remark
 	// ProposedInput is the proposed deadline as a datetime-local value.
 	ProposedInput string
 }
@@ -167,7 +171,12 @@ func (s *Server) renderTask(c *gin.Context, v *view, status int) {
 	d.CanExtend = v.Has(auth.RoleOfficer) && working && !d.Task.ExtensionPending()
 	d.CanDecide = (v.Has(auth.RolePlanner) || v.Has(auth.RoleHost)) && d.Task.ExtensionPending()
 	d.CanReview = (v.Has(auth.RoleMTTQ) || v.Has(auth.RolePlanner)) && t.Status == domain.TaskSubmitted
-	d.SeesDialogue = v.Has(auth.RolePlanner) || v.Has(auth.RoleHost) || v.Has(auth.RoleMonitor) || v.Has(auth.RoleMTTQ)
+	d.SeesDialogue = v.Has(auth.RolePlanner) || v.Has(auth.RoleHost) || v.Has(auth.RoleMonitor) || v.Has(auth.RoleMTTQ) || v.Has(auth.RoleBoard)
+	d.CanRemark = v.Has(auth.RoleBoard)
+	var remarks contract.Page[store.Remark]
+	if s.get(c, v, "/api/v1/tasks/"+url.PathEscape(id)+"/remarks", nil, &remarks) == nil {
+		d.Remarks = remarks.Items
+	}
 	if t.Extension != nil {
 		d.ProposedInput = v.InputTime(t.Extension.ProposedDueAt)
 	}
@@ -198,6 +207,9 @@ func timelineRowOf(v *view, e store.TimelineEntry) timelineRow {
 	if len(e.Data) > 0 && json.Unmarshal(e.Data, &data) == nil {
 		if r, ok := data["reason"].(string); ok && r != "" {
 			details = append(details, v.T("task.tl_detail_reason", r))
+		}
+		if n, ok := data["content"].(string); ok && n != "" && e.Action == "task.remark" {
+			details = append(details, n)
 		}
 		if n, ok := data["note"].(string); ok && n != "" {
 			details = append(details, v.T("task.tl_detail_note", n))
@@ -356,6 +368,12 @@ func (s *Server) taskDecideExtension(c *gin.Context, v *view) {
 func (s *Server) taskReview(c *gin.Context, v *view) {
 	body := contract.ReviewRequest{Decision: c.PostForm("rev_decision"), Reason: c.PostForm("rev_reason")}
 	s.taskCommand(c, v, "/review", body, map[string]string{"decision": "rev_decision", "reason": "rev_reason"}, "task_review")
+}
+
+// taskRemark sends the people's inspection board's remark on a task.
+func (s *Server) taskRemark(c *gin.Context, v *view) {
+	body := contract.RemarkRequest{Content: c.PostForm("remark_content")}
+	s.taskCommand(c, v, "/remarks", body, map[string]string{"content": "remark_content"}, "task_remark")
 }
 
 func containsString(list []string, s string) bool {

@@ -55,7 +55,7 @@ func TestStaticFiles(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	(&Server{}).Register(r)
-	for _, p := range []string{"/static/app.css", "/static/app.js", "/static/alerts.js", "/static/dialogue.js"} {
+	for _, p := range []string{"/static/app.css", "/static/app.js", "/static/alerts.js", "/static/dialogue.js", "/static/receipt.js"} {
 		rec := httptest.NewRecorder()
 		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
 		if rec.Code != http.StatusOK || rec.Body.Len() == 0 || !strings.Contains(rec.Header().Get("Cache-Control"), "max-age") {
