@@ -19,6 +19,7 @@ import (
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
@@ -343,13 +344,6 @@ func (s *Server) listRemarks(c *gin.Context) {
 	c.JSON(http.StatusOK, contract.Page[store.Remark]{Items: rs, Total: len(rs), Limit: len(rs), Offset: 0})
 }
 
-// ContactConsentVI and ContactConsentEN are the consent line a respondent
-// agrees to when leaving a contact (stored with it).
-const (
-	ContactConsentVI = "Tôi đồng ý để địa chỉ thư điện tử / số điện thoại này được dùng chỉ để báo cho tôi khi ý kiến của tôi có câu trả lời hoặc kết quả giải quyết; liên hệ được xóa sau khi hội nghị kết thúc."
-	ContactConsentEN = "I agree that this e-mail address / phone number is used only to tell me when my opinion is answered or resolved; it is deleted after the dialogue closes."
-)
-
 // phoneChars are what a typed phone number may hold besides digits.
 var phoneChars = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "")
 
@@ -392,7 +386,7 @@ func readContact(c *contract.RespondentContact, errs *[]contract.FieldError) *st
 	if len(*errs) > n {
 		return nil
 	}
-	return &store.RespondentContact{Email: email, Phone: map[bool]string{true: phone, false: ""}[c.Phone != ""], ConsentText: ContactConsentVI}
+	return &store.RespondentContact{Email: email, Phone: map[bool]string{true: phone, false: ""}[c.Phone != ""], ConsentText: lifecycle.ContactConsentVI}
 }
 
 // vnPhone is a Vietnamese mobile or landline number written from 0.

@@ -53,9 +53,18 @@ func TestCitizenPages(t *testing.T) {
 	s := ctzStart(t, env, 15*time.Second)
 	pub := mtBrowse(t, env, nil)
 
-	// The respondent answers through the survey page and gets a receipt.
+	// A contact without the consent box ticked is refused next to the box,
+	// with what was typed kept.
+	status, body, _ := pub.post("", "/s/"+s.token, url.Values{"field": {"Giao thông"}, "content": {ctzContent},
+		"contact.email": {"nguoidan@example.vn"}, "answer_id": {uuid.NewString()}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-contact.consent"`) || !strings.Contains(body, `value="nguoidan@example.vn"`) {
+		t.Fatalf("a contact without consent: %d\n%s", status, mtExcerpt(body))
+	}
+	// The respondent answers through the survey page, with a contact and
+	// consent, and gets a receipt.
 	status, body, loc := pub.post("", "/s/"+s.token, url.Values{"field": {"Giao thông"}, "content": {ctzContent},
-		"respondent_name": {ctzRespondent}, "answer_id": {uuid.NewString()}})
+		"respondent_name": {ctzRespondent}, "answer_id": {uuid.NewString()},
+		"contact.email": {"nguoidan@example.vn"}, "contact.consent": {"yes"}})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/s/"+s.token+"/done?r=") {
 		t.Fatalf("survey answer: %d → %q:\n%s", status, loc, mtExcerpt(body))
 	}

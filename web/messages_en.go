@@ -1,5 +1,7 @@
 package web
 
+import "github.com/doithoai/doithoai/internal/lifecycle"
+
 // messagesEN are the page texts in English, by the keys of messagesVI; a
 // key missing here shows in Vietnamese.
 var messagesEN = map[string]string{
@@ -440,6 +442,11 @@ var messagesEN = map[string]string{
 	"survey.field_choose":    "— Choose a field —",
 	"survey.content":         "Your opinion or question",
 	"survey.content_hint":    "At most 2,000 characters.",
+	"survey.contact_legend":  "Be told when your opinion is answered (optional)",
+	"survey.contact_hint":    "Leave an e-mail address or a phone number to be told when your opinion is answered or resolved. Nobody but the system sees it.",
+	"survey.email":           "E-mail",
+	"survey.phone":           "Phone number",
+	"survey.consent":         lifecycle.ContactConsentEN,
 	"survey.name":            "Your name (optional)",
 	"survey.group":           "Group or organisation (optional)",
 	"survey.retry":           "Reload the survey",

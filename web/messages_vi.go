@@ -1,5 +1,7 @@
 package web
 
+import "github.com/doithoai/doithoai/internal/lifecycle"
+
 // messagesVI are the page texts in Vietnamese, the first language: key →
 // text (fmt verbs where a page fills in values).
 var messagesVI = map[string]string{
@@ -440,6 +442,11 @@ var messagesVI = map[string]string{
 	"survey.field_choose":    "— Chọn lĩnh vực —",
 	"survey.content":         "Ý kiến, kiến nghị của bạn",
 	"survey.content_hint":    "Tối đa 2.000 ký tự.",
+	"survey.contact_legend":  "Nhận tin khi ý kiến có trả lời (không bắt buộc)",
+	"survey.contact_hint":    "Để lại thư điện tử hoặc số điện thoại nếu bạn muốn được báo khi ý kiến có câu trả lời hoặc kết quả. Không ai ngoài hệ thống thấy liên hệ này.",
+	"survey.email":           "Thư điện tử",
+	"survey.phone":           "Số điện thoại",
+	"survey.consent":         lifecycle.ContactConsentVI,
 	"survey.name":            "Họ và tên (không bắt buộc)",
 	"survey.group":           "Thành phần, tổ chức (không bắt buộc)",
 	"survey.retry":           "Tải lại phiếu",

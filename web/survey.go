@@ -130,6 +130,11 @@ func (s *Server) surveySubmit(c *gin.Context, v *view) {
 	if id := c.PostForm("answer_id"); uuid.Validate(id) == nil {
 		body.ID = id
 	}
+	// An optional contact, only with the consent box ticked (the API
+	// refuses it without).
+	if email, phone := strings.TrimSpace(c.PostForm("contact.email")), strings.TrimSpace(c.PostForm("contact.phone")); email != "" || phone != "" {
+		body.Contact = &contract.RespondentContact{Email: email, Phone: phone, Consent: c.PostForm("contact.consent") == "yes"}
+	}
 	var accepted contract.SurveyAccepted
 	if e := s.call(c, v, http.MethodPost, "/api/v1/survey/"+url.PathEscape(token)+"/responses", body, &accepted); e != nil {
 		switch e.Status {

@@ -7,6 +7,13 @@ import (
 	"unicode/utf8"
 )
 
+// ContactConsentVI and ContactConsentEN are the consent line a respondent
+// agrees to when leaving a contact (stored with it, shown on the form).
+const (
+	ContactConsentVI = "Tôi đồng ý để địa chỉ thư điện tử / số điện thoại này được dùng chỉ để báo cho tôi khi ý kiến của tôi có câu trả lời hoặc kết quả giải quyết; liên hệ được xóa sau khi hội nghị kết thúc."
+	ContactConsentEN = "I agree that this e-mail address / phone number is used only to tell me when my opinion is answered or resolved; it is deleted after the dialogue closes."
+)
+
 // NotSatisfiedAlert words the alert to a unit's MTTQ when a citizen rates
 // the answer or result of their opinion "not satisfied": the field, the
 // dialogue, the receipt (so the reviewer can look it up) and the comment.
