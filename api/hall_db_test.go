@@ -15,6 +15,7 @@ import (
 
 	"github.com/doithoai/doithoai/api"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
@@ -51,7 +52,7 @@ func replicas(t *testing.T, st *store.Store, n int, budgets api.SurveyBudgets) [
 	t.Helper()
 	out := make([]string, n)
 	for i := range out {
-		hs := httptest.NewServer((&api.Server{Store: st, Logger: zap.NewNop(), TrustedProxies: []string{"127.0.0.0/8"},
+		hs := httptest.NewServer((&api.Server{Store: st, Logger: zap.NewNop(), TrustedProxies: config.MustProxies("127.0.0.0/8"),
 			SurveyBudgets: budgets}).Handler())
 		t.Cleanup(hs.Close)
 		out[i] = hs.URL

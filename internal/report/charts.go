@@ -133,7 +133,8 @@ func Page(r *Report, lang string) (*PageView, error) {
 		{Title: "I. " + l["s_dialogues"], Charts: []Chart{levels}, Tables: []Table{
 			tbl(l["t_overall"], v.Dialogues), tbl(l["t_levels"], v.Levels), tbl(l["t_kinds"], v.Kinds), tbl(l["t_people"], v.People)}},
 		{Title: "II. " + l["s_opinions"], Charts: []Chart{opinions}, Tables: []Table{
-			tbl(l["t_opinions"], v.OpinionsSummary), tbl(l["t_fields"], v.OpinionFields)}},
+			tbl(l["t_opinions"], v.OpinionsSummary), tbl(l["t_fields"], v.OpinionFields),
+			tbl(l["t_resolution"], v.Resolution), tbl(l["t_satisfaction"], v.Satisfaction)}},
 		{Title: "III. " + l["s_survey"], Tables: []Table{tbl(l["t_survey"], v.Survey)}},
 		{Title: "IV. " + l["s_tasks"], Charts: []Chart{tasks}, Tables: []Table{
 			tbl(l["t_outcomes"], v.Outcomes), tbl(l["t_quality"], v.TaskQuality)}},

@@ -73,6 +73,7 @@ type htmlView struct {
 	Units                          htmlTable
 	NotHeld                        []string
 	OpinionsSummary, OpinionFields htmlTable
+	Resolution, Satisfaction       htmlTable
 	Survey                         htmlTable
 	Outcomes, TaskQuality          htmlTable
 	Alerts                         htmlTable
@@ -125,6 +126,7 @@ func newHTMLView(r *Report, lang string) *htmlView {
 	v.Units, v.NotHeld = b.units(), b.notHeld()
 	// II. Opinions.
 	v.OpinionsSummary, v.OpinionFields = b.opinionsSummary(), b.opinionFields()
+	v.Resolution, v.Satisfaction = b.resolution(), b.satisfaction()
 	// III. Survey.
 	v.Survey = b.survey()
 	// IV. Tasks.
@@ -295,6 +297,38 @@ func (b htmlTables) opinionFields() htmlTable {
 	}
 	t.Foot = []htmlCell{txt(l["h_total"]), num(f.Int(o.Total)), num(f.Pct(o.Total, o.Total)),
 		num(f.Int(o.AnsweredOnSpot)), num(f.Int(o.FollowedUp)), num(f.Pct(o.AnsweredOnSpot, o.Total))}
+	return t
+}
+
+// resolution is what became of the opinions of each field (one outcome
+// each), with their total.
+func (b htmlTables) resolution() htmlTable {
+	l, f, o := b.l, b.f, b.d.Opinions
+	t := htmlTable{Head: []string{l["h_field"], l["h_opinions"], l["h_answered"], l["h_led_to_task"], l["h_result_accepted"], l["h_still_open"]}}
+	row := func(label string, total int, oc Outcomes) []htmlCell {
+		return []htmlCell{txt(label), num(f.Int(total)), num(f.Int(oc.AnsweredOnSpot)), num(f.Int(oc.LedToTask)),
+			num(f.Int(oc.ResultAccepted) + " (" + f.Pct(oc.ResultAccepted, total) + ")"), num(f.Int(oc.Open))}
+	}
+	for _, of := range o.ByField {
+		t.Rows = append(t.Rows, row(of.Field, of.Total, of.Outcomes))
+	}
+	t.Foot = row(l["h_total"], o.Total, o.Outcomes)
+	return t
+}
+
+// satisfaction is citizens' ratings of each field, with their total and
+// the inspection boards' remarks.
+func (b htmlTables) satisfaction() htmlTable {
+	l, f, s := b.l, b.f, b.d.Satisfaction
+	t := htmlTable{Head: []string{l["h_field"], l["h_rated"], l["h_satisfied"], l["h_not_satisfied"]}}
+	row := func(label string, rated, yes, no int) []htmlCell {
+		return []htmlCell{txt(label), num(f.Int(rated)), num(f.Int(yes) + " (" + f.Pct(yes, rated) + ")"), num(f.Int(no))}
+	}
+	for _, r := range s.ByField {
+		t.Rows = append(t.Rows, row(r.Field, r.Rated, r.Satisfied, r.NotSatisfied))
+	}
+	t.Rows = append(t.Rows, []htmlCell{txt(l["h_remarks"]), num(f.Int(b.d.Remarks)), txt(""), txt("")})
+	t.Foot = row(l["h_total"], s.Rated, s.Satisfied, s.NotSatisfied)
 	return t
 }
 
