@@ -19,6 +19,7 @@ import (
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/lifecycle"
+	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -238,6 +239,10 @@ func (s *Server) recordSession(c *gin.Context) {
 	checkText(&errs, "notes", sess.Notes, false, 20000)
 	sess.Attendance = readAttendance(req.Attendance, &errs)
 	sess.Opinions = readOpinions(req.Opinions, len(req.Conclusions), &errs)
+	if err := s.resolveOpinionReceipts(c.Request.Context(), d.ID, req.Opinions, sess.Opinions, &errs); err != nil {
+		abort(c, err)
+		return
+	}
 	if err := s.checkOpinionAnswers(c.Request.Context(), d.ID, sess.Opinions, &errs); err != nil {
 		abort(c, err)
 		return
@@ -342,6 +347,46 @@ func readOpinions(in []contract.OpinionRequest, conclusions int, errs *[]contrac
 		out = append(out, op)
 	}
 	return out
+}
+
+// resolveOpinionReceipts adds to each opinion the survey answers its
+// request names by receipt code, refusing a code that is malformed or no
+// answer of this dialogue holds.
+func (s *Server) resolveOpinionReceipts(ctx context.Context, dialogueID string, in []contract.OpinionRequest, ops []domain.Opinion, errs *[]contract.FieldError) error {
+	var codes []string
+	for _, o := range in {
+		for _, r := range o.SurveyReceipts {
+			if code, ok := receipt.Parse(r); ok {
+				codes = append(codes, code)
+			}
+		}
+	}
+	var byCode map[string]string
+	if len(codes) > 0 {
+		var err error
+		if byCode, err = s.Store.SurveyResponsesByReceipt(ctx, dialogueID, codes); err != nil {
+			return err
+		}
+	}
+	for i, o := range in {
+		if i >= len(ops) {
+			break // a list over its cap is refused as a whole
+		}
+		for j, r := range o.SurveyReceipts {
+			path := fmt.Sprintf("opinions[%d].survey_receipts[%d]", i, j)
+			code, ok := receipt.Parse(r)
+			id := byCode[code]
+			switch {
+			case !ok || id == "":
+				*errs = append(*errs, fieldErrorMsg(path, "unknown_receipt",
+					fmt.Sprintf("Không có phiếu ý kiến mã %s trong cuộc đối thoại này.", strings.TrimSpace(r)),
+					fmt.Sprintf("No survey answer of this dialogue has receipt %s.", strings.TrimSpace(r))))
+			case !slices.Contains(ops[i].SurveyResponseIDs, id):
+				ops[i].SurveyResponseIDs = append(ops[i].SurveyResponseIDs, id)
+			}
+		}
+	}
+	return nil
 }
 
 // checkOpinionAnswers refuses survey answers named by an opinion that are

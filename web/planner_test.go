@@ -556,6 +556,20 @@ func TestPlannerPages(t *testing.T) {
 		form.Del("add")
 		form.Set("attendance_total", "80")
 		form.Set("con0.t0.agency", "UBND xã Minh Lãng")
+		// An opinion names the conclusions it led to by their numbers on
+		// the form, and the survey answers it covers by receipt code.
+		form.Set("op0.leads", "3") // row 3 is blank
+		status, _, body = pages.post("/dialogues/"+dlg+"/session", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-op0.leads"`) {
+			t.Fatalf("an opinion leading to a blank conclusion: %d %.2000s", status, body)
+		}
+		form.Set("op0.leads", "1")
+		form.Set("op1.receipts", "2222-2222-2222")
+		status, _, body = pages.post("/dialogues/"+dlg+"/session", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-op1.receipts"`) || !strings.Contains(body, "2222-2222-2222") {
+			t.Fatalf("an unknown receipt: %d %.2000s", status, body)
+		}
+		form.Del("op1.receipts")
 		status, loc, body := pages.post("/dialogues/"+dlg+"/session", form)
 		if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/dialogues/"+dlg) {
 			t.Fatalf("record session: %d %.3000s", status, body)
@@ -575,6 +589,18 @@ func TestPlannerPages(t *testing.T) {
 		r.Decode(t, &tasks)
 		if len(tasks.Items) != 1 || tasks.Items[0].Title != "Kiểm tra việc xả thải" || tasks.Items[0].AssigneeUnitID != commune || tasks.Items[0].DeadlineSpec.Days != 10 {
 			t.Fatalf("tasks after the session: %+v", tasks.Items)
+		}
+		r = api.Do(http.MethodGet, "/api/v1/dialogues/"+dlg, nil)
+		var rec struct {
+			Session struct {
+				Opinions []struct {
+					Conclusions []int `json:"conclusions"`
+				} `json:"opinions"`
+			} `json:"session"`
+		}
+		r.Decode(t, &rec)
+		if len(rec.Session.Opinions) != 2 || fmt.Sprint(rec.Session.Opinions[0].Conclusions) != "[1]" {
+			t.Errorf("the first opinion should lead to conclusion 1: %+v", rec.Session.Opinions)
 		}
 		status, body = pages.get("/dialogues/" + dlg)
 		for _, want := range []string{"/tasks/" + tasks.Items[0].ID, "/reports/dialogue/" + dlg, "Đã tổ chức", "Cấp giấy chứng nhận", "Hội Nông dân: 30"} {

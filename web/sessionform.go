@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,7 +42,7 @@ func plnReadSession(v *view, form url.Values, n plnSessionCounts, errs map[strin
 	for i := 0; i < n.op; i++ {
 		p := fmt.Sprintf("op%d.", i)
 		o := contract.OpinionRequest{Field: get(p + "field"), Content: get(p + "content"), Source: get(p + "source"),
-			AnsweredOnSpot: form.Get(p+"answered") != "", Answer: get(p + "answer")}
+			AnsweredOnSpot: form.Get(p+"answered") != "", Answer: get(p + "answer"), SurveyReceipts: plnList(get(p + "receipts"))}
 		if o.Field == "" && o.Content == "" && o.Answer == "" {
 			continue
 		}
@@ -56,7 +58,28 @@ func plnReadSession(v *view, form url.Values, n plnSessionCounts, errs map[strin
 		m.conclusions = append(m.conclusions, i)
 		m.tasks = append(m.tasks, rows)
 	}
+	// An opinion names the conclusions it led to by their numbers on the
+	// form; blank conclusion rows are left out, so a number becomes the
+	// conclusion's place among those sent.
+	for j, i := range m.opinions {
+		p := fmt.Sprintf("op%d.", i)
+		for _, w := range plnList(get(p + "leads")) {
+			k, err := strconv.Atoi(w)
+			seq := slices.Index(m.conclusions, k-1) + 1
+			if err != nil || k < 1 || seq == 0 {
+				errs[p+"leads"] = v.T("dlg.err_leads", w)
+				continue
+			}
+			req.Opinions[j].Conclusions = append(req.Opinions[j].Conclusions, seq)
+		}
+	}
 	return req, m
+}
+
+// plnList splits a list typed in one field by commas, semicolons or
+// spaces.
+func plnList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
 }
 
 // plnReadAttendance reads the attendance fields (nil when none was
@@ -172,6 +195,12 @@ func (m plnSessionMap) field(f string) string {
 			return p + sub
 		case "answered_on_spot":
 			return p + "answer"
+		}
+		switch {
+		case strings.HasPrefix(sub, "survey_receipts"), strings.HasPrefix(sub, "survey_response_ids"):
+			return p + "receipts"
+		case strings.HasPrefix(sub, "conclusions"):
+			return p + "leads"
 		}
 		return p + "content"
 	case "conclusions":

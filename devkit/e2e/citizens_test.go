@@ -169,7 +169,7 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	session := map[string]any{"held_at": at.Format(time.RFC3339), "chair": "Lê Văn Chủ", "attendance": map[string]any{"total": 60},
 		"opinions": []map[string]any{
 			{"field": "Giao thông", "content": "Sửa đường liên thôn", "source": "survey", "survey_response_ids": []string{ids["Giao thông"]}, "conclusions": []int{1}},
-			{"field": "Đất đai", "content": "Cấp giấy chứng nhận thôn Đông", "source": "survey", "survey_response_ids": []string{ids["Đất đai"]},
+			{"field": "Đất đai", "content": "Cấp giấy chứng nhận thôn Đông", "source": "survey", "survey_receipts": []string{strings.ToLower(rcptLand)},
 				"answered_on_spot": true, "answer": "UBND xã sẽ cấp trong tháng 12."},
 			{"field": "Môi trường", "content": "Rác thải ven sông", "source": "floor"},
 		},
@@ -184,6 +184,8 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	}
 	expectError(t, planner.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", bad("survey_response_ids", []string{"4b5b5a8e-8f62-4d0c-9d59-2d1bfa2b6d51"})),
 		422, "validation_failed", "opinions[0].survey_response_ids[0]", "unknown_survey_response")
+	expectError(t, planner.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", bad("survey_receipts", []string{"2222-2222-2222"})),
+		422, "validation_failed", "opinions[0].survey_receipts[0]", "unknown_receipt")
 	expectError(t, planner.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", bad("conclusions", []int{2})),
 		422, "validation_failed", "opinions[0].conclusions[0]", "unknown_conclusion")
 	mustStatus(t, planner.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", session), http.StatusOK, "record session")

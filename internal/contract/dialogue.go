@@ -54,6 +54,9 @@ type OpinionRequest struct {
 	Answer         string `json:"answer"`
 	// SurveyResponseIDs are the survey answers the opinion covers.
 	SurveyResponseIDs []string `json:"survey_response_ids"`
+	// SurveyReceipts name more of them by their receipt codes (as the
+	// planner reads them off the answers or the respondents' slips).
+	SurveyReceipts []string `json:"survey_receipts"`
 	// Conclusions are the seqs (1, 2, …) of the conclusions of this
 	// session the opinion led to.
 	Conclusions []int `json:"conclusions"`

@@ -174,6 +174,24 @@ func (s *Store) SurveyResponsesOf(ctx context.Context, dialogueID string, ids []
 	return out, nil
 }
 
+// SurveyResponsesByReceipt maps the receipt codes of the dialogue's survey
+// answers among codes to the answers' ids.
+func (s *Store) SurveyResponsesByReceipt(ctx context.Context, dialogueID string, codes []string) (map[string]string, error) {
+	var rows []struct {
+		ID      string `bun:"id"`
+		Receipt string `bun:"receipt"`
+	}
+	err := s.DB.NewRaw("SELECT id::text, receipt FROM survey_responses WHERE dialogue_id = ? AND receipt = ANY(?::text[])", dialogueID, pgdialect.Array(codes)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("survey responses by receipt: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Receipt] = r.ID
+	}
+	return out, nil
+}
+
 // GetSession reads a dialogue's recorded session, or ErrNotFound.
 func (s *Store) GetSession(ctx context.Context, dialogueID string) (*SessionRecord, error) {
 	rec := &SessionRecord{Opinions: []OpinionRow{}, Conclusions: []ConclusionRow{}}
