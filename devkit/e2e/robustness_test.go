@@ -392,7 +392,11 @@ func TestControlCharactersInJSONBodiesAreNeverA500(t *testing.T) {
 			}
 			if passed {
 				refused++
-			} else if !strings.Contains(target, "/reports/") && !strings.Contains(target, "/alerts/") && !strings.Contains(target, "/survey/") {
+			} else if !strings.Contains(target, "/reports/") && !strings.Contains(target, "/alerts/") && !strings.Contains(target, "/survey/") &&
+				!strings.Contains(target, "/public/") {
+				// (Those name a resource the test does not hold — a report, an
+				// alert, a link token, a receipt code — and answer 404 before
+				// the body is read; the decode rule is the same for them.)
 				t.Errorf("%s %s: no caller got 422 invalid_characters for a NUL in the body", method, target)
 			}
 		}

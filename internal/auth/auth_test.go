@@ -140,7 +140,7 @@ func TestTokenError(t *testing.T) {
 }
 
 func TestKnownRolesOrder(t *testing.T) {
-	want := []string{"planner", "host", "officer", "monitor", "mttq", "party_committee", "admin"}
+	want := []string{"planner", "host", "officer", "monitor", "mttq", "party_committee", "admin", "inspection_board"}
 	if !reflect.DeepEqual(KnownRoles, want) {
 		t.Fatalf("KnownRoles = %v, want %v", KnownRoles, want)
 	}
