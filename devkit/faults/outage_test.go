@@ -1,4 +1,4 @@
-package e2e
+package faults
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/pglocal"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
@@ -37,7 +38,7 @@ func TestDatabaseOutageLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	unit := env.NewClient(t).CreateUnit("Tỉnh Mất Điện", "province", "")
 	c := env.NewClient(t).As(testenv.Staff(unit))
-	dlg := readyForSession(t, env, c, unit, map[string]any{
+	dlg := bench.ReadyForSession(t, env.Store, c, unit, map[string]any{
 		"reminder_working_days": []int{}, "reminder_offsets": []string{"PT30S"},
 		"escalation": []map[string]any{{"after_working_days": 0, "recipients": []string{"mttq"}}}})
 
@@ -166,7 +167,7 @@ func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
 	unit := env.NewClient(t).CreateUnit("Tỉnh Mất Điện Hai", "province", "")
 	c := env.NewClient(t).As(testenv.Staff(unit))
 	officer := env.NewClient(t).As(testenv.User("officer.outage", unit, auth.RoleOfficer))
-	dlg := readyForSession(t, env, c, unit, map[string]any{"reminder_working_days": []int{}})
+	dlg := bench.ReadyForSession(t, env.Store, c, unit, map[string]any{"reminder_working_days": []int{}})
 	held := time.Now()
 	due := held.Add(time.Hour)
 	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": held.Add(-time.Minute).Format(time.RFC3339), "attendance": map[string]any{"total": 1},
@@ -225,4 +226,16 @@ func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
 	if n := notice(extended, "extension"); n != 1 {
 		t.Errorf("task %s has %d extension notices, want 1", extended, n)
 	}
+}
+
+func mustStatus(t testing.TB, r *testenv.Response, want int, what string) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, want, r.Body)
+	}
+}
+
+func waitUntil(t testing.TB, within time.Duration, fn func() bool) {
+	t.Helper()
+	testenv.WaitFor(t, within, "the condition", fn)
 }
