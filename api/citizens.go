@@ -49,13 +49,13 @@ var (
 
 // receiptStatusText words a receipt's status for the public (vi, en).
 var receiptStatusText = map[string][2]string{
-	"received":                  {"Đã tiếp nhận; ý kiến sẽ được đưa ra hội nghị tiếp xúc, đối thoại.", "Received; it will be put to the dialogue."},
-	"not_taken_up":              {"Hội nghị đã diễn ra; ý kiến đã được tổng hợp gửi chủ trì hội nghị nhưng chưa được ghi nhận trả lời riêng.", "The dialogue was held; the opinion was summarised for the chair but has no answer of its own yet."},
-	store.OutcomeAnsweredOnSpot: {"Đã được trả lời trực tiếp tại hội nghị.", "Answered on the spot at the dialogue."},
-	store.OutcomeLedToTask:      {"Hội nghị đã kết luận và giao nhiệm vụ giải quyết; đang thực hiện.", "The dialogue concluded on it and assigned tasks; they are under way."},
-	store.OutcomeResultAccepted: {"Đã có kết quả giải quyết được nghiệm thu.", "The result has been accepted."},
-	store.OutcomeOpen:           {"Hội nghị đã ghi nhận ý kiến; chưa có kết luận giải quyết.", "Recorded at the dialogue; no conclusion on it yet."},
-	"dialogue_cancelled":        {"Hội nghị đã bị hủy.", "The dialogue was cancelled."},
+	store.ReceiptReceived:          {"Đã tiếp nhận; ý kiến sẽ được đưa ra hội nghị tiếp xúc, đối thoại.", "Received; it will be put to the dialogue."},
+	store.ReceiptNotTakenUp:        {"Hội nghị đã diễn ra; ý kiến đã được tổng hợp gửi chủ trì hội nghị nhưng chưa được ghi nhận trả lời riêng.", "The dialogue was held; the opinion was summarised for the chair but has no answer of its own yet."},
+	store.OutcomeAnsweredOnSpot:    {"Đã được trả lời trực tiếp tại hội nghị.", "Answered on the spot at the dialogue."},
+	store.OutcomeLedToTask:         {"Hội nghị đã kết luận và giao nhiệm vụ giải quyết; đang thực hiện.", "The dialogue concluded on it and assigned tasks; they are under way."},
+	store.OutcomeResultAccepted:    {"Đã có kết quả giải quyết được nghiệm thu.", "The result has been accepted."},
+	store.OutcomeOpen:              {"Hội nghị đã ghi nhận ý kiến; chưa có kết luận giải quyết.", "Recorded at the dialogue; no conclusion on it yet."},
+	store.ReceiptDialogueCancelled: {"Hội nghị đã bị hủy.", "The dialogue was cancelled."},
 }
 
 // receiptStatus is what became of a receipt's opinion(s) (the store's

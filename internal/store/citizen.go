@@ -24,6 +24,13 @@ const (
 	OutcomeOpen           = "open"
 )
 
+// Receipt states before or beside an opinion's outcome (ReceiptRecord.Status).
+const (
+	ReceiptReceived          = "received"
+	ReceiptNotTakenUp        = "not_taken_up"
+	ReceiptDialogueCancelled = "dialogue_cancelled"
+)
+
 // Receipt kinds: a survey answer, or an opinion raised from the floor.
 const (
 	ReceiptSurveyAnswer = "survey_answer"
@@ -453,13 +460,13 @@ func (s *Store) PurgeRespondentContacts(ctx context.Context, dialogueID, unitID 
 // accepted; else any under way; else any answered; else open).
 func (r *ReceiptRecord) Status() string {
 	if r.Dialogue.Phase == domain.PhaseCancelled {
-		return "dialogue_cancelled"
+		return ReceiptDialogueCancelled
 	}
 	if r.HeldAt == nil {
-		return "received"
+		return ReceiptReceived
 	}
 	if len(r.Opinions) == 0 {
-		return "not_taken_up"
+		return ReceiptNotTakenUp
 	}
 	has := map[string]int{}
 	for _, o := range r.Opinions {
