@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,26 +111,6 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	logger, logLevel := newServerLogger(opts.Logger, level)
 
-	// Ports.
-	var ports servicePorts
-	if ports.frontend, err = resolvePort(opts.IP, opts.FrontendPort); err != nil {
-		return nil, fmt.Errorf("devserver: frontend port: %w", err)
-	}
-	uiPort := -1
-	if opts.UIPort != -1 {
-		if uiPort, err = resolvePort(opts.IP, opts.UIPort); err != nil {
-			return nil, fmt.Errorf("devserver: UI port: %w", err)
-		}
-	}
-	if ports.frontendHTTP, err = freePort(opts.IP); err != nil {
-		return nil, fmt.Errorf("devserver: frontend HTTP port: %w", err)
-	}
-	for _, p := range []*int{&ports.history, &ports.matching, &ports.worker} {
-		if *p, err = freePort("127.0.0.1"); err != nil {
-			return nil, fmt.Errorf("devserver: internal service port: %w", err)
-		}
-	}
-
 	// Persistence.
 	sc, err := buildSQLConfig(opts.DBFile)
 	if err != nil {
@@ -139,43 +120,24 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("devserver: %w", err)
 	}
 
-	// Server.
-	conf := buildServerConfig(opts.IP, ports, sc.cfg, opts.ClusterID)
-	frontendAddr := conf.PublicClient.HostPort
-	staticHost := func(svc primitives.ServiceName) static.Hosts {
-		port := conf.Services[string(svc)].RPC.GRPCPort
-		host := "127.0.0.1"
-		if svc == primitives.FrontendService {
-			host = dialIP(opts.IP)
+	// Ports and server. A free port is found by listening and closing, so
+	// another process (a test package starting its own server at the same
+	// moment) may take it before the server binds it: the server is then
+	// built again on fresh ports, a few times.
+	var (
+		ts           temporal.Server
+		frontendAddr string
+		uiPort       int
+	)
+	for attempt := 1; ; attempt++ {
+		ts, frontendAddr, uiPort, err = buildAndStart(opts, sc, logger)
+		if err == nil || attempt == startAttempts || !strings.Contains(err.Error(), "address already in use") {
+			break
 		}
-		return static.SingleLocalHost(net.JoinHostPort(host, strconv.Itoa(port)))
+		logger.Warn("devserver: a port was taken before the server bound it; trying fresh ports")
 	}
-	claimMapper := authorization.NewNoopClaimMapper()
-	serverOpts := []temporal.ServerOption{
-		temporal.WithConfig(conf),
-		temporal.ForServices(temporal.DefaultServices),
-		temporal.WithStaticHosts(map[primitives.ServiceName]static.Hosts{
-			primitives.FrontendService: staticHost(primitives.FrontendService),
-			primitives.HistoryService:  staticHost(primitives.HistoryService),
-			primitives.MatchingService: staticHost(primitives.MatchingService),
-			primitives.WorkerService:   staticHost(primitives.WorkerService),
-		}),
-		temporal.WithLogger(logger),
-		temporal.WithAuthorizer(authorization.NewNoopAuthorizer()),
-		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(buildDynamicConfig(opts.DynamicConfig)),
-	}
-
-	var ts temporal.Server
-	if err := catchFatal(func() (err error) {
-		ts, err = temporal.NewServer(serverOpts...)
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("devserver: build Temporal server: %w", err)
-	}
-	if err := catchFatal(ts.Start); err != nil {
-		_ = catchFatal(ts.Stop)
-		return nil, fmt.Errorf("devserver: start Temporal server: %w", err)
+	if err != nil {
+		return nil, err
 	}
 
 	s := &Server{
@@ -307,4 +269,74 @@ func waitFrontend(ctx context.Context, hostPort, namespace string, logger log.Lo
 		case <-tick.C:
 		}
 	}
+}
+
+// startAttempts is how many times Start builds the server on fresh ports
+// when one was taken meanwhile.
+const startAttempts = 5
+
+// buildAndStart picks the ports, builds the Temporal server on them and
+// starts it.
+func buildAndStart(opts Options, sc sqlConfig, logger serverLogger) (temporal.Server, string, int, error) {
+	var err error
+	// Ports.
+	var ports servicePorts
+	if ports.frontend, err = resolvePort(opts.IP, opts.FrontendPort); err != nil {
+		return nil, "", 0, fmt.Errorf("devserver: frontend port: %w", err)
+	}
+	uiPort := -1
+	if opts.UIPort != -1 {
+		if uiPort, err = resolvePort(opts.IP, opts.UIPort); err != nil {
+			return nil, "", 0, fmt.Errorf("devserver: UI port: %w", err)
+		}
+	}
+	if ports.frontendHTTP, err = freePort(opts.IP); err != nil {
+		return nil, "", 0, fmt.Errorf("devserver: frontend HTTP port: %w", err)
+	}
+	for _, p := range []*int{&ports.history, &ports.matching, &ports.worker} {
+		if *p, err = freePort("127.0.0.1"); err != nil {
+			return nil, "", 0, fmt.Errorf("devserver: internal service port: %w", err)
+		}
+	}
+
+	// Server.
+	conf := buildServerConfig(opts.IP, ports, sc.cfg, opts.ClusterID)
+	frontendAddr := conf.PublicClient.HostPort
+	staticHost := func(svc primitives.ServiceName) static.Hosts {
+		port := conf.Services[string(svc)].RPC.GRPCPort
+		host := "127.0.0.1"
+		if svc == primitives.FrontendService {
+			host = dialIP(opts.IP)
+		}
+		return static.SingleLocalHost(net.JoinHostPort(host, strconv.Itoa(port)))
+	}
+	claimMapper := authorization.NewNoopClaimMapper()
+	serverOpts := []temporal.ServerOption{
+		temporal.WithConfig(conf),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(map[primitives.ServiceName]static.Hosts{
+			primitives.FrontendService: staticHost(primitives.FrontendService),
+			primitives.HistoryService:  staticHost(primitives.HistoryService),
+			primitives.MatchingService: staticHost(primitives.MatchingService),
+			primitives.WorkerService:   staticHost(primitives.WorkerService),
+		}),
+		temporal.WithLogger(logger),
+		temporal.WithAuthorizer(authorization.NewNoopAuthorizer()),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
+		temporal.WithDynamicConfigClient(buildDynamicConfig(opts.DynamicConfig)),
+	}
+
+	var ts temporal.Server
+	if err := catchFatal(func() (err error) {
+		ts, err = temporal.NewServer(serverOpts...)
+		return err
+	}); err != nil {
+		return nil, "", 0, fmt.Errorf("devserver: build Temporal server: %w", err)
+	}
+	if err := catchFatal(ts.Start); err != nil {
+		_ = catchFatal(ts.Stop)
+		return nil, "", 0, fmt.Errorf("devserver: start Temporal server: %w", err)
+	}
+
+	return ts, frontendAddr, uiPort, nil
 }

@@ -1,4 +1,4 @@
-package e2e
+package scale
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
@@ -131,7 +132,7 @@ func scaleAddDialogues(t *testing.T, env *testenv.Env, unit string, n int) strin
 func scaleAddTasks(t *testing.T, env *testenv.Env, c *testenv.Client, unit string, n int) string {
 	t.Helper()
 	ctx := context.Background()
-	dlg := readyForSession(t, env, c, unit, nil)
+	dlg := bench.ReadyForSession(t, env.Store, c, unit, nil)
 	at := time.Now()
 	due := time.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)
 	batch := func(from, to int) []map[string]any {
@@ -220,4 +221,14 @@ func historyRuns(t *testing.T, env *testenv.Env, workflowID string) (runs, longe
 		}
 		runID = prev
 	}
+}
+
+// created is the id of a created resource.
+type created struct {
+	ID string `json:"id"`
+}
+
+func waitUntil(t testing.TB, within time.Duration, fn func() bool) {
+	t.Helper()
+	testenv.WaitFor(t, within, "the condition", fn)
 }
