@@ -58,10 +58,6 @@ var receiptStatusText = map[string][2]string{
 	store.ReceiptDialogueCancelled: {"Hội nghị đã bị hủy.", "The dialogue was cancelled."},
 }
 
-// receiptStatus is what became of a receipt's opinion(s) (the store's
-// rule).
-func receiptStatus(rec *store.ReceiptRecord) string { return rec.Status() }
-
 // ratable says whether a receipt's holder may rate now: once there is an
 // answer on the spot or an accepted result.
 func ratable(status string) bool {
@@ -99,7 +95,7 @@ func (s *Server) getPublicReceipt(c *gin.Context) {
 }
 
 func publicReceipt(rec *store.ReceiptRecord) contract.PublicReceipt {
-	status := receiptStatus(rec)
+	status := rec.Status()
 	text := receiptStatusText[status]
 	out := contract.PublicReceipt{
 		Receipt: receipt.Format(rec.Code), Kind: rec.Kind, Field: rec.Field, Content: rec.Content, SubmittedAt: rec.SubmittedAt,
@@ -201,7 +197,7 @@ func (s *Server) ratePublicReceipt(c *gin.Context) {
 		abort(c, errAlreadyRated)
 		return
 	}
-	if status := receiptStatus(rec); !ratable(status) {
+	if status := rec.Status(); !ratable(status) {
 		abort(c, newError(http.StatusConflict, CodeNotRatableYet,
 			"Chỉ đánh giá được khi ý kiến đã được trả lời hoặc đã có kết quả giải quyết được nghiệm thu.",
 			"A rating can be given once the opinion has been answered or its result accepted."))
@@ -218,11 +214,8 @@ func (s *Server) ratePublicReceipt(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	rec, err := s.Store.LookupReceipt(c.Request.Context(), rec.Code)
-	if err != nil {
-		abort(c, err)
-		return
-	}
+	// The Feedback workflow stored exactly this rating.
+	rec.Rating = &store.Rating{Receipt: rec.Code, Field: rec.Field, Satisfied: in.Rating.Satisfied, Comment: in.Rating.Comment, RatedAt: in.Rating.At}
 	c.JSON(http.StatusCreated, publicReceipt(rec))
 }
 
@@ -316,18 +309,12 @@ func (s *Server) postRemark(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	rs, err := s.Store.ListRemarks(c.Request.Context(), t.ID)
+	r, err := s.Store.GetRemark(c.Request.Context(), id)
 	if err != nil {
 		abort(c, err)
 		return
 	}
-	for _, r := range rs {
-		if r.ID == id {
-			c.JSON(http.StatusCreated, r)
-			return
-		}
-	}
-	abort(c, fmt.Errorf("remark %s not found after it was saved", id))
+	c.JSON(http.StatusCreated, r)
 }
 
 // listRemarks answers GET /tasks/{id}/remarks.
@@ -386,7 +373,7 @@ func readContact(c *contract.RespondentContact, errs *[]contract.FieldError) *st
 	if len(*errs) > n {
 		return nil
 	}
-	return &store.RespondentContact{Email: email, Phone: map[bool]string{true: phone, false: ""}[c.Phone != ""], ConsentText: lifecycle.ContactConsentVI}
+	return &store.RespondentContact{Email: email, Phone: phone, ConsentText: lifecycle.ContactConsentVI}
 }
 
 // vnPhone is a Vietnamese mobile or landline number written from 0.

@@ -59,7 +59,7 @@ func TestDatabaseOutageLosesNothing(t *testing.T) {
 	time.Sleep(time.Until(due.Add(-5 * time.Second)))
 	outage(t, cl, held)
 
-	waitUntil(t, 3*time.Minute, func() bool {
+	testenv.WaitFor(t, 3*time.Minute, "every task's writes after the outage", func() bool {
 		var n int
 		err := env.Store.DB.NewSelect().Table("tasks").Where("dialogue_id = ? AND overdue AND escalation_level = 1", dlg).ColumnExpr("count(*)").Scan(ctx, &n)
 		return err == nil && n == tasks
@@ -176,7 +176,7 @@ func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
 			{"title": "Gia hạn", "assignee": map[string]any{"agency": "UBND xã"}, "due_at": due.Format(time.RFC3339)}}}}})
 	mustStatus(t, r, http.StatusOK, "session")
 	var returned, extended string
-	waitUntil(t, time.Minute, func() bool {
+	testenv.WaitFor(t, time.Minute, "the session's two tasks", func() bool {
 		var rows []store.Task
 		if err := env.Store.DB.NewSelect().Model(&rows).Where("dialogue_id = ? AND status = ?", dlg, domain.TaskInProgress).Scan(ctx); err != nil || len(rows) != 2 {
 			return false
@@ -204,7 +204,7 @@ func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
 	}
 	mustStatus(t, c.Do(http.MethodPost, "/api/v1/tasks/"+returned+"/review", map[string]any{"decision": "return", "reason": "Chưa đạt"}), http.StatusOK, "return the result")
 	mustStatus(t, c.Do(http.MethodPost, "/api/v1/tasks/"+extended+"/extension/decision", map[string]any{"approve": true}), http.StatusOK, "approve the extension")
-	waitUntil(t, time.Minute, func() bool {
+	testenv.WaitFor(t, time.Minute, "the commands' notice writes to wait on the lock", func() bool {
 		var n int
 		err := env.Store.DB.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%notifications%'").Scan(&n)
 		return err == nil && n >= 2
@@ -219,7 +219,7 @@ func TestDatabaseOutageKeepsCommandNotices(t *testing.T) {
 		}
 		return n
 	}
-	waitUntil(t, 3*time.Minute, func() bool { return notice(returned, "returned") >= 1 && notice(extended, "extension") >= 1 })
+	testenv.WaitFor(t, 3*time.Minute, "the returned-result and extension notices", func() bool { return notice(returned, "returned") >= 1 && notice(extended, "extension") >= 1 })
 	if n := notice(returned, "returned"); n != 1 {
 		t.Errorf("task %s has %d returned-result notices, want 1", returned, n)
 	}
@@ -233,9 +233,4 @@ func mustStatus(t testing.TB, r *testenv.Response, want int, what string) {
 	if r.Status != want {
 		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, want, r.Body)
 	}
-}
-
-func waitUntil(t testing.TB, within time.Duration, fn func() bool) {
-	t.Helper()
-	testenv.WaitFor(t, within, "the condition", fn)
 }

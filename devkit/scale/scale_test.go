@@ -62,7 +62,7 @@ func TestNoLimitOnDialoguesOrTasks(t *testing.T) {
 	}
 
 	scaleCancelTasks(t, env, unit, dlg)
-	waitUntil(t, 3*time.Minute, func() bool {
+	testenv.WaitFor(t, 3*time.Minute, "the dialogue to close once every task is cancelled", func() bool {
 		d, err := env.Store.GetDialogue(ctx, dlg)
 		return err == nil && d.Phase == domain.PhaseClosed
 	})
@@ -159,7 +159,7 @@ func scaleAddTasks(t *testing.T, env *testenv.Env, c *testenv.Client, unit strin
 			t.Fatalf("add tasks from %d: %d %.500s", i, r.Status, r.Body)
 		}
 	}
-	waitUntil(t, 3*time.Minute, func() bool {
+	testenv.WaitFor(t, 3*time.Minute, "every task to be in progress", func() bool {
 		_, k, err := env.Store.ListTasks(ctx, store.TaskFilter{DialogueID: dlg, Status: domain.TaskInProgress, Limit: 1})
 		return err == nil && k == n
 	})
@@ -226,9 +226,4 @@ func historyRuns(t *testing.T, env *testenv.Env, workflowID string) (runs, longe
 // created is the id of a created resource.
 type created struct {
 	ID string `json:"id"`
-}
-
-func waitUntil(t testing.TB, within time.Duration, fn func() bool) {
-	t.Helper()
-	testenv.WaitFor(t, within, "the condition", fn)
 }

@@ -73,6 +73,6 @@ func RespondentNotice(answered bool, dialogueTitle, receiptCode, lookupURL strin
 		"Bạn nhận thư này vì đã đồng ý để lại liên hệ khi gửi ý kiến; liên hệ sẽ được xóa sau khi hội nghị kết thúc.\n"+
 		"You get this because you agreed to leave a contact with your opinion; it is deleted after the dialogue closes.",
 		dialogueTitle, what, where, dialogueTitle, whatEN, whereEN)
-	sms = fmt.Sprintf("Y kien ma %s da co %s. %s", receiptCode, map[bool]string{true: "tra loi", false: "ket qua"}[answered], where)
+	sms = fmt.Sprintf("Ý kiến mã %s đã có %s. %s", receiptCode, what, where)
 	return subject, body, sms
 }

@@ -291,6 +291,15 @@ func (s *Store) SaveRemark(ctx context.Context, r *Remark, alert *Alert, ev Even
 	})
 }
 
+// GetRemark reads one remark, or ErrNotFound.
+func (s *Store) GetRemark(ctx context.Context, id string) (*Remark, error) {
+	r := new(Remark)
+	if err := s.DB.NewSelect().Model(r).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "get remark")
+	}
+	return r, nil
+}
+
 // ListRemarks lists a task's remarks, oldest first.
 func (s *Store) ListRemarks(ctx context.Context, taskID string) ([]Remark, error) {
 	rs := []Remark{}
