@@ -20,7 +20,7 @@ func TestReplayKeptHistories(t *testing.T) {
 	}
 	if len(files) < 2 {
 		t.Fatalf("expected kept histories in workflows/testdata/histories (found %d); "+
-			"record them with: DOITHOAI_KEEP_HISTORIES=1 go test ./devkit/e2e/ -run 'TestLifecycle|TestFollowUp'", len(files))
+			"record them with: DOITHOAI_KEEP_HISTORIES=1 go test ./devkit/e2e/ -run 'TestLifecycle|TestFollowUp|TestCitizenFollowsOpinionToResult'", len(files))
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/devkit/testenv"
 	"github.com/doithoai/doithoai/internal/auth"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/notify/smtptest"
+	"github.com/doithoai/doithoai/workflows"
 )
 
 type publicReceiptDoc struct {
@@ -266,6 +268,17 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	remark := map[string]any{"content": "Đoạn qua thôn Tây chưa được rải nhựa như kết luận."}
 	mustStatus(t, board.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/remarks", remark, "Idempotency-Key", "remark-1"), http.StatusCreated, "remark")
 	mustStatus(t, board.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/remarks", remark, "Idempotency-Key", "remark-1"), http.StatusCreated, "remark again")
+	// The Feedback runs replay against the current code (and are kept for
+	// the replay tests with DOITHOAI_KEEP_HISTORIES=1).
+	for id, name := range map[string]string{
+		workflows.RatingWorkflowID(strings.ReplaceAll(rcptRoad, "-", "")):                                                  "feedback-rating-not-satisfied",
+		workflows.RemarkWorkflowID(activities.StableID(fmt.Sprintf("remark|%s|%s|%s", taskID, "bttnd.vuthu", "remark-1"))): "feedback-board-remark",
+	} {
+		if err := env.Client.GetWorkflow(context.Background(), id, "").Get(context.Background(), nil); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		replayAndKeep(t, env, id, name)
+	}
 	r = mttq.Do(http.MethodGet, "/api/v1/alerts?kind=board_remark", nil)
 	var remarks struct {
 		Total int `json:"total"`
@@ -335,6 +348,11 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 		if err := env.Store.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM events WHERE action = 'dialogue.contacts_deleted' AND entity_id = ?", dlg).Scan(&logged); err != nil || logged != 1 {
 			t.Errorf("contact deletion logged %d times (%v), want 1", logged, err)
 		}
+		id := workflows.ContactRetentionWorkflowID(dlg)
+		if err := env.Client.GetWorkflow(context.Background(), id, "").Get(context.Background(), nil); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		replayAndKeep(t, env, id, "contact-retention")
 	}()
 	if fmt.Sprint(got.Opinions.Outcomes) != fmt.Sprint(want) || got.Satisfaction.Rated != 2 || got.Satisfaction.NotSatisfied != 1 || got.Remarks != 1 {
 		t.Errorf("report: outcomes %v, satisfaction %+v, remarks %d", got.Opinions.Outcomes, got.Satisfaction, got.Remarks)
