@@ -417,6 +417,14 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 	}
 	s.Telemetry.Survey.Ingested(telemetry.SurveySourceLink, n)
 	code, err := s.Store.SurveyReceipt(c.Request.Context(), d.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		// The id was taken by an answer to another survey: this one was
+		// not stored.
+		abort(c, validationError(fieldErrorMsg("id", "id_taken",
+			"Mã ý kiến này đã được dùng cho một ý kiến khác; hãy gửi lại với mã mới.",
+			"This id belongs to another answer; send the answer again with a new id.")))
+		return
+	}
 	if err != nil {
 		abort(c, err)
 		return
