@@ -168,6 +168,7 @@ type WebhookSink struct {
 	got     map[string]int
 	events  map[string]notify.Event
 	bad     int
+	resent  int
 }
 
 // NewWebhookSink starts the sink; it closes when the test ends.
@@ -198,13 +199,30 @@ func (w *WebhookSink) serve(rw http.ResponseWriter, r *http.Request) {
 		rw.WriteHeader(http.StatusUnauthorized)
 		return
 	}
+	// A conforming receiver (see notify.Webhook): a delivery id it has
+	// accepted before is a resend — a worker killed between the post and
+	// its record sends again — and is answered as done, not taken twice.
 	id := r.Header.Get(notify.HeaderDelivery)
+	if w.got[id] > 0 {
+		w.resent++
+		rw.WriteHeader(http.StatusNoContent)
+		return
+	}
 	w.got[id]++
 	w.events[id] = ev
 	rw.WriteHeader(http.StatusNoContent)
 }
 
-// Alerts returns how many times each alert was delivered, by alert id.
+// Resent counts deliveries that arrived again after being accepted (and
+// were dropped, as the webhook contract asks of receivers).
+func (w *WebhookSink) Resent() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.resent
+}
+
+// Alerts returns how many times each alert was accepted, by alert id
+// (resends of an accepted id are dropped: see Resent).
 func (w *WebhookSink) Alerts() map[string]int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
