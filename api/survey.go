@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
@@ -52,65 +50,27 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	answers, prefix, err := readSurveyAnswers(c)
+	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		abort(c, err)
+		abort(c, newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large."))
 		return
 	}
-	var errs []contract.FieldError
-	if len(answers) == 0 {
-		errs = append(errs, fieldError("responses", "empty"))
-	}
-	if len(answers) > MaxSurveyBatch {
-		abort(c, validationError(fieldErrorMsg("responses", "too_many",
-			fmt.Sprintf("Mỗi lần gửi tối đa %d ý kiến.", MaxSurveyBatch), fmt.Sprintf("At most %d answers per request.", MaxSurveyBatch))))
-		return
-	}
-	rows := make([]store.SurveyResponse, 0, len(answers))
-	seen := make(map[string]bool, len(answers))
-	for i, a := range answers {
-		p := fmt.Sprintf("%s[%d].", prefix, i)
-		if prefix == "" {
-			p = ""
+	// The answers are decoded and checked as the store copies them, and
+	// the batch is stored only if every one passes.
+	answers := newSurveyAnswers(body, d.ID)
+	n, err := s.Store.StreamSurveyResponses(c.Request.Context(), d.ID, answers.next)
+	var closed *store.SurveyClosedError
+	if errors.As(err, &closed) {
+		if bad := answers.finish(); bad != nil {
+			err = bad // a body at fault is refused for its faults first
 		}
-		if len(errs) >= 100 {
-			break // enough to show the client what is wrong
-		}
-		checkText(&errs, p+"field", strings.TrimSpace(a.Field), true, 100)
-		checkText(&errs, p+"content", strings.TrimSpace(a.Content), true, 4000)
-		checkText(&errs, p+"respondent_name", a.RespondentName, false, 200)
-		checkText(&errs, p+"respondent_group", a.RespondentGroup, false, 200)
-		if a.Contact != nil {
-			errs = append(errs, fieldErrorMsg(p+"contact", "contact_public_only",
-				"Chỉ người dân tự để lại liên hệ qua đường dẫn phiếu công khai.", "Only respondents leave a contact, through the public link."))
-		}
-		id := uuid.NewString()
-		if a.ID != "" {
-			u, err := uuid.Parse(a.ID)
-			if err != nil {
-				errs = append(errs, fieldError(p+"id", "invalid_id"))
-			} else {
-				id = u.String()
-			}
-			if seen[id] {
-				errs = append(errs, fieldError(p+"id", "duplicate"))
-			}
-			seen[id] = true
-		}
-		rows = append(rows, store.SurveyResponse{ID: id, DialogueID: d.ID, Field: strings.TrimSpace(a.Field), Content: strings.TrimSpace(a.Content),
-			RespondentName: strings.TrimSpace(a.RespondentName), RespondentGroup: strings.TrimSpace(a.RespondentGroup)})
 	}
-	if len(errs) > 0 {
-		abort(c, validationError(errs...))
-		return
-	}
-	n, err := s.Store.InsertSurveyResponses(c.Request.Context(), d.ID, rows)
 	if err != nil {
 		abort(c, err)
 		return
 	}
 	s.Telemetry.Survey.Ingested(telemetry.SurveySourceBatch, n)
-	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: len(rows) - n})
+	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: answers.read - n})
 }
 
 func (s *Server) listSurveyResponses(c *gin.Context) {
@@ -148,29 +108,6 @@ func (s *Server) getSurveySummary(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sum)
-}
-
-// readSurveyAnswers reads the body of POST /dialogues/{id}/survey/responses:
-// one answer, or a batch under "responses" (then prefix names the list).
-// The body is decoded once; isSurveyBatch only tokenises up to the key
-// "responses".
-func readSurveyAnswers(c *gin.Context) (answers []contract.SurveyAnswer, prefix string, err error) {
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return nil, "", newError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Nội dung yêu cầu quá lớn.", "The request body is too large.")
-	}
-	if isSurveyBatch(body) {
-		var b contract.SurveyBatch
-		if err := decodeBytes(body, &b); err != nil {
-			return nil, "", err
-		}
-		return b.Responses, "responses", nil
-	}
-	var one contract.SurveyAnswer
-	if err := decodeBytes(body, &one); err != nil {
-		return nil, "", err
-	}
-	return []contract.SurveyAnswer{one}, "", nil
 }
 
 // isSurveyBatch reports whether body is a JSON object with the key

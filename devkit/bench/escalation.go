@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/config"
 	"github.com/doithoai/doithoai/internal/domain"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
@@ -87,6 +88,21 @@ func FloorTimer(ctx workflow.Context, target time.Time) (time.Time, error) {
 // FloorNow reports when the floor's activity ran.
 func FloorNow(context.Context) (time.Time, error) { return time.Now(), nil }
 
+// StartFloorWorker runs the floor (FloorTimer and FloorNow) on queue, with
+// as many pollers as the service's worker runs by default, so the floor and
+// the service take their tasks alike; call the returned func to stop it.
+func StartFloorWorker(tb testing.TB, c client.Client, queue string) (stop func()) {
+	tb.Helper()
+	pollers := config.Defaults().WorkerPollers
+	fw := worker.New(c, queue, worker.Options{MaxConcurrentWorkflowTaskPollers: pollers, MaxConcurrentActivityTaskPollers: pollers})
+	fw.RegisterWorkflow(FloorTimer)
+	fw.RegisterActivity(FloorNow)
+	if err := fw.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	return fw.Stop
+}
+
 // spread is the time over which the n deadlines fall.
 const spread = 10 * time.Second
 
@@ -96,13 +112,7 @@ const spread = 10 * time.Second
 // server in the same run (started eight at a time).
 func Escalation(tb testing.TB, t Target, n int) EscalationResult {
 	tb.Helper()
-	fw := worker.New(t.Temporal, "bench-floor", worker.Options{})
-	fw.RegisterWorkflow(FloorTimer)
-	fw.RegisterActivity(FloorNow)
-	if err := fw.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	defer fw.Stop()
+	defer StartFloorWorker(tb, t.Temporal, "bench-floor")()
 	res := floor(tb, t, n)
 	res.Tasks = n
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
@@ -33,13 +32,7 @@ import (
 func BenchmarkHerd(b *testing.B) {
 	n := benchInt("DOITHOAI_BENCH_HERD", 5000)
 	env := testenv.Start(b, testenv.Options{Quiet: true})
-	fw := worker.New(env.Client, "bench-herd-floor", worker.Options{})
-	fw.RegisterWorkflow(bench.FloorTimer)
-	fw.RegisterActivity(bench.FloorNow)
-	if err := fw.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer fw.Stop()
+	defer bench.StartFloorWorker(b, env.Client, "bench-herd-floor")()
 	b.ResetTimer()
 	for iter := 0; iter < b.N; iter++ {
 		f50, f99 := floorHerd(b, env, n)

@@ -48,13 +48,11 @@ func BenchmarkSurveyIngest(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		body, copyText := surveyBatchForBench(b, dlg, i, size)
-		start := time.Now()
-		r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/survey/responses", body)
-		api := time.Since(start)
+		r, api := c.DoTimed(http.MethodPost, "/api/v1/dialogues/"+dlg+"/survey/responses", body)
 		if r.Status != http.StatusCreated || !strings.Contains(string(r.Body), fmt.Sprintf(`"accepted":%d`, size)) {
 			b.Fatalf("batch: %d %.300s", r.Status, r.Body)
 		}
-		start = time.Now()
+		start := time.Now()
 		res, err := pgdriver.CopyFrom(ctx, conn, bytes.NewReader(copyText),
 			"COPY survey_copy_floor (id, dialogue_id, field, content, respondent_name, respondent_group, receipt) FROM STDIN")
 		floor := time.Since(start)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -45,31 +46,60 @@ func (e *SurveyClosedError) Error() string {
 	return fmt.Sprintf("survey not open (phase %s, window %s – %s)", e.Phase, e.OpensAt.Format(time.RFC3339), e.ClosesAt.Format(time.RFC3339))
 }
 
-// InsertSurveyResponses stores answers in one transaction, but only while the
-// dialogue's survey is open: the dialogue row is locked FOR SHARE, so the
-// workflow's close (an UPDATE of that row) waits for this batch and the
-// summary counts every accepted answer. Responses with an id already stored
-// are skipped, so a retried batch is harmless. It returns how many rows were
-// new.
-//
-// The rows go in with COPY (one round trip for the whole batch, no
-// parameters to bind). COPY has no ON CONFLICT, so the ids already stored
-// are looked up first and left out; a batch with the same ids committed by
-// another request between that look-up and the COPY makes the COPY fail on
-// the primary key, and the transaction is then run again, which finds them.
+// SurveyRows yields a batch's answers one at a time to
+// StreamSurveyResponses: ok is false at the end; an error stops the batch,
+// and nothing of it is stored.
+type SurveyRows func() (r SurveyResponse, ok bool, err error)
+
+// InsertSurveyResponses stores rs as one batch (see StreamSurveyResponses).
 func (s *Store) InsertSurveyResponses(ctx context.Context, dialogueID string, rs []SurveyResponse) (int, error) {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var n int
-		n, err = s.insertSurveyResponses(ctx, dialogueID, rs)
-		if !isUniqueViolation(err) {
-			return n, err
+	i := 0
+	return s.StreamSurveyResponses(ctx, dialogueID, func() (SurveyResponse, bool, error) {
+		if i == len(rs) {
+			return SurveyResponse{}, false, nil
 		}
-	}
-	return 0, err
+		i++
+		return rs[i-1], true, nil
+	})
 }
 
-func (s *Store) insertSurveyResponses(ctx context.Context, dialogueID string, rs []SurveyResponse) (int, error) {
+// StreamSurveyResponses stores a batch of answers in one transaction, but
+// only while the dialogue's survey is open: the dialogue row is locked FOR
+// SHARE, so the workflow's close (an UPDATE of that row) waits for this
+// batch and the summary counts every accepted answer. Responses with an id
+// already stored are skipped, so a retried batch is harmless. It returns
+// how many rows were new. When the survey is not open it answers a
+// *SurveyClosedError before reading any row.
+//
+// The rows go in with COPY, read from next while PostgreSQL stores the
+// ones before (the caller may still be decoding and checking the rest); an
+// error from next ends the COPY and rolls the batch back. COPY has no ON
+// CONFLICT, so it is tried first as if every id were new, as it is for all
+// but a retried batch; a stored id (or a receipt code drawn twice) makes
+// it fail on a unique index, and the transaction is then run again over
+// the rows read, with the ids already stored looked up first and left
+// out. A batch with the same ids committed by another request between that
+// look-up and the COPY fails the same way and is run again, which then
+// finds them.
+func (s *Store) StreamSurveyResponses(ctx context.Context, dialogueID string, next SurveyRows) (int, error) {
+	var read []SurveyResponse
+	n, err := s.copySurveyResponses(ctx, dialogueID, func(now time.Time) *surveyCopy {
+		return &surveyCopy{next: next, now: now, kept: &read}
+	})
+	for attempt := 1; attempt < 4 && isUniqueViolation(err); attempt++ {
+		n, err = s.copySurveyResponses(ctx, dialogueID, func(now time.Time) *surveyCopy {
+			return &surveyCopy{next: nil, now: now, rows: read, lookUp: true}
+		})
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// copySurveyResponses runs one attempt: the window check under the
+// dialogue's lock, then a COPY of the rows src yields.
+func (s *Store) copySurveyResponses(ctx context.Context, dialogueID string, src func(now time.Time) *surveyCopy) (int, error) {
 	conn, err := s.DB.Conn(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("insert survey responses: %w", err)
@@ -90,21 +120,20 @@ func (s *Store) insertSurveyResponses(ctx context.Context, dialogueID string, rs
 		if phase != "survey_open" {
 			return &SurveyClosedError{Phase: phase, OpensAt: opens, ClosesAt: closes}
 		}
-		fresh, err := newSurveyResponses(ctx, tx, rs)
-		if err != nil {
-			return err
+		sc := src(now)
+		if sc.lookUp {
+			if sc.rows, err = newSurveyResponses(ctx, tx, sc.rows); err != nil {
+				return err
+			}
+			if len(sc.rows) == 0 {
+				return nil
+			}
 		}
-		if len(fresh) == 0 {
-			return nil
-		}
-		// Receipts are drawn on every attempt: one that collided with a
-		// stored code fails the COPY on its unique index, and the run
-		// again draws another.
-		for i := range fresh {
-			fresh[i].Receipt = receipt.New()
-		}
-		res, err := pgdriver.CopyFrom(ctx, conn, encodeSurveyCopy(fresh, now),
+		res, err := pgdriver.CopyFrom(ctx, conn, sc,
 			"COPY survey_responses (id, dialogue_id, field, content, respondent_name, respondent_group, submitted_at, receipt) FROM STDIN")
+		if sc.err != nil {
+			return sc.err // the batch is refused: whatever was copied rolls back
+		}
 		if err != nil {
 			return fmt.Errorf("copy survey responses: %w", err)
 		}
@@ -113,6 +142,62 @@ func (s *Store) insertSurveyResponses(ctx context.Context, dialogueID string, rs
 		return nil
 	})
 	return inserted, err
+}
+
+// surveyCopy is the COPY data of one attempt, as an io.Reader: the rows of
+// next (kept as read, for a run again) or of rows, each with a receipt
+// drawn for this attempt (one that collided with a stored code fails the
+// COPY on its unique index, and the run again draws another).
+type surveyCopy struct {
+	next   SurveyRows
+	kept   *[]SurveyResponse
+	rows   []SurveyResponse
+	lookUp bool // rows are to be checked against the stored ids first
+	now    time.Time
+	buf    bytes.Buffer
+	err    error // next's error: the batch is refused
+}
+
+// copyChunk is how much COPY text is made ready before it is handed on.
+const copyChunk = 32 << 10
+
+func (c *surveyCopy) Read(p []byte) (int, error) {
+	for c.buf.Len() < min(len(p), copyChunk) {
+		r, ok := c.row()
+		if !ok {
+			break
+		}
+		r.Receipt = receipt.New()
+		encodeSurveyRow(&c.buf, r, c.now)
+	}
+	if c.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return c.buf.Read(p)
+}
+
+// row returns the next row to copy.
+func (c *surveyCopy) row() (SurveyResponse, bool) {
+	if c.next == nil {
+		if len(c.rows) == 0 {
+			return SurveyResponse{}, false
+		}
+		r := c.rows[0]
+		c.rows = c.rows[1:]
+		return r, true
+	}
+	if c.err != nil {
+		return SurveyResponse{}, false
+	}
+	r, ok, err := c.next()
+	if err != nil {
+		c.err = err
+		return SurveyResponse{}, false
+	}
+	if ok {
+		*c.kept = append(*c.kept, r)
+	}
+	return r, ok
 }
 
 // newSurveyResponses returns the responses whose id is not stored yet (and
@@ -130,9 +215,6 @@ func newSurveyResponses(ctx context.Context, tx bun.Tx, rs []SurveyResponse) ([]
 	for _, id := range stored {
 		skip[id] = true
 	}
-	if len(skip) == 0 && len(rs) < 2 {
-		return rs, nil
-	}
 	fresh := make([]SurveyResponse, 0, len(rs))
 	for _, r := range rs {
 		if !skip[r.ID] {
@@ -146,30 +228,26 @@ func newSurveyResponses(ctx context.Context, tx bun.Tx, rs []SurveyResponse) ([]
 // copyEscaper escapes text for COPY's text format.
 var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
-// encodeSurveyCopy writes rs in COPY's text format; a zero submitted_at
-// becomes now (the transaction's time, as the column's default would be).
-func encodeSurveyCopy(rs []SurveyResponse, now time.Time) *bytes.Buffer {
-	var b bytes.Buffer
-	b.Grow(len(rs) * 160)
-	for _, r := range rs {
-		at := r.SubmittedAt
-		if at.IsZero() {
-			at = now
-		}
-		b.WriteString(r.ID)
-		b.WriteByte('\t')
-		b.WriteString(r.DialogueID)
-		for _, v := range [...]string{r.Field, r.Content, r.RespondentName, r.RespondentGroup} {
-			b.WriteByte('\t')
-			copyEscaper.WriteString(&b, v)
-		}
-		b.WriteByte('\t')
-		b.Write(at.UTC().AppendFormat(nil, "2006-01-02 15:04:05.999999Z07:00"))
-		b.WriteByte('\t')
-		b.WriteString(r.Receipt)
-		b.WriteByte('\n')
+// encodeSurveyRow writes r as a line of COPY's text format; a zero
+// submitted_at becomes now (the transaction's time, as the column's default
+// would be).
+func encodeSurveyRow(b *bytes.Buffer, r SurveyResponse, now time.Time) {
+	at := r.SubmittedAt
+	if at.IsZero() {
+		at = now
 	}
-	return &b
+	b.WriteString(r.ID)
+	b.WriteByte('\t')
+	b.WriteString(r.DialogueID)
+	for _, v := range [...]string{r.Field, r.Content, r.RespondentName, r.RespondentGroup} {
+		b.WriteByte('\t')
+		copyEscaper.WriteString(b, v)
+	}
+	b.WriteByte('\t')
+	b.Write(at.UTC().AppendFormat(b.AvailableBuffer(), "2006-01-02 15:04:05.999999Z07:00"))
+	b.WriteByte('\t')
+	b.WriteString(r.Receipt)
+	b.WriteByte('\n')
 }
 
 // SurveyReceipt reads the receipt code of a dialogue's survey answer.
