@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -122,6 +123,10 @@ func toAPIError(c *gin.Context, err error) *contract.Error {
 		cp := *apiErr
 		return &cp
 	}
+	var refusal *lifecycle.Refusal
+	if errors.As(err, &refusal) {
+		return refusalError(*refusal)
+	}
 	var closed *store.SurveyClosedError
 	if errors.As(err, &closed) {
 		return surveyClosedError(closed)
@@ -163,8 +168,9 @@ func toAPIError(c *gin.Context, err error) *contract.Error {
 // ApplicationError of type "wrapError" whose cause is the ActivityError,
 // whose cause is the activity's ApplicationError. The first ApplicationError
 // of type invalid or conflict anywhere along the chain decides (the
-// activities' non-retryable "conflict" is workflows.ErrTypeConflict); nil
-// means there is none.
+// activities' non-retryable "conflict" is workflows.ErrTypeConflict); a
+// conflict carrying a lifecycle Refusal (workflows.RefusalError) answers in
+// the rule's words. nil means there is none.
 func commandError(err error) *contract.Error {
 	for e := err; e != nil; {
 		var appErr *temporal.ApplicationError
@@ -181,6 +187,9 @@ func commandError(err error) *contract.Error {
 			return &contract.Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
 				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
 		case workflows.ErrTypeConflict:
+			if r, ok := workflows.RefusalOf(appErr); ok {
+				return refusalError(r)
+			}
 			if appErr.Unwrap() != nil {
 				return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
 			}
@@ -190,6 +199,15 @@ func commandError(err error) *contract.Error {
 		e = appErr.Unwrap()
 	}
 	return nil
+}
+
+// refusalError answers a command a lifecycle rule refuses: 409
+// state_conflict in the rule's words, its reason in details.reason. The
+// API's own check and a workflow validator answer alike through it.
+func refusalError(r lifecycle.Refusal) *contract.Error {
+	e := newError(http.StatusConflict, CodeConflict, r.Message, r.MessageEN)
+	e.Details = map[string]any{"reason": r.Reason}
+	return e
 }
 
 // isPayloadTooLarge reports whether a Temporal InvalidArgument refuses a

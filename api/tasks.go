@@ -16,6 +16,7 @@ import (
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 	"github.com/doithoai/doithoai/internal/store"
 	"github.com/doithoai/doithoai/workflows"
 )
@@ -161,8 +162,6 @@ func (s *Server) addTasks(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"items": tasks})
 }
 
-var taskStatusVI = map[string]string{domain.TaskDone: "đã hoàn thành", domain.TaskCancelled: "đã hủy"}
-
 var taskStatuses = map[string]bool{
 	domain.TaskAssigned: true, domain.TaskInProgress: true, domain.TaskSubmitted: true,
 	domain.TaskDone: true, domain.TaskCancelled: true, "overdue": true, "open": true,
@@ -265,11 +264,11 @@ func (s *Server) respondTask(c *gin.Context, id string, status int) {
 func (s *Server) taskCommand(c *gin.Context, t *store.Task, name string, arg any) {
 	var v workflows.TaskView
 	if err := s.update(c, workflows.TaskWorkflowID(t.ID), name, arg, &v); err != nil {
+		// A settled task's workflow may have completed: its record says
+		// so, in the words its workflow's validators use while it runs.
 		var nf *serviceerror.NotFound
-		if errors.As(err, &nf) && (t.Status == domain.TaskDone || t.Status == domain.TaskCancelled) {
-			err = newError(http.StatusConflict, CodeConflict,
-				fmt.Sprintf("Nhiệm vụ đã kết thúc (%s), không thể thực hiện thao tác này.", taskStatusVI[t.Status]),
-				fmt.Sprintf("The task is %s; no further commands are taken.", t.Status))
+		if r := lifecycle.TaskSettled(t.Status); errors.As(err, &nf) && r != nil {
+			err = r
 		}
 		abort(c, err)
 		return

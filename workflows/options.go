@@ -5,6 +5,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 // backgroundActivity is for writes the workflow must get done eventually:
@@ -41,6 +43,35 @@ func invalid(msg string) error {
 
 func conflict(msg string) error {
 	return temporal.NewApplicationError(msg, ErrTypeConflict)
+}
+
+// RefusalError is how a workflow refuses a command by a lifecycle rule: a
+// conflict whose one detail is the rule's Refusal (reason code and
+// wording), so the API answers with the rule's own words, the same it uses
+// when it finds the refusal itself. RefusalOf reads it back.
+func RefusalError(r *lifecycle.Refusal) error {
+	return temporal.NewApplicationErrorWithOptions(r.MessageEN, ErrTypeConflict, temporal.ApplicationErrorOptions{Details: []any{*r}})
+}
+
+// RefusalOf returns the Refusal an ApplicationError made by RefusalError
+// carries; ok is false for any other error.
+func RefusalOf(appErr *temporal.ApplicationError) (r lifecycle.Refusal, ok bool) {
+	if appErr == nil || appErr.Type() != ErrTypeConflict || !appErr.HasDetails() {
+		return lifecycle.Refusal{}, false
+	}
+	if err := appErr.Details(&r); err != nil || r.Reason == "" {
+		return lifecycle.Refusal{}, false
+	}
+	return r, true
+}
+
+// refuse returns the refusal of rule r as the validator's error, nil when
+// the rule lets the command through.
+func refuse(r *lifecycle.Refusal) error {
+	if r == nil {
+		return nil
+	}
+	return RefusalError(r)
 }
 
 // deliveryOptions retry a delivery with backoff; every attempt is logged

@@ -419,10 +419,8 @@ func (t *task) save(ctx workflow.Context, command bool, next lifecycle.TaskState
 }
 
 func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error {
-	switch t.st.Status {
-	case domain.TaskAssigned, domain.TaskInProgress:
-	default:
-		return conflict(fmt.Sprintf("a result cannot be submitted while the task is %s", t.st.Status))
+	if err := refuse(t.st.RefuseSubmit()); err != nil {
+		return err
 	}
 	if strings.TrimSpace(r.Text) == "" {
 		return invalid("the result text is required")
@@ -450,8 +448,8 @@ func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskVi
 }
 
 func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
-	if t.st.Status != domain.TaskSubmitted {
-		return conflict(fmt.Sprintf("there is no result waiting for review (the task is %s)", t.st.Status))
+	if err := refuse(t.st.RefuseReview()); err != nil {
+		return err
 	}
 	switch r.Decision {
 	case "accept":
@@ -500,11 +498,10 @@ func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
 }
 
 func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest) error {
+	if err := refuse(t.st.RefuseExtensionRequest()); err != nil {
+		return err
+	}
 	switch {
-	case t.st.Status != domain.TaskAssigned && t.st.Status != domain.TaskInProgress:
-		return conflict(fmt.Sprintf("an extension cannot be requested while the task is %s", t.st.Status))
-	case t.st.Extension != nil && t.st.Extension.Status == "pending":
-		return conflict("an extension request is already pending")
 	case strings.TrimSpace(r.Reason) == "":
 		return invalid("a reason is required")
 	case !r.ProposedDueAt.After(workflow.Now(ctx)):
@@ -522,7 +519,7 @@ func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskV
 	}
 	defer unlock()
 	next := t.st
-	next.Extension = &lifecycle.TaskExtension{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: "pending"}
+	next.Extension = &lifecycle.TaskExtension{Reason: r.Reason, ProposedDueAt: r.ProposedDueAt, RequestedBy: r.Actor.ID, RequestedAt: workflow.Now(ctx), Status: lifecycle.ExtensionPending}
 	next.Version++
 	if err := t.save(ctx, true, next, "task.extension_requested", r.Actor, map[string]any{"proposed_due_at": r.ProposedDueAt, "reason": r.Reason}); err != nil {
 		return TaskView{}, err
@@ -531,11 +528,8 @@ func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskV
 }
 
 func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision) error {
-	if t.st.Extension == nil || t.st.Extension.Status != "pending" {
-		return conflict("there is no pending extension request")
-	}
-	if t.st.Settled() {
-		return conflict(fmt.Sprintf("the task is %s", t.st.Status))
+	if err := refuse(t.st.RefuseExtensionDecision()); err != nil {
+		return err
 	}
 	if r.Approve {
 		due := t.st.Extension.ProposedDueAt
@@ -570,7 +564,7 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		if r.DueAt != nil {
 			due = *r.DueAt
 		}
-		ext.Status, ext.NewDueAt = "approved", &due
+		ext.Status, ext.NewDueAt = lifecycle.ExtensionApproved, &due
 		var acts *activities.Activities
 		var out []lifecycle.TaskSchedule
 		lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
@@ -582,7 +576,7 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 		next.DueAt, next.Overdue, next.EscalationLevel = due, false, 0
 		next.Generation++
 	} else {
-		ext.Status = "denied"
+		ext.Status = lifecycle.ExtensionDenied
 	}
 	next.Version++
 	if err := t.save(ctx, true, next, action, r.Actor, map[string]any{"new_due_at": ext.NewDueAt, "note": r.Note}); err != nil {
@@ -597,8 +591,8 @@ func (t *task) decideExtension(ctx workflow.Context, r ExtensionDecision) (TaskV
 }
 
 func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
-	if t.st.Settled() {
-		return conflict(fmt.Sprintf("the task is %s", t.st.Status))
+	if err := refuse(t.st.RefuseReassign()); err != nil {
+		return err
 	}
 	if strings.TrimSpace(r.Assignee.Agency) == "" {
 		return invalid("the new assignee's agency is required")
@@ -669,8 +663,8 @@ func (t *task) moveUnit(ctx workflow.Context, r MoveUnitRequest) (TaskView, erro
 }
 
 func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
-	if t.st.Settled() {
-		return conflict(fmt.Sprintf("the task is already %s", t.st.Status))
+	if err := refuse(t.st.RefuseCancel()); err != nil {
+		return err
 	}
 	if strings.TrimSpace(r.Reason) == "" {
 		return invalid("a reason is required")

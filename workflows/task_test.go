@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/doithoai/doithoai/activities"
@@ -374,10 +375,102 @@ func TestTaskCommandsRefusedInWrongState(t *testing.T) {
 			t.Errorf("%s: want refusal, got %+v", name, u)
 		}
 	}
+	// The state conflicts are refused by the lifecycle rules, in their words.
+	for name, c := range map[string]struct {
+		u      *taskUpdate
+		reason string
+	}{"review before result": {review, lifecycle.ReasonNoResult}, "decide without request": {decide, lifecycle.ReasonNoExtension}} {
+		if r, ok := refusalOf(c.u.rejected); !ok || r.Reason != c.reason {
+			t.Errorf("%s: rejected with %v (refusal %+v), want reason %s", name, c.u.rejected, r, c.reason)
+		}
+	}
 	for _, s := range rec.states {
 		if s.Action != "task.in_progress" && s.Action != "task.cancelled" {
 			t.Errorf("a refused command reached the database: %s", s.Action)
 		}
+	}
+}
+
+// refusalOf reads the lifecycle Refusal an Update was rejected with, as the
+// client would after the rejection crossed the wire.
+func refusalOf(rejected error) (lifecycle.Refusal, bool) {
+	if rejected == nil {
+		return lifecycle.Refusal{}, false
+	}
+	fc := temporal.GetDefaultFailureConverter()
+	var appErr *temporal.ApplicationError
+	if !errors.As(fc.FailureToError(fc.ErrorToFailure(rejected)), &appErr) {
+		return lifecycle.Refusal{}, false
+	}
+	return RefusalOf(appErr)
+}
+
+// A task settles while its workflow still runs (a delivery retries within
+// its bound), so its record says done or cancelled while the workflow
+// answers: every command is refused by the validators with the one
+// settled rule — the reason and the words the API gives when the record
+// answers for a workflow that has completed.
+func TestTaskSettledCommandsRefusedInTheRuleWords(t *testing.T) {
+	commands := func(env *testsuite.TestWorkflowEnvironment, at, start time.Time) map[string]*taskUpdate {
+		later := vnTime(2026, 4, 30, 17, 0)
+		return map[string]*taskUpdate{
+			UpdateSubmitResult:     sendTaskUpdate(env, at, start, UpdateSubmitResult, SubmitResultRequest{Text: "Bổ sung"}),
+			UpdateReview:           sendTaskUpdate(env, at.Add(10*time.Second), start, UpdateReview, ReviewRequest{Decision: "accept"}),
+			UpdateRequestExtension: sendTaskUpdate(env, at.Add(20*time.Second), start, UpdateRequestExtension, ExtensionRequest{Reason: "x", ProposedDueAt: later}),
+			UpdateDecideExtension:  sendTaskUpdate(env, at.Add(30*time.Second), start, UpdateDecideExtension, ExtensionDecision{Approve: true, DueAt: &later}),
+			UpdateReassign:         sendTaskUpdate(env, at.Add(40*time.Second), start, UpdateReassign, ReassignRequest{Assignee: domain.Assignee{Agency: "Công an phường"}}),
+			UpdateCancelTask:       sendTaskUpdate(env, at.Add(50*time.Second), start, UpdateCancelTask, CancelTaskRequest{Reason: "trùng"}),
+		}
+	}
+	for _, status := range []string{domain.TaskDone, domain.TaskCancelled} {
+		t.Run(status, func(t *testing.T) {
+			start := vnTime(2026, 3, 2, 9, 0)
+			env, rec := newTaskEnv(t, start)
+			// The assignment notice's delivery fails and retries (about a
+			// few minutes of backoff on the test clock), so the
+			// workflow runs on after the task settles at 9:03.
+			rec.deliverErr = errors.New("webhook: connection refused")
+			in := taskInput(t, start, vnTime(2026, 3, 20, 17, 0))
+			// A pending extension request, so the decision has something to
+			// decide but for the task having settled.
+			sendTaskUpdate(env, vnTime(2026, 3, 2, 9, 1), start, UpdateRequestExtension, ExtensionRequest{Reason: "Chờ vật tư", ProposedDueAt: vnTime(2026, 3, 27, 17, 0)})
+			var settle *taskUpdate
+			if status == domain.TaskDone {
+				sendTaskUpdate(env, vnTime(2026, 3, 2, 9, 2), start, UpdateSubmitResult, SubmitResultRequest{Text: "Đã thu gom"})
+				settle = sendTaskUpdate(env, vnTime(2026, 3, 2, 9, 3), start, UpdateReview, ReviewRequest{Decision: "accept"})
+			} else {
+				settle = sendTaskUpdate(env, vnTime(2026, 3, 2, 9, 3), start, UpdateCancelTask, CancelTaskRequest{Reason: "trùng"})
+			}
+			cmds := commands(env, vnTime(2026, 3, 2, 9, 4), start)
+			env.ExecuteWorkflow(TaskWorkflowName, in)
+			if err := env.GetWorkflowError(); err != nil {
+				t.Fatal(err)
+			}
+			if settle.err != nil || settle.view.State.Status != status {
+				t.Fatalf("settling: %+v", settle)
+			}
+			want := *lifecycle.TaskSettled(status)
+			for name, u := range cmds {
+				if !u.done {
+					t.Errorf("%s: no answer (the workflow ended before it came?)", name)
+					continue
+				}
+				r, ok := refusalOf(u.rejected)
+				if !ok || r != want {
+					t.Errorf("%s: rejected with %v (refusal %+v), want %+v", name, u.rejected, r, want)
+				}
+			}
+			for _, s := range rec.states {
+				switch s.Action {
+				case "task.in_progress", "task.extension_requested", "task.result_submitted", "task.accepted", "task.cancelled":
+				default:
+					t.Errorf("a refused command reached the database: %s", s.Action)
+				}
+			}
+			if n := len(rec.states); n > 4 {
+				t.Errorf("%d states saved, want at most 4 (a command on the settled task was taken)", n)
+			}
+		})
 	}
 }
 

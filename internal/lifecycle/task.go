@@ -70,7 +70,7 @@ type TaskState struct {
 
 // Settled reports whether the task is done or cancelled.
 func (s TaskState) Settled() bool {
-	return s.Status == domain.TaskDone || s.Status == domain.TaskCancelled
+	return TaskStatusSettled(s.Status)
 }
 
 // AssigneeUnitID is the unit the assignee works in: their own, or the

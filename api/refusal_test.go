@@ -1,0 +1,95 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/doithoai/doithoai/internal/contract"
+	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
+	"github.com/doithoai/doithoai/internal/store"
+	"github.com/doithoai/doithoai/workflows"
+)
+
+// updateClient is a Temporal client whose every Update fails with err, the
+// way the Update's handle reports it.
+type updateClient struct {
+	client.Client
+	err error
+}
+
+func (f updateClient) UpdateWorkflow(context.Context, client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error) {
+	return failedUpdate{err: f.err}, nil
+}
+
+type failedUpdate struct {
+	client.WorkflowUpdateHandle
+	err error
+}
+
+func (h failedUpdate) Get(context.Context, any) error { return h.err }
+
+// answerTaskCommand runs a task command on the task row whose workflow
+// answers the Update with updateErr, and returns the response.
+func answerTaskCommand(t *testing.T, row *store.Task, updateErr error) (int, contract.Error) {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/tasks/"+row.ID+"/result", nil)
+	s := &Server{Temporal: updateClient{err: updateErr}, Logger: zap.NewNop()}
+	s.taskCommand(c, row, workflows.UpdateSubmitResult, workflows.SubmitResultRequest{Text: "Bổ sung"})
+	var body contract.Error
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("body %s: %v", w.Body.Bytes(), err)
+	}
+	return w.Code, body
+}
+
+// TestTaskSettledAnsweredAlike: a command on a settled task gets the same
+// status, code, reason and words whether the task's record answers (its
+// workflow has completed) or the workflow's validator does (it still runs,
+// or the record lags it).
+func TestTaskSettledAnsweredAlike(t *testing.T) {
+	for _, status := range []string{domain.TaskDone, domain.TaskCancelled} {
+		t.Run(status, func(t *testing.T) {
+			rule := lifecycle.TaskSettled(status)
+			// The record answers: the workflow has completed.
+			completed := fmt.Errorf("update %s: %w", workflows.UpdateSubmitResult, serviceerror.NewNotFound("workflow execution already completed"))
+			byRecord, fromRecord := answerTaskCommand(t, &store.Task{ID: "t1", Status: status}, completed)
+			// The validator answers: the workflow runs on (a delivery still
+			// retries) and the record may not say so yet.
+			rejected := fmt.Errorf("update %s: %w", workflows.UpdateSubmitResult, overTheWire(workflows.RefusalError(rule)))
+			for _, rowStatus := range []string{status, domain.TaskSubmitted} {
+				byWorkflow, fromWorkflow := answerTaskCommand(t, &store.Task{ID: "t1", Status: rowStatus}, rejected)
+				if byWorkflow != byRecord || fmt.Sprint(fromWorkflow) != fmt.Sprint(fromRecord) {
+					t.Errorf("row %s: the workflow answers %d %+v, the record %d %+v", rowStatus, byWorkflow, fromWorkflow, byRecord, fromRecord)
+				}
+			}
+			if byRecord != http.StatusConflict || fromRecord.Code != CodeConflict || fromRecord.Details["reason"] != lifecycle.ReasonTaskSettled ||
+				fromRecord.Message != rule.Message || fromRecord.MessageEN != rule.MessageEN {
+				t.Errorf("answer %d %+v, want 409 %s in the rule's words %+v", byRecord, fromRecord, CodeConflict, *rule)
+			}
+		})
+	}
+}
+
+// TestRefusalCrossesTheWire: any lifecycle refusal a workflow validator
+// returns reaches the client in the rule's words, its reason in details.
+func TestRefusalCrossesTheWire(t *testing.T) {
+	r := lifecycle.TaskState{Status: domain.TaskSubmitted}.RefuseSubmit()
+	got := toAPIError(nil, fmt.Errorf("update x: %w", overTheWire(fmt.Errorf("submit: %w", workflows.RefusalError(r)))))
+	if got.Status != http.StatusConflict || got.Code != CodeConflict || got.Message != r.Message || got.MessageEN != r.MessageEN ||
+		got.Details["reason"] != lifecycle.ReasonResultPending {
+		t.Errorf("got %d %+v, want 409 %s %+v", got.Status, got, CodeConflict, *r)
+	}
+}
