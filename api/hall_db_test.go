@@ -205,3 +205,36 @@ func TestSurveyHallAcrossReplicas(t *testing.T) {
 		t.Errorf("the rotating flooder got %d through, want the address's burst of %d (and a few refills)", passed, d.Address.Burst)
 	}
 }
+
+// A public answer resent with its id is a replay (the same receipt, none
+// stored twice); an id another survey's answer holds is a 422 on id
+// (id_taken), and nothing is stored for this survey. Responses are checked
+// against the OpenAPI document.
+func TestPublicAnswerIDTakenByAnotherSurvey(t *testing.T) {
+	st, _ := testenv.NewDatabase(t)
+	first, second := openSurvey(t, st), openSurvey(t, st)
+	c := testenv.NewClient(t, replicas(t, st, 1, api.DefaultSurveyBudgets)[0])
+	id := uuid.NewString()
+	answer := map[string]any{"id": id, "field": "Đất đai", "content": "Đề nghị công khai quy hoạch."}
+	var got [2]contract.SurveyAccepted
+	for i := range got {
+		r := c.Do(http.MethodPost, "/api/v1/survey/"+first+"/responses", answer, contract.DeviceHeader, "phone-id-taken-0000000001")
+		if r.Status != http.StatusCreated {
+			t.Fatalf("answer %d: %d %s", i, r.Status, r.Body)
+		}
+		r.Decode(t, &got[i])
+	}
+	if got[0].Accepted != 1 || got[1].Accepted != 0 || got[1].Duplicates != 1 || got[0].Receipt == "" || got[1].Receipt != got[0].Receipt {
+		t.Fatalf("an answer and its resend: %+v, %+v; want 1 accepted, then a duplicate with the same receipt", got[0], got[1])
+	}
+	r := c.Do(http.MethodPost, "/api/v1/survey/"+second+"/responses", answer, contract.DeviceHeader, "phone-id-taken-0000000002")
+	var e contract.Error
+	r.Decode(t, &e)
+	if r.Status != http.StatusUnprocessableEntity || len(e.Fields) != 1 || e.Fields[0].Field != "id" || e.Fields[0].Code != "id_taken" || e.Fields[0].Message == "" || e.Fields[0].MessageEN == "" {
+		t.Fatalf("the id of another survey's answer: %d %s; want 422 id_taken on id, in both languages", r.Status, r.Body)
+	}
+	var n int
+	if err := st.DB.QueryRowContext(context.Background(), "SELECT count(*) FROM survey_responses").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d answers stored (%v), want the first survey's one", n, err)
+	}
+}
