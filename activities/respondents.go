@@ -42,13 +42,13 @@ func (a *Activities) notifyRespondents(ctx context.Context, dialogueID string) (
 	if activity.IsActivity(ctx) {
 		attempt = int(activity.GetInfo(ctx).Attempt)
 	}
+	d, statuses, err := a.Store.ContactStatuses(ctx, dialogueID)
+	if err != nil {
+		return res, fmt.Errorf("notify respondents: %w", err)
+	}
 	var failed []error
 	for _, c := range cs {
-		rec, err := a.Store.LookupReceipt(ctx, c.Receipt)
-		if err != nil {
-			return res, fmt.Errorf("notify respondents: %w", err)
-		}
-		status := rec.Status()
+		status := statuses[c.SurveyResponseID]
 		if status != store.OutcomeAnsweredOnSpot && status != store.OutcomeResultAccepted {
 			continue
 		}
@@ -57,7 +57,7 @@ func (a *Activities) notifyRespondents(ctx context.Context, dialogueID string) (
 		if a.PublicURL != "" {
 			url = strings.TrimRight(a.PublicURL, "/") + "/tra-cuu/" + code
 		}
-		subject, body, sms := lifecycle.RespondentNotice(status == store.OutcomeAnsweredOnSpot, rec.Dialogue.Title, code, url)
+		subject, body, sms := lifecycle.RespondentNotice(status == store.OutcomeAnsweredOnSpot, d.Title, code, url)
 		itemID := StableID("respondent/" + c.SurveyResponseID + "/" + status)
 		for _, ch := range a.respondentChannels(c) {
 			done, err := a.Store.Delivered(ctx, deliveryRespondent, itemID, ch, respondentTarget)

@@ -220,6 +220,17 @@ func TestCitizenFollowsOpinionToResult(t *testing.T) {
 	if len(texts) != 1 || texts[0].To != "+84912345678" || !strings.Contains(texts[0].Text, rcptLand) {
 		t.Fatalf("text to the respondent: %+v", texts)
 	}
+	// The dialogue-wide read the notices use answers each contact's
+	// receipt as the receipt read whole does.
+	_, statuses, err := env.Store.ContactStatuses(context.Background(), dlg)
+	if err != nil || len(statuses) != 1 {
+		t.Fatalf("contact statuses: %v %v, want the one contact's", statuses, err)
+	}
+	for _, st := range statuses {
+		if st != land.Status {
+			t.Fatalf("contact status %q, the receipt read whole %q", st, land.Status)
+		}
+	}
 	expectError(t, public.Do(http.MethodPost, "/api/v1/public/receipts/"+rcptLand+"/rating", map[string]any{}), 422, "validation_failed", "satisfied", "required")
 	r = public.Do(http.MethodPost, "/api/v1/public/receipts/"+rcptLand+"/rating", map[string]any{"satisfied": true})
 	mustStatus(t, r, http.StatusCreated, "rate satisfied")

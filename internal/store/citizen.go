@@ -441,6 +441,49 @@ func (s *Store) RespondentContacts(ctx context.Context, dialogueID string) ([]Re
 	return cs, nil
 }
 
+// ContactStatuses answers the dialogue and the receipt status
+// (ReceiptRecord.Status, the one rule) of the answer behind each contact of
+// its respondents, by survey answer id: three queries for the dialogue,
+// where reading each receipt whole took about nine per contact.
+func (s *Store) ContactStatuses(ctx context.Context, dialogueID string) (*Dialogue, map[string]string, error) {
+	d, err := s.GetDialogue(ctx, dialogueID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := ReceiptRecord{Dialogue: d}
+	var held time.Time
+	if err := s.DB.QueryRowContext(ctx, "SELECT held_at FROM sessions WHERE dialogue_id = ?", dialogueID).Scan(&held); err == nil {
+		rec.HeldAt = &held
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("contact statuses: session: %w", err)
+	}
+	var links []struct {
+		ResponseID string  `bun:"survey_response_id"`
+		Outcome    *string `bun:"outcome"`
+	}
+	err = s.DB.NewRaw(`SELECT c.survey_response_id::text, oo.outcome FROM respondent_contacts c
+LEFT JOIN opinion_responses l ON l.survey_response_id = c.survey_response_id
+LEFT JOIN opinion_outcomes oo ON oo.opinion_id = l.opinion_id
+WHERE c.dialogue_id = ?`, dialogueID).Scan(ctx, &links)
+	if err != nil {
+		return nil, nil, fmt.Errorf("contact statuses: %w", err)
+	}
+	opinions := map[string][]ReceiptOpinion{}
+	for _, l := range links {
+		ops := opinions[l.ResponseID]
+		if l.Outcome != nil {
+			ops = append(ops, ReceiptOpinion{Outcome: *l.Outcome})
+		}
+		opinions[l.ResponseID] = ops
+	}
+	out := make(map[string]string, len(opinions))
+	for id, ops := range opinions {
+		rec.Opinions = ops
+		out[id] = rec.Status()
+	}
+	return d, out, nil
+}
+
 // PurgeRespondentContacts deletes the contacts of a dialogue's respondents
 // and logs the deletion (how many, never what), in one transaction; it
 // returns how many were deleted. Run again, it deletes nothing and logs
