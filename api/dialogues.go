@@ -150,16 +150,8 @@ func (s *Server) rescheduleDialogue(c *gin.Context) {
 	}
 	var errs []contract.FieldError
 	if checkTimestamp(req.ScheduledAt, "scheduled_at", true, &errs) {
-		t := req.ScheduledAt.Time
-		switch {
-		case t.In(domain.Location).Year() != p.Year:
-			errs = append(errs, fieldErrorMsg("scheduled_at", "outside_plan_year",
-				fmt.Sprintf("Ngày mới nằm ngoài năm %d của kế hoạch.", p.Year), fmt.Sprintf("The new date is outside the plan year %d.", p.Year)))
-		case !t.After(s.now()):
-			errs = append(errs, fieldError("scheduled_at", "in_past"))
-		case t.Equal(d.ScheduledAt):
-			errs = append(errs, fieldError("scheduled_at", "same_date"))
-		}
+		// The rule the dialogue's workflow checks again on its live date.
+		errs = append(errs, contractFields(lifecycle.ValidateReschedule(req.ScheduledAt.Time, d.ScheduledAt, p.Year, s.now()))...)
 	}
 	checkText(&errs, "place", req.Place, false, 500)
 	checkText(&errs, "reason", req.Reason, false, 2000)

@@ -168,9 +168,14 @@ func toAPIError(c *gin.Context, err error) *contract.Error {
 // ApplicationError of type "wrapError" whose cause is the ActivityError,
 // whose cause is the activity's ApplicationError. The first ApplicationError
 // of type invalid or conflict anywhere along the chain decides (the
-// activities' non-retryable "conflict" is workflows.ErrTypeConflict); a
-// conflict carrying a lifecycle Refusal (workflows.RefusalError) answers in
-// the rule's words. nil means there is none.
+// activities' non-retryable "conflict" is workflows.ErrTypeConflict). A
+// validator refuses by a lifecycle rule, and the answer is in the rule's
+// words: a conflict carrying a Refusal (workflows.RefusalError) is 409
+// state_conflict with details.reason, an invalid command carrying field
+// errors (workflows.InvalidFieldsError) is 422 validation_failed with them,
+// as when the API checks the same rule at its edge. Any other invalid or
+// conflict has internal English words (an input no client sends): the
+// client gets the generic ones, the log the cause. nil means there is none.
 func commandError(err error) *contract.Error {
 	for e := err; e != nil; {
 		var appErr *temporal.ApplicationError
@@ -179,13 +184,10 @@ func commandError(err error) *contract.Error {
 		}
 		switch appErr.Type() {
 		case workflows.ErrTypeInvalid:
-			if appErr.Unwrap() != nil {
-				// Made from an error of our own (an activity's): its text is
-				// internal.
-				return validationError()
+			if errs, ok := workflows.FieldErrorsOf(appErr); ok {
+				return ruleFieldsError(errs)
 			}
-			return &contract.Error{Status: http.StatusUnprocessableEntity, Code: CodeValidation,
-				Message: "Yêu cầu không hợp lệ: " + appErr.Message(), MessageEN: "Invalid command: " + appErr.Message()}
+			return validationError()
 		case workflows.ErrTypeConflict:
 			if r, ok := workflows.RefusalOf(appErr); ok {
 				return refusalError(r)
@@ -193,12 +195,26 @@ func commandError(err error) *contract.Error {
 			if appErr.Unwrap() != nil {
 				return newError(http.StatusConflict, CodeConflict, "Dữ liệu xung đột với dữ liệu đã có.", "The data conflicts with existing data.")
 			}
-			return &contract.Error{Status: http.StatusConflict, Code: CodeConflict,
-				Message: "Không thực hiện được ở trạng thái hiện tại: " + appErr.Message(), MessageEN: "Not allowed in the current state: " + appErr.Message()}
+			return newError(http.StatusConflict, CodeConflict, "Không thực hiện được ở trạng thái hiện tại.", "Not allowed in the current state.")
 		}
 		e = appErr.Unwrap()
 	}
 	return nil
+}
+
+// ruleFieldsError answers a command whose fields a lifecycle rule refuses:
+// 422 validation_failed with the rule's field errors.
+func ruleFieldsError(errs []lifecycle.FieldError) *contract.Error {
+	return validationError(contractFields(errs)...)
+}
+
+// contractFields are lifecycle field errors as the API's.
+func contractFields(errs []lifecycle.FieldError) []contract.FieldError {
+	out := make([]contract.FieldError, len(errs))
+	for i, e := range errs {
+		out[i] = contract.FieldError(e)
+	}
+	return out
 }
 
 // refusalError answers a command a lifecycle rule refuses: 409

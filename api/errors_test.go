@@ -58,13 +58,16 @@ func TestToAPIErrorMapsWorkflowAndTemporalErrors(t *testing.T) {
 		notInBody  []string
 		wantFields bool
 	}{
+		// An invalid or conflict without a lifecycle rule's words has
+		// internal English words: they stay in the log, never in a
+		// Vietnamese message.
 		{name: "workflow invalid", err: fmt.Errorf("update recordSession: %w", overTheWire(temporal.NewApplicationError("the session is already recorded", workflows.ErrTypeInvalid))),
-			status: 422, code: CodeValidation, message: "the session is already recorded", messageEN: "Invalid command: the session is already recorded"},
+			status: 422, code: CodeValidation, message: "Dữ liệu gửi lên không hợp lệ.", messageEN: "The request data is invalid.", notInBody: []string{"already recorded"}},
 		{name: "workflow conflict", err: overTheWire(temporal.NewApplicationError("dialogue cancelled", workflows.ErrTypeConflict)),
-			status: 409, code: CodeConflict, messageEN: "Not allowed in the current state: dialogue cancelled"},
+			status: 409, code: CodeConflict, messageEN: "Not allowed in the current state.", notInBody: []string{"dialogue cancelled"}},
 		{name: "workflow conflict wrapped by the handler", err: fmt.Errorf("update addTasks: %w",
 			overTheWire(fmt.Errorf("add tasks: %w", temporal.NewApplicationError("not recorded yet", workflows.ErrTypeConflict)))),
-			status: 409, code: CodeConflict, messageEN: "not recorded yet"},
+			status: 409, code: CodeConflict, messageEN: "Not allowed in the current state.", notInBody: []string{"not recorded yet"}},
 		{name: "activity conflict wrapped by the handler", err: fmt.Errorf("update recordSession: %w",
 			overTheWire(fmt.Errorf("save session: %w", activityFailed(activityConflict)))),
 			status: 409, code: CodeConflict, messageEN: "The data conflicts with existing data.", notInBody: []string{"insert opinions", "wrapError", "activity"}},
@@ -72,7 +75,7 @@ func TestToAPIErrorMapsWorkflowAndTemporalErrors(t *testing.T) {
 			status: 409, code: CodeConflict, notInBody: []string{"insert opinions"}},
 		{name: "invalid below another application error", err: overTheWire(fmt.Errorf("x: %w",
 			temporal.NewApplicationErrorWithCause("outer", "SomethingElse", temporal.NewApplicationError("bad date", workflows.ErrTypeInvalid)))),
-			status: 422, code: CodeValidation, messageEN: "bad date"},
+			status: 422, code: CodeValidation, messageEN: "The request data is invalid.", notInBody: []string{"bad date"}},
 		{name: "other application error", err: overTheWire(fmt.Errorf("save: %w", activityFailed(temporal.NewApplicationError("disk full", "IOError")))),
 			status: 500, code: CodeInternal, notInBody: []string{"disk full"}},
 		{name: "blob size limit", err: fmt.Errorf("update recordSession: %w", serviceerror.NewInvalidArgument("Blob data size exceeds limit.")),

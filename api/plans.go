@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -152,14 +151,12 @@ func (s *Server) updateWithStart(ctx context.Context, id, name string, input any
 	return nil
 }
 
+// checkText is lifecycle.CheckText, the one rule of a required or bounded
+// text, for the API's field errors.
 func checkText(errs *[]contract.FieldError, field, v string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(v) == "":
-		*errs = append(*errs, fieldError(field, "required"))
-	case utf8.RuneCountInString(v) > max:
-		*errs = append(*errs, fieldErrorMsg(field, "too_long",
-			fmt.Sprintf("Dài tối đa %d ký tự.", max), fmt.Sprintf("At most %d characters.", max)))
-	}
+	var les []lifecycle.FieldError
+	lifecycle.CheckText(&les, field, v, required, max)
+	*errs = append(*errs, contractFields(les)...)
 }
 
 // readPolicy applies defaults, reads the request's durations and checks the
@@ -543,8 +540,9 @@ func (s *Server) addDialogue(c *gin.Context) {
 	for i := range errs {
 		errs[i].Field = strings.TrimPrefix(errs[i].Field, ".")
 	}
-	if spec.ScheduledAt.IsZero() == false && !spec.ScheduledAt.After(s.now()) {
-		errs = append(errs, fieldError("scheduled_at", "in_past"))
+	if !spec.ScheduledAt.IsZero() {
+		// The rule the plan's workflow checks again when it takes the dialogue.
+		errs = append(errs, contractFields(lifecycle.InFuture("scheduled_at", spec.ScheduledAt, s.now()))...)
 	}
 	if len(errs) == 0 {
 		if err := s.placeDialogues(ctx, p.UnitID, "unit_id", []domain.DialogueSpec{spec}, &errs); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
@@ -91,5 +92,51 @@ func TestRefusalCrossesTheWire(t *testing.T) {
 	if got.Status != http.StatusConflict || got.Code != CodeConflict || got.Message != r.Message || got.MessageEN != r.MessageEN ||
 		got.Details["reason"] != lifecycle.ReasonResultPending {
 		t.Errorf("got %d %+v, want 409 %s %+v", got.Status, got, CodeConflict, *r)
+	}
+}
+
+// TestDialogueAndPlanRefusalsCrossTheWire: the refusals of the dialogue
+// and plan validators reach the client as 409 state_conflict in the rule's
+// Vietnamese and English, its reason in details.
+func TestDialogueAndPlanRefusalsCrossTheWire(t *testing.T) {
+	recorded := lifecycle.DialogueState{Phase: domain.PhaseSessionRecorded, Recorded: true}
+	for name, r := range map[string]*lifecycle.Refusal{
+		"reschedule": recorded.RefuseReschedule(), "cancel": recorded.RefuseCancel(),
+		"cancelled":    lifecycle.DialogueState{Phase: domain.PhaseCancelled, Cancelled: true}.RefuseRecordSession(),
+		"add tasks":    lifecycle.DialogueState{Phase: domain.PhaseAwaitingSession}.RefuseAddTasks(),
+		"add dialogue": lifecycle.RefuseAddDialogue(false, false),
+	} {
+		got := toAPIError(nil, fmt.Errorf("update x: %w", overTheWire(workflows.RefusalError(r))))
+		if got.Status != http.StatusConflict || got.Code != CodeConflict || got.Message != r.Message || got.MessageEN != r.MessageEN ||
+			got.Details["reason"] != r.Reason {
+			t.Errorf("%s: got %d %+v, want 409 %s %+v", name, got.Status, got, CodeConflict, *r)
+		}
+	}
+}
+
+// TestWorkflowFieldRuleAnsweredLikeTheEdge: a command whose field a
+// workflow validator refuses by a lifecycle rule is answered 422
+// validation_failed with the rule's field error, in its Vietnamese and
+// English — what the API answers when it finds the fault itself.
+func TestWorkflowFieldRuleAnsweredLikeTheEdge(t *testing.T) {
+	a := domain.Assignee{Agency: "UBND phường"}
+	rule := lifecycle.ValidateReassign(a, a)
+	code, body := answerTaskCommand(t, &store.Task{ID: "t1", Status: domain.TaskAssigned},
+		fmt.Errorf("update %s: %w", workflows.UpdateReassign, overTheWire(workflows.InvalidFieldsError(rule))))
+	edge := validationError(contractFields(rule)...)
+	if code != http.StatusUnprocessableEntity || body.Code != CodeValidation || body.Message != edge.Message || body.MessageEN != edge.MessageEN ||
+		len(body.Fields) != 1 || body.Fields[0] != contract.FieldError(rule[0]) {
+		t.Errorf("answer %d %+v, want 422 %s with the rule's field error %+v", code, body, CodeValidation, rule[0])
+	}
+	if f := body.Fields[0]; f.Message == "" || f.MessageEN == "" || f.Message == f.MessageEN {
+		t.Errorf("field error without both languages: %+v", f)
+	}
+	// The same for a rule the API checks at its edge too: a past date.
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, domain.Location)
+	past := lifecycle.ValidateReschedule(now.Add(-time.Hour), now.Add(time.Hour), 2026, now)
+	got := toAPIError(nil, fmt.Errorf("update x: %w", overTheWire(workflows.InvalidFieldsError(past))))
+	if got.Status != http.StatusUnprocessableEntity || fmt.Sprint(got.Fields) != fmt.Sprint(contractFields(past)) ||
+		got.Fields[0].Message != fieldMessages["in_past"][0] || got.Fields[0].MessageEN != fieldMessages["in_past"][1] {
+		t.Errorf("got %d %+v, want 422 with %+v", got.Status, got, past)
 	}
 }

@@ -122,9 +122,7 @@ func (s *Server) addTasks(c *gin.Context) {
 	} else if _, err := uuid.Parse(req.ConclusionID); err != nil {
 		errs = append(errs, fieldError("conclusion_id", "invalid_id"))
 	}
-	if len(req.Tasks) == 0 {
-		errs = append(errs, fieldError("tasks", "empty"))
-	}
+	errs = append(errs, contractFields(lifecycle.NotEmpty("tasks", len(req.Tasks)))...)
 	// With an Idempotency-Key a retried request names the same tasks, so
 	// the workflow (and the stores keyed by task id) cannot take them twice.
 	idFor := func(int) string { return uuid.NewString() }
@@ -314,18 +312,10 @@ func (s *Server) reviewTask(c *gin.Context) {
 		abort(c, err)
 		return
 	}
-	var errs []contract.FieldError
-	switch req.Decision {
-	case "accept":
-	case "return":
-		checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
-	case "":
-		errs = append(errs, fieldError("decision", "required"))
-	default:
-		errs = append(errs, fieldErrorMsg("decision", "invalid_enum", "Quyết định phải là accept (nghiệm thu) hoặc return (trả lại).", "decision must be accept or return."))
-	}
-	if req.Decision != "return" {
-		checkText(&errs, "reason", req.Reason, false, 2000)
+	// The rule the task's workflow checks again.
+	errs := contractFields(lifecycle.ValidateReview(req.Decision, req.Reason))
+	if len(errs) == 0 || errs[0].Field != "reason" {
+		checkText(&errs, "reason", strings.TrimSpace(req.Reason), false, 2000)
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
@@ -347,12 +337,8 @@ func (s *Server) requestExtension(c *gin.Context) {
 	var errs []contract.FieldError
 	checkText(&errs, "reason", strings.TrimSpace(req.Reason), true, 2000)
 	if checkTimestamp(req.ProposedDueAt, "proposed_due_at", true, &errs) {
-		switch {
-		case !req.ProposedDueAt.Time.After(s.now()):
-			errs = append(errs, fieldError("proposed_due_at", "in_past"))
-		case !req.ProposedDueAt.Time.After(t.DueAt):
-			errs = append(errs, fieldErrorMsg("proposed_due_at", "not_later", "Hạn đề nghị phải sau hạn hiện tại.", "The proposed deadline must be later than the current one."))
-		}
+		// The rule the task's workflow checks again on its live deadline.
+		errs = append(errs, contractFields(lifecycle.LaterDeadline("proposed_due_at", req.ProposedDueAt.Time, t.DueAt, s.now()))...)
 	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
@@ -377,12 +363,9 @@ func (s *Server) decideExtension(c *gin.Context) {
 	}
 	var due *time.Time
 	if checkTimestamp(req.DueAt, "due_at", false, &errs) && req.Approve != nil && *req.Approve {
-		switch {
-		case !req.DueAt.Time.After(s.now()):
-			errs = append(errs, fieldError("due_at", "in_past"))
-		case !req.DueAt.Time.After(t.DueAt):
-			errs = append(errs, fieldErrorMsg("due_at", "not_later", "Hạn mới phải sau hạn hiện tại.", "The new deadline must be later than the current one."))
-		}
+		// The workflow checks again that the deadline is in the future
+		// (lifecycle.InFuture, the first half of this rule).
+		errs = append(errs, contractFields(lifecycle.LaterDeadline("due_at", req.DueAt.Time, t.DueAt, s.now()))...)
 		d := req.DueAt.Time
 		due = &d
 	}

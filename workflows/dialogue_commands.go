@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -32,26 +31,16 @@ type RecordSessionRequest struct {
 	Actor   domain.Actor   `json:"actor"`
 }
 
+// lifecycleState is what the lifecycle rules read of the dialogue.
+func (d *dialogue) lifecycleState() lifecycle.DialogueState {
+	return lifecycle.DialogueState{Phase: d.phase, Cancelled: d.cancelled, Recorded: d.recorded, FollowUpOver: d.followUpOver}
+}
+
 func (d *dialogue) validateReschedule(ctx workflow.Context, r RescheduleRequest) error {
-	if d.terminal() || d.recorded || d.phase == domain.PhaseSessionRecorded {
-		return conflict(fmt.Sprintf("dialogue is %s and can no longer be rescheduled", d.phase))
+	if err := refuse(d.lifecycleState().RefuseReschedule()); err != nil {
+		return err
 	}
-	if d.cancelled {
-		return conflict("dialogue is cancelled")
-	}
-	if r.ScheduledAt.IsZero() {
-		return invalid("scheduled_at is required")
-	}
-	if !r.ScheduledAt.After(workflow.Now(ctx)) {
-		return invalid("the new date must be in the future")
-	}
-	if y := r.ScheduledAt.In(domain.Location).Year(); y != d.in.PlanYear {
-		return invalid(fmt.Sprintf("the new date is in %d, outside the plan year %d", y, d.in.PlanYear))
-	}
-	if r.ScheduledAt.Equal(d.scheduledAt) {
-		return invalid("the new date is the current date")
-	}
-	return nil
+	return invalidFields(lifecycle.ValidateReschedule(r.ScheduledAt, d.scheduledAt, d.in.PlanYear, workflow.Now(ctx)))
 }
 
 func (d *dialogue) reschedule(ctx workflow.Context, r RescheduleRequest) (DialogueState, error) {
@@ -72,16 +61,10 @@ func (d *dialogue) reschedule(ctx workflow.Context, r RescheduleRequest) (Dialog
 }
 
 func (d *dialogue) validateCancel(ctx workflow.Context, r CancelRequest) error {
-	if d.terminal() || d.cancelled {
-		return conflict(fmt.Sprintf("dialogue is already %s", d.phase))
+	if err := refuse(d.lifecycleState().RefuseCancel()); err != nil {
+		return err
 	}
-	if d.recorded || d.phase == domain.PhaseSessionRecorded {
-		return conflict("the session has been recorded; the dialogue can no longer be cancelled")
-	}
-	if strings.TrimSpace(r.Reason) == "" {
-		return invalid("a reason is required")
-	}
-	return nil
+	return invalidFields(lifecycle.Required("reason", r.Reason))
 }
 
 func (d *dialogue) cancel(ctx workflow.Context, r CancelRequest) (DialogueState, error) {
@@ -123,20 +106,11 @@ func (d *dialogue) moveUnit(ctx workflow.Context, r MoveUnitRequest) (DialogueSt
 }
 
 func (d *dialogue) validateRecordSession(ctx workflow.Context, r RecordSessionRequest) error {
-	switch {
-	case d.terminal() || d.cancelled:
-		return conflict(fmt.Sprintf("dialogue is %s", d.phase))
-	case d.recorded:
-		return conflict("the session has already been recorded")
-	case d.phase == domain.PhaseScheduled || d.phase == domain.PhaseSurveyOpen:
-		return conflict("the survey has not closed yet: reschedule the dialogue to an earlier date first")
+	if err := refuse(d.lifecycleState().RefuseRecordSession()); err != nil {
+		return err
 	}
 	now := workflow.Now(ctx)
-	errs := append(lifecycle.ValidateSession(r.Session, now), lifecycle.ValidateSessionStart(d.scheduledAt, r.Session.HeldAt, now)...)
-	if err := lifecycle.Err(errs); err != nil {
-		return invalid(err.Error())
-	}
-	return nil
+	return invalidFields(append(lifecycle.ValidateSession(r.Session, now), lifecycle.ValidateSessionStart(d.scheduledAt, r.Session.HeldAt, now)...))
 }
 
 func (d *dialogue) recordSession(ctx workflow.Context, r RecordSessionRequest) (DialogueState, error) {

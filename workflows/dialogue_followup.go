@@ -171,27 +171,25 @@ type AddTasksResult struct {
 }
 
 func (d *dialogue) validateAddTasks(ctx workflow.Context, r AddTasksRequest) error {
-	switch {
-	case d.terminal() || d.cancelled:
-		return conflict(fmt.Sprintf("dialogue is %s", d.phase))
-	case !d.recorded:
-		return conflict("tasks come from conclusions: record the session first")
-	case d.followUpOver:
-		return conflict("the follow-up of this dialogue is over: its report has been drafted")
-	case len(r.Tasks) == 0:
-		return invalid("no tasks given")
+	if err := refuse(d.lifecycleState().RefuseAddTasks()); err != nil {
+		return err
+	}
+	if err := invalidFields(lifecycle.NotEmpty("tasks", len(r.Tasks))); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, t := range r.Tasks {
-		if !d.conclusions[t.ConclusionID] {
-			return invalid(fmt.Sprintf("tasks[%d]: unknown conclusion %s", i, t.ConclusionID))
+		field := fmt.Sprintf("tasks[%d]", i)
+		// The tasks of one command share the conclusion the client names.
+		if err := invalidFields(lifecycle.KnownConclusion("conclusion_id", d.conclusions[t.ConclusionID])); err != nil {
+			return err
 		}
-		if seen[t.ID] || d.known[t.ID] {
-			return conflict(fmt.Sprintf("tasks[%d]: task %s already exists", i, t.ID))
+		if err := refuse(lifecycle.TaskExists(field, t.ID, seen[t.ID] || d.known[t.ID])); err != nil {
+			return err
 		}
 		seen[t.ID] = true
-		if err := lifecycle.Err(lifecycle.ValidateTaskSpec(t, workflow.Now(ctx))); err != nil {
-			return invalid(fmt.Sprintf("tasks[%d]: %s", i, err))
+		if err := invalidFields(lifecycle.Prefix(field, lifecycle.ValidateTaskSpec(t, workflow.Now(ctx)))); err != nil {
+			return err
 		}
 	}
 	return nil

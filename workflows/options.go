@@ -37,12 +37,40 @@ func commandActivity(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// invalid refuses a workflow's input no client can send (a start the
+// service itself builds wrong): its English text is for the operator.
 func invalid(msg string) error {
 	return temporal.NewApplicationError(msg, ErrTypeInvalid)
 }
 
-func conflict(msg string) error {
-	return temporal.NewApplicationError(msg, ErrTypeConflict)
+// InvalidFieldsError is how a workflow refuses a command whose fields a
+// lifecycle rule finds at fault: an invalid ApplicationError whose one
+// detail is the rule's field errors (field, code and words), so the API
+// answers 422 with them, as it does when it checks the same rule at its
+// edge. FieldErrorsOf reads them back.
+func InvalidFieldsError(errs []lifecycle.FieldError) error {
+	return temporal.NewApplicationErrorWithOptions(lifecycle.Err(errs).Error(), ErrTypeInvalid, temporal.ApplicationErrorOptions{Details: []any{errs}})
+}
+
+// FieldErrorsOf returns the field errors an ApplicationError made by
+// InvalidFieldsError carries; ok is false for any other error.
+func FieldErrorsOf(appErr *temporal.ApplicationError) (errs []lifecycle.FieldError, ok bool) {
+	if appErr == nil || appErr.Type() != ErrTypeInvalid || !appErr.HasDetails() {
+		return nil, false
+	}
+	if err := appErr.Details(&errs); err != nil || len(errs) == 0 {
+		return nil, false
+	}
+	return errs, true
+}
+
+// invalidFields returns the field errors of a rule as the validator's
+// error, nil when there are none.
+func invalidFields(errs []lifecycle.FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return InvalidFieldsError(errs)
 }
 
 // RefusalError is how a workflow refuses a command by a lifecycle rule: a

@@ -312,19 +312,13 @@ func (p *plan) close(ctx workflow.Context) {
 }
 
 func (p *plan) validateAddDialogue(ctx workflow.Context, r AddDialogueRequest) error {
-	if p.phase != PlanPhaseActive || p.yearOver {
-		return conflict(fmt.Sprintf("the plan is %s and takes no new dialogues", p.phase))
+	if err := refuse(lifecycle.RefuseAddDialogue(p.phase == PlanPhaseActive && !p.yearOver, p.open[r.Spec.ID])); err != nil {
+		return err
 	}
-	if p.open[r.Spec.ID] {
-		return conflict("a dialogue with this id is already in the plan")
+	if err := invalidFields(lifecycle.ValidateDialogueSpec(r.Spec, p.in.Year)); err != nil {
+		return err
 	}
-	if err := lifecycle.Err(lifecycle.ValidateDialogueSpec(r.Spec, p.in.Year)); err != nil {
-		return invalid(err.Error())
-	}
-	if !r.Spec.ScheduledAt.After(workflow.Now(ctx)) {
-		return invalid("the dialogue date must be in the future")
-	}
-	return nil
+	return invalidFields(lifecycle.InFuture("scheduled_at", r.Spec.ScheduledAt, workflow.Now(ctx)))
 }
 
 // addDialogue writes an ad hoc dialogue and starts its workflow. Additions

@@ -12,6 +12,7 @@ import (
 
 	"github.com/doithoai/doithoai/activities"
 	"github.com/doithoai/doithoai/internal/domain"
+	"github.com/doithoai/doithoai/internal/lifecycle"
 )
 
 func planInput(dates ...time.Time) PlanInput {
@@ -92,8 +93,8 @@ func TestPlanRunsDialoguesAndEndsAfterTheYear(t *testing.T) {
 	if got := fmt.Sprint(rec.startedIDs()); got != "[dialogue/d1 dialogue/d2 dialogue/d9]" {
 		t.Errorf("dialogue workflows started: %s", got)
 	}
-	if dup == nil {
-		t.Errorf("adding the same dialogue twice must be refused")
+	if r, ok := refusalOf(dup); !ok || r != *lifecycle.RefuseAddDialogue(true, true) {
+		t.Errorf("adding the same dialogue twice: rejected with %v (refusal %+v), want the rule's %+v", dup, r, *lifecycle.RefuseAddDialogue(true, true))
 	}
 	var res PlanResult
 	if err := env.GetWorkflowResult(&res); err != nil || res.Dialogues != 3 {
@@ -119,9 +120,20 @@ func TestPlanWaitsForOpenDialoguesAfterYearEnd(t *testing.T) {
 		recorded = true
 		env.SignalWorkflow(SignalDialogueClosed, DialogueClosed{DialogueID: "d1", Phase: domain.PhaseClosed})
 	}, time.Date(2027, 1, 5, 8, 0, 0, 0, domain.Location).Sub(t0))
+	// The year is over: the plan takes no new dialogue, in the rule's words.
+	var closed error
+	env.RegisterDelayedCallback(func() {
+		next := domain.DialogueSpec{ID: "d9", Seq: 2, Kind: domain.KindAdhoc, ScheduledAt: time.Date(2026, 12, 31, 8, 0, 0, 0, domain.Location), Hosts: []domain.Host{{Name: "Bí thư"}}}
+		env.UpdateWorkflow(UpdateAddDialogue, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { closed = err }, OnComplete: func(any, error) {},
+		}, AddDialogueRequest{Spec: next})
+	}, time.Date(2027, 1, 2, 8, 0, 0, 0, domain.Location).Sub(t0))
 	env.ExecuteWorkflow(PlanWorkflowName, in)
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("plan error: %v", err)
+	}
+	if r, ok := refusalOf(closed); !ok || r != *lifecycle.RefuseAddDialogue(false, false) {
+		t.Errorf("a dialogue added after the year: rejected with %v (refusal %+v), want the rule's %+v", closed, r, *lifecycle.RefuseAddDialogue(false, false))
 	}
 	if !recorded {
 		t.Fatal("session after year end was not recorded")

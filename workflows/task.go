@@ -3,7 +3,6 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -422,10 +421,7 @@ func (t *task) validateSubmit(ctx workflow.Context, r SubmitResultRequest) error
 	if err := refuse(t.st.RefuseSubmit()); err != nil {
 		return err
 	}
-	if strings.TrimSpace(r.Text) == "" {
-		return invalid("the result text is required")
-	}
-	return nil
+	return invalidFields(lifecycle.Required("text", r.Text))
 }
 
 func (t *task) submitResult(ctx workflow.Context, r SubmitResultRequest) (TaskView, error) {
@@ -451,16 +447,7 @@ func (t *task) validateReview(ctx workflow.Context, r ReviewRequest) error {
 	if err := refuse(t.st.RefuseReview()); err != nil {
 		return err
 	}
-	switch r.Decision {
-	case "accept":
-	case "return":
-		if strings.TrimSpace(r.Reason) == "" {
-			return invalid("a returned result needs a reason")
-		}
-	default:
-		return invalid("decision must be accept or return")
-	}
-	return nil
+	return invalidFields(lifecycle.ValidateReview(r.Decision, r.Reason))
 }
 
 func (t *task) review(ctx workflow.Context, r ReviewRequest) (TaskView, error) {
@@ -501,15 +488,10 @@ func (t *task) validateRequestExtension(ctx workflow.Context, r ExtensionRequest
 	if err := refuse(t.st.RefuseExtensionRequest()); err != nil {
 		return err
 	}
-	switch {
-	case strings.TrimSpace(r.Reason) == "":
-		return invalid("a reason is required")
-	case !r.ProposedDueAt.After(workflow.Now(ctx)):
-		return invalid("the proposed deadline is in the past")
-	case !r.ProposedDueAt.After(t.st.DueAt):
-		return invalid("the proposed deadline is not later than the current one")
+	if err := invalidFields(lifecycle.Required("reason", r.Reason)); err != nil {
+		return err
 	}
-	return nil
+	return invalidFields(lifecycle.LaterDeadline("proposed_due_at", r.ProposedDueAt, t.st.DueAt, workflow.Now(ctx)))
 }
 
 func (t *task) requestExtension(ctx workflow.Context, r ExtensionRequest) (TaskView, error) {
@@ -536,8 +518,8 @@ func (t *task) validateDecideExtension(ctx workflow.Context, r ExtensionDecision
 		if r.DueAt != nil {
 			due = *r.DueAt
 		}
-		if !due.After(workflow.Now(ctx)) {
-			return invalid("the new deadline is in the past")
+		if err := invalidFields(lifecycle.InFuture("due_at", due, workflow.Now(ctx))); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -594,13 +576,7 @@ func (t *task) validateReassign(ctx workflow.Context, r ReassignRequest) error {
 	if err := refuse(t.st.RefuseReassign()); err != nil {
 		return err
 	}
-	if strings.TrimSpace(r.Assignee.Agency) == "" {
-		return invalid("the new assignee's agency is required")
-	}
-	if r.Assignee == t.st.Assignee {
-		return invalid("the task is already assigned to them")
-	}
-	return nil
+	return invalidFields(lifecycle.ValidateReassign(t.st.Assignee, r.Assignee))
 }
 
 // reassign gives the task to someone else; the deadline and the ladder go
@@ -666,10 +642,7 @@ func (t *task) validateCancel(ctx workflow.Context, r CancelTaskRequest) error {
 	if err := refuse(t.st.RefuseCancel()); err != nil {
 		return err
 	}
-	if strings.TrimSpace(r.Reason) == "" {
-		return invalid("a reason is required")
-	}
-	return nil
+	return invalidFields(lifecycle.Required("reason", r.Reason))
 }
 
 func (t *task) cancel(ctx workflow.Context, r CancelTaskRequest) (TaskView, error) {

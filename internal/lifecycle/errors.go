@@ -33,6 +33,8 @@ var messages = map[string][2]string{
 	"in_past":              {"Thời điểm phải ở tương lai.", "Must be in the future."},
 	"in_future":            {"Thời điểm không được ở tương lai.", "Must not be in the future."},
 	"duplicate":            {"Giá trị bị trùng.", "Duplicate value."},
+	"empty":                {"Không được để trống.", "Must not be empty."},
+	"same_date":            {"Ngày mới trùng với ngày hiện tại của hội nghị.", "The new date equals the current one."},
 }
 
 // GenericMessages returns the Vietnamese and English message of each code
@@ -82,12 +84,25 @@ func join(prefix, field string) string {
 	return prefix + "." + field
 }
 
-// checkText refuses a blank required text and one longer than max runes.
-func checkText(errs *[]FieldError, field, v string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(v) == "":
-		*errs = append(*errs, fieldErr(field, "required"))
-	case utf8.RuneCountInString(v) > max:
+// Required refuses a blank text: the field's "required" error, none when v
+// holds more than white space.
+func Required(field, v string) []FieldError {
+	if strings.TrimSpace(v) == "" {
+		return []FieldError{fieldErr(field, "required")}
+	}
+	return nil
+}
+
+// CheckText refuses a blank required text (Required) and one longer than
+// max runes.
+func CheckText(errs *[]FieldError, field, v string, required bool, max int) {
+	if required {
+		if e := Required(field, v); e != nil {
+			*errs = append(*errs, e...)
+			return
+		}
+	}
+	if utf8.RuneCountInString(v) > max {
 		*errs = append(*errs, fieldErrMsg(field, "too_long",
 			fmt.Sprintf("Dài tối đa %d ký tự.", max), fmt.Sprintf("At most %d characters.", max)))
 	}

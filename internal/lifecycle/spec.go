@@ -46,10 +46,8 @@ func ValidateDialogueSpec(d domain.DialogueSpec, year int) []FieldError {
 	}
 	if d.ScheduledAt.IsZero() {
 		errs = append(errs, fieldErr("scheduled_at", "required"))
-	} else if y := d.ScheduledAt.In(domain.Location).Year(); y != year {
-		errs = append(errs, fieldErrMsg("scheduled_at", "outside_plan_year",
-			fmt.Sprintf("Ngày hội nghị thuộc năm %d, ngoài năm %d của kế hoạch.", y, year),
-			fmt.Sprintf("The dialogue date is in %d, outside the plan year %d.", y, year)))
+	} else {
+		errs = append(errs, InPlanYear("scheduled_at", d.ScheduledAt, year)...)
 	}
 	switch {
 	case ValidDialogueKind(d.Kind):
@@ -68,17 +66,17 @@ func ValidateDialogueSpec(d domain.DialogueSpec, year int) []FieldError {
 		if strings.TrimSpace(h.Name) == "" {
 			errs = append(errs, fieldErr(fmt.Sprintf("hosts[%d].name", j), "required"))
 		}
-		checkText(&errs, fmt.Sprintf("hosts[%d].name", j), h.Name, false, personTextMax)
-		checkText(&errs, fmt.Sprintf("hosts[%d].title", j), h.Title, false, personTextMax)
+		CheckText(&errs, fmt.Sprintf("hosts[%d].name", j), h.Name, false, personTextMax)
+		CheckText(&errs, fmt.Sprintf("hosts[%d].title", j), h.Title, false, personTextMax)
 	}
-	checkText(&errs, "topic", d.Topic, false, dialogueTextMax)
-	checkText(&errs, "title", d.Title, false, dialogueTextMax)
-	checkText(&errs, "place", d.Place, false, dialogueTextMax)
+	CheckText(&errs, "topic", d.Topic, false, dialogueTextMax)
+	CheckText(&errs, "title", d.Title, false, dialogueTextMax)
+	CheckText(&errs, "place", d.Place, false, dialogueTextMax)
 	if len(d.InvitedGroups) > MaxInvitedGroups {
 		errs = append(errs, fieldErr("invited_groups", "too_many"))
 	}
 	for j, g := range d.InvitedGroups {
-		checkText(&errs, fmt.Sprintf("invited_groups[%d]", j), g, true, personTextMax)
+		CheckText(&errs, fmt.Sprintf("invited_groups[%d]", j), g, true, personTextMax)
 	}
 	return errs
 }
@@ -90,11 +88,11 @@ func ValidateTaskSpec(t domain.TaskSpec, now time.Time) []FieldError {
 	if t.ID == "" {
 		errs = append(errs, fieldErr("id", "required"))
 	}
-	checkText(&errs, "title", t.Title, true, taskTitleMax)
-	checkText(&errs, "description", t.Description, false, taskDescriptionMax)
-	checkText(&errs, "monitor", t.Monitor, false, personTextMax)
-	checkText(&errs, "assignee.agency", t.Assignee.Agency, true, agencyMax)
-	checkText(&errs, "assignee.officer", t.Assignee.Officer, false, personTextMax)
+	CheckText(&errs, "title", t.Title, true, taskTitleMax)
+	CheckText(&errs, "description", t.Description, false, taskDescriptionMax)
+	CheckText(&errs, "monitor", t.Monitor, false, personTextMax)
+	CheckText(&errs, "assignee.agency", t.Assignee.Agency, true, agencyMax)
+	CheckText(&errs, "assignee.officer", t.Assignee.Officer, false, personTextMax)
 	switch {
 	case t.DueAt != nil && t.DueInWorkingDays != 0:
 		errs = append(errs, fieldErrMsg("due_at", "deadline_ambiguous", "Chỉ ghi hạn theo ngày giờ hoặc theo số ngày làm việc, không ghi cả hai.", "Give due_at or due_in_working_days, not both."))
@@ -121,8 +119,8 @@ func ValidateSession(s domain.Session, now time.Time) []FieldError {
 	} else if s.HeldAt.After(now.Add(SessionFutureLeeway)) {
 		errs = append(errs, fieldErr("held_at", "in_future"))
 	}
-	checkText(&errs, "chair", s.Chair, false, personTextMax)
-	checkText(&errs, "notes", s.Notes, false, sessionNotesMax)
+	CheckText(&errs, "chair", s.Chair, false, personTextMax)
+	CheckText(&errs, "notes", s.Notes, false, sessionNotesMax)
 	if s.Attendance.Total < 0 || s.Attendance.Total > MaxAttendance {
 		errs = append(errs, fieldErr("attendance.total", "out_of_range"))
 	}
@@ -133,9 +131,9 @@ func ValidateSession(s domain.Session, now time.Time) []FieldError {
 	}
 	for i, o := range s.Opinions {
 		p := fmt.Sprintf("opinions[%d]", i)
-		checkText(&errs, p+".field", o.Field, true, opinionFieldMax)
-		checkText(&errs, p+".content", o.Content, true, longTextMax)
-		checkText(&errs, p+".answer", o.Answer, false, longTextMax)
+		CheckText(&errs, p+".field", o.Field, true, opinionFieldMax)
+		CheckText(&errs, p+".content", o.Content, true, longTextMax)
+		CheckText(&errs, p+".answer", o.Answer, false, longTextMax)
 		if o.Source != domain.SourceSurvey && o.Source != domain.SourceFloor {
 			errs = append(errs, fieldErrMsg(p+".source", "invalid_enum", "Nguồn phải là survey (phiếu) hoặc floor (tại hội nghị).", "source must be survey or floor."))
 		}
@@ -206,7 +204,7 @@ func validateConclusions(cs []domain.Conclusion, now time.Time) []FieldError {
 			errs = append(errs, fieldErr(p+".id", "duplicate"))
 		}
 		seen[c.ID] = true
-		checkText(&errs, p+".content", c.Content, true, longTextMax)
+		CheckText(&errs, p+".content", c.Content, true, longTextMax)
 		for j, t := range c.Tasks {
 			tp := fmt.Sprintf("%s.tasks[%d]", p, j)
 			if t.ID != "" && seen[t.ID] {
