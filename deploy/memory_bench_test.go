@@ -30,7 +30,7 @@ const tasksPerDialogue = 200
 // BenchmarkWorkerMemory measures the resident memory of one worker process
 // of the production topology (a Temporal server process on PostgreSQL with
 // 4 history shards, one API process, one worker process with the
-// configuration's defaults) as open follow-up tasks grow: at each step of
+// worker's defaults) as open follow-up tasks grow: at each step of
 // DOITHOAI_BENCH_OPEN (total open tasks, default 1000,10000) it opens the
 // tasks missing, 200 per dialogue (each dialogue in a plan of its own), due
 // 30 days and more away so every task waits on a timer, waits until every
@@ -47,7 +47,8 @@ const tasksPerDialogue = 200
 // worker's sticky cache hit and miss counters say which each sample was.
 // DOITHOAI_BENCH_CACHE sets WORKER_WORKFLOW_CACHE_SIZE for the run (to
 // measure what a cached workflow costs, give it more than the open
-// workflows).
+// workflows, and DOITHOAI_BENCH_GOMEMLIMIT=off: the worker runs with the
+// compose file's GOMEMLIMIT=800MiB otherwise).
 //
 //	go test ./deploy -run '^$' -bench WorkerMemory -benchtime 1x -timeout 90m -vet=off
 func BenchmarkWorkerMemory(b *testing.B) {
@@ -62,8 +63,15 @@ func BenchmarkWorkerMemory(b *testing.B) {
 		settle = d
 	}
 	metricsAddr := freeAddr(b)
-	env := map[string]string{"WORKER_METRICS_ADDR": metricsAddr}
-	cache := config.Defaults().WorkflowCacheSize
+	// The compose file's soft limit (DOITHOAI_BENCH_GOMEMLIMIT=off for
+	// none, e.g. with a cache larger than it allows).
+	env := map[string]string{"WORKER_METRICS_ADDR": metricsAddr, "GOMEMLIMIT": "800MiB"}
+	if v := os.Getenv("DOITHOAI_BENCH_GOMEMLIMIT"); v == "off" {
+		delete(env, "GOMEMLIMIT")
+	} else if v != "" {
+		env["GOMEMLIMIT"] = v
+	}
+	cache := config.WorkerWorkflowCacheSize // what cmd/worker takes when unset
 	if v := os.Getenv("DOITHOAI_BENCH_CACHE"); v != "" {
 		cache = envInt(b, "DOITHOAI_BENCH_CACHE", cache)
 		env["WORKER_WORKFLOW_CACHE_SIZE"] = strconv.Itoa(cache)
@@ -79,6 +87,17 @@ func BenchmarkWorkerMemory(b *testing.B) {
 		rss, peak, heap int64
 		goroutines      int
 	}
+	measure := func(open int) sample {
+		rss, peak, err := w.Memory()
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := scrape(b, metrics)
+		return sample{open: open, cached: int(m.max("temporal_sticky_cache_size")), rss: rss, peak: peak,
+			heap: int64(m.sum("go_memstats_heap_inuse_bytes")), goroutines: int(m.sum("go_goroutines"))}
+	}
+	idle := measure(0)
+	fmt.Printf("worker memory: idle, no open workflow: RSS %.1f MiB, Go heap in use %.1f MiB, %d goroutines\n", mib(idle.rss), mib(idle.heap), idle.goroutines)
 	var samples []sample
 	var dialogues []string // in the order they were opened
 	dueBase := time.Now().Add(30 * 24 * time.Hour)
@@ -96,13 +115,7 @@ func BenchmarkWorkerMemory(b *testing.B) {
 		added := target - open
 		open = target
 		time.Sleep(settle)
-		rss, peak, err := w.Memory()
-		if err != nil {
-			b.Fatal(err)
-		}
-		m := scrape(b, metrics)
-		s := sample{open: open, cached: int(m.max("temporal_sticky_cache_size")), rss: rss, peak: peak,
-			heap: int64(m.sum("go_memstats_heap_inuse_bytes")), goroutines: int(m.sum("go_goroutines"))}
+		s := measure(open)
 		samples = append(samples, s)
 		fmt.Printf("worker memory: %d open tasks in %d dialogues (%d open workflows with their plans; sticky cache holds %d, size %d): RSS %.1f MiB, peak %.1f MiB, Go heap in use %.1f MiB, %d goroutines; the step's %d tasks opened at %.0f tasks/s, in progress at %.0f tasks/s\n",
 			s.open, len(dialogues), s.open+2*len(dialogues), s.cached, cache, mib(s.rss), mib(s.peak), mib(s.heap), s.goroutines,
@@ -116,10 +129,19 @@ func BenchmarkWorkerMemory(b *testing.B) {
 	}
 	fmt.Printf("worker memory: RSS@%d / RSS@%d = %.2f (%.1f / %.1f MiB); peak %.1f MiB, %s the budget of %.0f MiB; sticky cache %d\n",
 		last.open, first.open, ratio, mib(last.rss), mib(first.rss), mib(last.peak), within, mib(budget), cache)
-	if last.cached > first.cached {
-		per := float64(last.rss-first.rss) / float64(last.cached-first.cached)
-		heap := float64(last.heap-first.heap) / float64(last.cached-first.cached)
-		fmt.Printf("worker memory: per cached workflow %.1f KiB of RSS, %.1f KiB of Go heap (%d → %d cached)\n", per/1024, heap/1024, first.cached, last.cached)
+	// What a cached workflow costs: the growth of RSS and heap over the
+	// growth of the cache, from idle to the largest cache seen.
+	top := samples[0]
+	for _, s := range samples {
+		if s.cached > top.cached {
+			top = s
+		}
+	}
+	if top.cached > 0 {
+		per := float64(top.rss-idle.rss) / float64(top.cached)
+		heap := float64(top.heap-idle.heap) / float64(top.cached)
+		fmt.Printf("worker memory: per cached workflow %.1f KiB of RSS, %.1f KiB of Go heap, %.2f goroutines (idle → %d cached)\n",
+			per/1024, heap/1024, float64(top.goroutines-idle.goroutines)/float64(top.cached), top.cached)
 		b.ReportMetric(per/1024, "KiB/cached-workflow")
 	}
 	b.ReportMetric(mib(first.rss), "MiB-rss-first")
