@@ -182,6 +182,9 @@ func cacheMissCost(b *testing.B, cl *cluster.Cluster, metrics string, dialogues 
 		}
 		tasks = append(tasks, workflows.TaskWorkflowID(id))
 	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
 	rows.Close()
 	var dlgs []string
 	for _, d := range dialogues[:min(20, len(dialogues))] {
