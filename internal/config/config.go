@@ -167,10 +167,10 @@ type Config struct {
 // WorkerWorkflowCacheSize is the worker process's sticky workflow cache
 // when WORKER_WORKFLOW_CACHE_SIZE is unset. A cached workflow costs about
 // 60 KiB of resident memory (BenchmarkWorkerMemory in deploy), so 1,000
-// keep a worker near 170 MiB however many tasks are open, well inside its
-// 1 GiB budget (README, Running in production); a workflow evicted from it
-// is replayed at its next task, which costs a task workflow a few
-// milliseconds.
+// keep a worker near 120 MiB (160 MiB at its peak) however many tasks are
+// open, well inside its 1 GiB budget (README, Running in production); a
+// workflow evicted from it is replayed at its next task, which costs a
+// task workflow a few milliseconds.
 const WorkerWorkflowCacheSize = 1000
 
 // Load reads the configuration from the process environment.
