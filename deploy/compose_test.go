@@ -337,6 +337,13 @@ func TestComposeFile(t *testing.T) {
 				t.Errorf("worker %s = %q, want a number sized on purpose", key, envValue(t, worker, key))
 			}
 		}
+		// The worker's memory budget: a container limit, and the Go
+		// runtime's soft limit below it.
+		if worker.Deploy == nil || worker.Deploy.Resources.Limits == nil || worker.Deploy.Resources.Limits.MemoryBytes <= 0 {
+			t.Errorf("worker has no memory limit (deploy.resources.limits.memory)")
+		} else if envValue(t, worker, "GOMEMLIMIT") == "" {
+			t.Errorf("worker GOMEMLIMIT is empty, want a soft limit below %d bytes", worker.Deploy.Resources.Limits.MemoryBytes)
+		}
 	})
 
 	t.Run("postgres volume and init scripts", func(t *testing.T) {

@@ -28,6 +28,11 @@ func run() error {
 	}
 	flag.BoolVar(&cfg.MigrateOnStart, "migrate", cfg.MigrateOnStart, "apply pending database migrations on start")
 	flag.Parse()
+	if cfg.WorkflowCacheSize <= 0 {
+		// The worker process's memory stays within its budget however
+		// many workflows are open.
+		cfg.WorkflowCacheSize = config.WorkerWorkflowCacheSize
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

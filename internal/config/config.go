@@ -29,8 +29,12 @@ type Config struct {
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 	// MigrateOnStart applies pending schema migrations when a command starts.
 	MigrateOnStart bool `env:"MIGRATE_ON_START" envDefault:"true"`
-	// WorkflowCacheSize is the sticky workflow cache size of the worker.
-	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE" envDefault:"10000"`
+	// WorkflowCacheSize is the sticky workflow cache size of the worker
+	// (how many workflows it keeps in memory between their tasks). Unset
+	// (0), the command decides: the worker process takes
+	// WorkerWorkflowCacheSize, a process that runs everything (cmd/dev, the
+	// test stacks) keeps the SDK's 10,000.
+	WorkflowCacheSize int `env:"WORKER_WORKFLOW_CACHE_SIZE"`
 	// WorkerPollers is how many pollers the worker runs for workflow tasks
 	// and for activity tasks each.
 	WorkerPollers int `env:"WORKER_POLLERS" envDefault:"8"`
@@ -159,6 +163,15 @@ type Config struct {
 	// ServiceName is the service.name of the spans.
 	ServiceName string `env:"OTEL_SERVICE_NAME" envDefault:"doithoai"`
 }
+
+// WorkerWorkflowCacheSize is the worker process's sticky workflow cache
+// when WORKER_WORKFLOW_CACHE_SIZE is unset. A cached workflow costs about
+// 60 KiB of resident memory (BenchmarkWorkerMemory in deploy), so 1,000
+// keep a worker near 120 MiB (160 MiB at its peak) however many tasks are
+// open, well inside its 1 GiB budget (README, Running in production); a
+// workflow evicted from it is replayed at its next task, which costs a
+// task workflow a few milliseconds.
+const WorkerWorkflowCacheSize = 1000
 
 // Load reads the configuration from the process environment.
 func Load() (Config, error) {
