@@ -14,6 +14,7 @@ import (
 
 	"github.com/doithoai/doithoai/devkit/bench"
 	"github.com/doithoai/doithoai/devkit/testenv"
+	"github.com/doithoai/doithoai/internal/receipt"
 	"github.com/doithoai/doithoai/internal/store"
 )
 
@@ -80,7 +81,7 @@ func BenchmarkSurveyBatch(b *testing.B) {
 		apiTook += took
 		rows := make([]store.SurveyResponse, len(batch))
 		for j, a := range batch {
-			rows[j] = store.SurveyResponse{ID: uuid.NewString(), DialogueID: dlg, Field: a["field"].(string), Content: a["content"].(string), RespondentGroup: "Hội viên"}
+			rows[j] = store.SurveyResponse{ID: uuid.NewString(), DialogueID: dlg, Field: a["field"].(string), Content: a["content"].(string), RespondentGroup: "Hội viên", Receipt: receipt.New()}
 		}
 		start := time.Now()
 		if _, err := env.Store.DB.NewInsert().Model(&rows).Exec(ctx); err != nil {
