@@ -191,7 +191,6 @@ func floor(tb testing.TB, t Target, n int) EscalationResult {
 	return res
 }
 
-// openTasks records the dialogue's session with up to 200 tasks and adds
 // OpenTasks records the dialogue's session with its first 200 tasks and
 // adds the rest to its conclusion 200 at a time; task j is due at due(j).
 func OpenTasks(tb testing.TB, c *testenv.Client, dlg string, n int, due func(j int) time.Time) {

@@ -2,7 +2,6 @@ package tasks
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -44,32 +43,8 @@ func scaleAddTasks(t *testing.T, env *testenv.Env, c *testenv.Client, unit strin
 	t.Helper()
 	ctx := context.Background()
 	dlg := bench.ReadyForSession(t, env.Store, c, unit, nil)
-	at := time.Now()
-	due := time.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)
-	batch := func(from, to int) []map[string]any {
-		var out []map[string]any
-		for j := from; j < to; j++ {
-			out = append(out, map[string]any{"title": fmt.Sprintf("Nhiệm vụ %d", j), "assignee": map[string]any{"agency": "UBND xã"}, "due_at": due})
-		}
-		return out
-	}
-	r := c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/session", map[string]any{"held_at": at.Format(time.RFC3339), "attendance": map[string]any{"total": 1},
-		"conclusions": []map[string]any{{"content": "Kết luận", "tasks": batch(0, 200)}}})
-	if r.Status != http.StatusOK {
-		t.Fatalf("session: %d %.500s", r.Status, r.Body)
-	}
-	var sess struct {
-		Session struct {
-			Conclusions []struct{ ID string } `json:"conclusions"`
-		} `json:"session"`
-	}
-	r.Decode(t, &sess)
-	for i := 200; i < n; i += 200 {
-		r = c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/tasks", map[string]any{"conclusion_id": sess.Session.Conclusions[0].ID, "tasks": batch(i, min(n, i+200))})
-		if r.Status != http.StatusCreated {
-			t.Fatalf("add tasks from %d: %d %.500s", i, r.Status, r.Body)
-		}
-	}
+	due := time.Now().Add(30 * 24 * time.Hour)
+	bench.OpenTasks(t, c, dlg, n, func(int) time.Time { return due })
 	testenv.WaitFor(t, 3*time.Minute, "every task to be in progress", func() bool {
 		_, k, err := env.Store.ListTasks(ctx, store.TaskFilter{DialogueID: dlg, Status: domain.TaskInProgress, Limit: 1})
 		return err == nil && k == n
