@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -161,11 +162,27 @@ func (s *Server) rescheduleDialogue(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.RescheduleRequest{ScheduledAt: req.ScheduledAt.Time, Place: strings.TrimSpace(req.Place), Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
-	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateReschedule, arg, &st); err != nil {
-		abort(c, err)
+	if !s.dialogueCommand(c, d, workflows.UpdateReschedule, arg, &st) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
+}
+
+// dialogueCommand sends a command to the dialogue's workflow, writing the
+// refusal when it fails (false). A settled dialogue's workflow may have
+// completed: its record then answers, in the words its workflow's
+// validators use while it runs.
+func (s *Server) dialogueCommand(c *gin.Context, d *store.Dialogue, name string, arg, out any) bool {
+	err := s.update(c, workflows.DialogueWorkflowID(d.ID), name, arg, out)
+	if err == nil {
+		return true
+	}
+	var nf *serviceerror.NotFound
+	if r := lifecycle.DialogueSettled(d.Phase); errors.As(err, &nf) && r != nil {
+		err = r
+	}
+	abort(c, err)
+	return false
 }
 
 func (s *Server) cancelDialogue(c *gin.Context) {
@@ -186,8 +203,7 @@ func (s *Server) cancelDialogue(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.CancelRequest{Reason: strings.TrimSpace(req.Reason), Actor: actor(c)}
-	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateCancel, arg, &st); err != nil {
-		abort(c, err)
+	if !s.dialogueCommand(c, d, workflows.UpdateCancel, arg, &st) {
 		return
 	}
 	s.respondDialogue(c, d.ID)
@@ -280,8 +296,7 @@ func (s *Server) recordSession(c *gin.Context) {
 	}
 	var st workflows.DialogueState
 	arg := workflows.RecordSessionRequest{Session: sess, Actor: actor(c)}
-	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateRecordSession, arg, &st); err != nil {
-		abort(c, err)
+	if !s.dialogueCommand(c, d, workflows.UpdateRecordSession, arg, &st) {
 		return
 	}
 	s.respondDialogue(c, d.ID)

@@ -140,3 +140,42 @@ func TestWorkflowFieldRuleAnsweredLikeTheEdge(t *testing.T) {
 		t.Errorf("got %d %+v, want 422 with %+v", got.Status, got, past)
 	}
 }
+
+// TestDialogueSettledAnsweredAlike: a command on a cancelled or closed
+// dialogue gets the same status, code, reason and words whether its record
+// answers (the workflow has completed) or the workflow's validator does.
+func TestDialogueSettledAnsweredAlike(t *testing.T) {
+	answer := func(t *testing.T, phase string, updateErr error) (int, contract.Error) {
+		t.Helper()
+		gin.SetMode(gin.TestMode)
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/dialogues/d1/cancel", nil)
+		s := &Server{Temporal: updateClient{err: updateErr}, Logger: zap.NewNop()}
+		var st workflows.DialogueState
+		if s.dialogueCommand(c, &store.Dialogue{ID: "d1", Phase: phase}, workflows.UpdateCancel, workflows.CancelRequest{Reason: "x"}, &st) {
+			t.Fatal("the command was taken")
+		}
+		var body contract.Error
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body %s: %v", w.Body.Bytes(), err)
+		}
+		return w.Code, body
+	}
+	for _, phase := range []string{domain.PhaseCancelled, domain.PhaseClosed} {
+		t.Run(phase, func(t *testing.T) {
+			rule := lifecycle.DialogueSettled(phase)
+			completed := fmt.Errorf("update %s: %w", workflows.UpdateCancel, serviceerror.NewNotFound("workflow execution already completed"))
+			byRecord, fromRecord := answer(t, phase, completed)
+			rejected := fmt.Errorf("update %s: %w", workflows.UpdateCancel, overTheWire(workflows.RefusalError(rule)))
+			byWorkflow, fromWorkflow := answer(t, domain.PhaseSessionRecorded, rejected)
+			if byWorkflow != byRecord || fmt.Sprint(fromWorkflow) != fmt.Sprint(fromRecord) {
+				t.Errorf("the workflow answers %d %+v, the record %d %+v", byWorkflow, fromWorkflow, byRecord, fromRecord)
+			}
+			if byRecord != http.StatusConflict || fromRecord.Code != CodeConflict || fromRecord.Details["reason"] != rule.Reason ||
+				fromRecord.Message != rule.Message || fromRecord.MessageEN != rule.MessageEN {
+				t.Errorf("answer %d %+v, want 409 %s in the rule's words %+v", byRecord, fromRecord, CodeConflict, *rule)
+			}
+		})
+	}
+}

@@ -144,8 +144,7 @@ func (s *Server) addTasks(c *gin.Context) {
 		specs[i].ConclusionID = req.ConclusionID
 	}
 	var res workflows.AddTasksResult
-	if err := s.update(c, workflows.DialogueWorkflowID(d.ID), workflows.UpdateAddTasks, workflows.AddTasksRequest{Tasks: specs, Actor: actor(c)}, &res); err != nil {
-		abort(c, err)
+	if !s.dialogueCommand(c, d, workflows.UpdateAddTasks, workflows.AddTasksRequest{Tasks: specs, Actor: actor(c)}, &res) {
 		return
 	}
 	tasks := make([]store.Task, 0, len(res.TaskIDs))
@@ -411,6 +410,12 @@ func (s *Server) reassignTask(c *gin.Context) {
 		}
 	}
 	checkText(&errs, "reason", req.Reason, false, 2000)
+	if len(errs) == 0 {
+		// The rule the workflow's validator applies, on the stored
+		// assignee, so the common case is refused here in the same words.
+		current := domain.Assignee{UnitID: t.AssigneeUnitID, Agency: t.AssigneeAgency, Officer: t.AssigneeOfficer}
+		errs = contractFields(lifecycle.ValidateReassign(current, a))
+	}
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
 		return

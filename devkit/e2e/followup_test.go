@@ -212,6 +212,10 @@ func TestFollowUpEscalatesToMTTQ(t *testing.T) {
 	}
 	taskID := page.Items[0].ID
 	expectError(t, c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/review", map[string]any{"decision": "accept"}), 409, "state_conflict", "", "")
+	// Reassigning to the assignee it has is refused at the edge, in the
+	// words of the rule the workflow's validator applies.
+	expectError(t, c.Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/reassign", map[string]any{
+		"assignee": map[string]any{"agency": "UBND phường Láng Thượng", "officer": "Phạm Văn Đức", "unit_id": wardA}}), 422, "validation_failed", "assignee", "same_assignee")
 	expectError(t, c.As(testenv.User("duc", wardA, auth.RoleOfficer)).Do(http.MethodPost, "/api/v1/tasks/"+taskID+"/extension", map[string]any{"reason": "x", "proposed_due_at": now.Add(-time.Hour).Format(time.RFC3339)}), 422, "validation_failed", "proposed_due_at", "in_past")
 
 	// The alerts of level 1 arrive on the stream; then the worker goes away.
