@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -91,9 +90,9 @@ func BenchmarkWorkerMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := scrape(b, metrics)
-		return sample{open: open, cached: int(m.max("temporal_sticky_cache_size")), rss: rss, peak: peak,
-			heap: int64(m.sum("go_memstats_heap_inuse_bytes")), goroutines: int(m.sum("go_goroutines"))}
+		m := testenv.Scrape(b, metrics)
+		return sample{open: open, cached: int(m.Max("temporal_sticky_cache_size")), rss: rss, peak: peak,
+			heap: int64(sum(m, "go_memstats_heap_inuse_bytes")), goroutines: int(sum(m, "go_goroutines"))}
 	}
 	// The worker serves /metrics once it has connected.
 	testenv.WaitFor(b, time.Minute, "the worker's /metrics", func() bool {
@@ -191,8 +190,8 @@ func cacheMissCost(b *testing.B, cl *cluster.Cluster, metrics string, dialogues 
 		dlgs = append(dlgs, workflows.DialogueWorkflowID(d))
 	}
 	counters := func() (hits, misses float64) {
-		m := scrape(b, metrics)
-		return m.sum("temporal_sticky_cache_hit_total"), m.sum("temporal_sticky_cache_miss_total")
+		m := testenv.Scrape(b, metrics)
+		return sum(m, "temporal_sticky_cache_hit_total"), sum(m, "temporal_sticky_cache_miss_total")
 	}
 	// query returns the query's latency and whether the worker had the
 	// workflow cached (false: it replayed it).
@@ -332,60 +331,8 @@ func freeAddr(b *testing.B) string {
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
-// promText is a Prometheus text exposition: series line → value.
-type promText map[string]float64
-
-// scrape reads the worker's /metrics.
-func scrape(b *testing.B, url string) promText {
-	resp, err := http.Get(url)
-	if err != nil {
-		b.Fatalf("scrape the worker's metrics: %v", err)
-	}
-	defer resp.Body.Close()
-	m := promText{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		if i < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			continue
-		}
-		m[line[:i]] = v
-	}
-	return m
-}
-
-// series yields the values of the series of metric name.
-func (m promText) series(name string) []float64 {
-	var out []float64
-	for k, v := range m {
-		if k == name || strings.HasPrefix(k, name+"{") {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func (m promText) sum(name string) float64 {
-	s := 0.0
-	for _, v := range m.series(name) {
-		s += v
-	}
-	return s
-}
-
-func (m promText) max(name string) float64 {
-	x := 0.0
-	for _, v := range m.series(name) {
-		x = max(x, v)
-	}
-	return x
+// sum is the sum of a metric's series (0 for none).
+func sum(m testenv.Metrics, name string) float64 {
+	v, _ := m.Sum(name)
+	return v
 }

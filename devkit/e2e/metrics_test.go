@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,78 +22,12 @@ import (
 	"github.com/doithoai/doithoai/internal/domain"
 )
 
-// scrape is one read of a /metrics endpoint: series ("name{labels}") to
-// value.
-type scrape map[string]float64
-
-func scrapeMetrics(t *testing.T, url string) scrape {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("scrape %s: %d %s", url, resp.StatusCode, b)
-	}
-	s := scrape{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("scrape %s: bad line %q", url, line)
-		}
-		s[line[:i]] = v
-	}
-	return s
-}
-
-// sum adds the series of metric name whose labels include every one of
-// labels (`key="value"`); ok is false when there is none.
-func (s scrape) sum(name string, labels ...string) (total float64, ok bool) {
-	for series, v := range s {
-		n, rest, _ := strings.Cut(series, "{")
-		if n != name {
-			continue
-		}
-		match := true
-		for _, l := range labels {
-			if !strings.Contains(rest, l) {
-				match = false
-			}
-		}
-		if match {
-			total, ok = total+v, true
-		}
-	}
-	return total, ok
-}
-
-// has says whether any series of the metric family name (a counter's
-// _total, a histogram's _bucket …) is there.
-func (s scrape) has(name string) bool {
-	for series := range s {
-		n, _, _ := strings.Cut(series, "{")
-		if n == name || strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "_bucket"), "_count"), "_sum") == name {
-			return true
-		}
-	}
-	return false
-}
-
 // waitMetric scrapes url until the sum of name over labels satisfies ok.
 func waitMetric(t *testing.T, url string, within time.Duration, what string, ok func(float64) bool, name string, labels ...string) float64 {
 	t.Helper()
 	var v float64
 	waitFor(t, within, what, func() bool {
-		v, _ = scrapeMetrics(t, url).sum(name, labels...)
+		v, _ = testenv.Scrape(t, url).Sum(name, labels...)
 		return ok(v)
 	})
 	return v
@@ -162,9 +93,9 @@ func TestMetrics(t *testing.T) {
 		mustStatus(t, c.Do(http.MethodPut, "/api/v1/units/"+u+"/channels", map[string]any{"webhook_url": deadURL, "webhook_secret": "bí-mật-0123456789-0123456789-abc"}), 200, "set channels")
 	}
 
-	before := scrapeMetrics(t, apiURL)
+	before := testenv.Scrape(t, apiURL)
 	for _, level := range []string{"province", "district", "commune"} {
-		if v, ok := before.sum("doithoai_tasks_overdue", `level="`+level+`"`); !ok || v != 0 {
+		if v, ok := before.Sum("doithoai_tasks_overdue", `level="`+level+`"`); !ok || v != 0 {
 			t.Errorf("tasks_overdue{level=%s} before any task: %v (present %v), want 0", level, v, ok)
 		}
 	}
@@ -205,10 +136,10 @@ func TestMetrics(t *testing.T) {
 	}
 	waitMetric(t, apiURL, 10*time.Second, "no alert unacknowledged", func(v float64) bool { return v == 0 }, "doithoai_alerts_unacknowledged")
 
-	api := scrapeMetrics(t, apiURL)
+	api := testenv.Scrape(t, apiURL)
 	checkHTTPMetrics(t, api)
 	workflowTaskFailures(t, env, worker, workerURL)
-	wk := scrapeMetrics(t, workerURL)
+	wk := testenv.Scrape(t, workerURL)
 	checkSDKMetrics(t, api, wk)
 	checkRuleMetrics(t, api, wk)
 }
@@ -237,23 +168,23 @@ func surveyAnswers(t *testing.T, env *testenv.Env, c *testenv.Client, unit, apiU
 	mustStatus(t, c.Do(http.MethodPost, "/api/v1/dialogues/"+dlg+"/survey/responses", map[string]any{"responses": batch}), http.StatusCreated, "batch")
 	link := surveyLink(t, c, dlg)
 	mustStatus(t, c.WithToken("").Do(http.MethodPost, link+"/responses", map[string]any{"field": "Y tế", "content": "Trạm y tế thiếu thuốc"}), http.StatusCreated, "answer by link")
-	s := scrapeMetrics(t, apiURL)
-	if v, _ := s.sum("doithoai_survey_answers_ingested_total", `source="batch"`); v != 7 {
+	s := testenv.Scrape(t, apiURL)
+	if v, _ := s.Sum("doithoai_survey_answers_ingested_total", `source="batch"`); v != 7 {
 		t.Errorf("survey answers ingested by batch: %v, want 7", v)
 	}
-	if v, _ := s.sum("doithoai_survey_answers_ingested_total", `source="link"`); v != 1 {
+	if v, _ := s.Sum("doithoai_survey_answers_ingested_total", `source="link"`); v != 1 {
 		t.Errorf("survey answers ingested by link: %v, want 1", v)
 	}
 }
 
 // checkHTTPMetrics: requests are counted by route template, never by raw
 // path, with their latency.
-func checkHTTPMetrics(t *testing.T, s scrape) {
+func checkHTTPMetrics(t *testing.T, s testenv.Metrics) {
 	t.Helper()
-	if v, _ := s.sum("doithoai_http_requests_total", `route="/api/v1/alerts/:id/ack"`, `method="POST"`, `status="200"`); v < 1 {
+	if v, _ := s.Sum("doithoai_http_requests_total", `route="/api/v1/alerts/:id/ack"`, `method="POST"`, `status="200"`); v < 1 {
 		t.Errorf("acks by route template: %v, want ≥ 1", v)
 	}
-	if v, _ := s.sum("doithoai_http_request_duration_seconds_count", `route="/api/v1/units"`, `method="POST"`, `status="201"`); v != 3 {
+	if v, _ := s.Sum("doithoai_http_request_duration_seconds_count", `route="/api/v1/units"`, `method="POST"`, `status="201"`); v != 3 {
 		t.Errorf("unit creations timed: %v, want 3", v)
 	}
 	uuidRE := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-`)
@@ -289,10 +220,10 @@ func workflowTaskFailures(t *testing.T, env *testenv.Env, worker *app.App, url s
 
 // checkSDKMetrics: the Temporal SDK's own metrics, from the API's client
 // and from the worker.
-func checkSDKMetrics(t *testing.T, api, wk scrape) {
+func checkSDKMetrics(t *testing.T, api, wk testenv.Metrics) {
 	t.Helper()
 	// Updates wait for their outcome: the SDK counts them as long requests.
-	if v, _ := api.sum("temporal_long_request_total", `operation="UpdateWorkflowExecution"`); v < 1 {
+	if v, _ := api.Sum("temporal_long_request_total", `operation="UpdateWorkflowExecution"`); v < 1 {
 		var got []string
 		for series := range api {
 			if strings.HasPrefix(series, "temporal_") && strings.Contains(series, "request_total") {
@@ -301,23 +232,23 @@ func checkSDKMetrics(t *testing.T, api, wk scrape) {
 		}
 		t.Errorf("the API's Temporal client counted %v Update requests, want ≥ 1; it has %v", v, got)
 	}
-	if v, _ := api.sum("temporal_request_total", `operation="QueryWorkflow"`); v < 1 {
+	if v, _ := api.Sum("temporal_request_total", `operation="QueryWorkflow"`); v < 1 {
 		t.Errorf("the API's Temporal client counted %v queries, want ≥ 1", v)
 	}
 	for _, name := range []string{"temporal_workflow_task_queue_poll_succeed_total", "temporal_workflow_task_execution_latency_seconds_bucket",
 		"temporal_activity_execution_latency_seconds_bucket", "temporal_workflow_task_schedule_to_start_latency_seconds_bucket"} {
-		if v, _ := wk.sum(name); v < 1 {
+		if v, _ := wk.Sum(name); v < 1 {
 			t.Errorf("worker metric %s: %v, want ≥ 1", name, v)
 		}
 	}
-	if v, _ := wk.sum("temporal_activity_execution_failed_total", `activity_type="Deliver"`); v < 1 {
+	if v, _ := wk.Sum("temporal_activity_execution_failed_total", `activity_type="Deliver"`); v < 1 {
 		t.Errorf("the worker counted %v failed deliveries to the dead webhook, want ≥ 1", v)
 	}
 }
 
 // checkRuleMetrics: every metric the alert rules and the dashboard use is
 // one the service exports (or one that appears only with what it counts).
-func checkRuleMetrics(t *testing.T, api, wk scrape) {
+func checkRuleMetrics(t *testing.T, api, wk testenv.Metrics) {
 	t.Helper()
 	later := map[string]bool{"up": true, "temporal_workflow_failed_total": true, "temporal_request_failure_total": true}
 	name := regexp.MustCompile(`\b((?:doithoai|temporal|go_sql)_[a-z0-9_]+)\b`)
@@ -327,7 +258,7 @@ func checkRuleMetrics(t *testing.T, api, wk scrape) {
 			t.Fatal(err)
 		}
 		for _, m := range name.FindAllString(string(raw), -1) {
-			if strings.HasSuffix(m, "_") || later[m] || api.has(m) || wk.has(m) { // "doithoai_tasks_*" in a comment
+			if strings.HasSuffix(m, "_") || later[m] || api.Has(m) || wk.Has(m) { // "doithoai_tasks_*" in a comment
 				continue
 			}
 			t.Errorf("%s uses %s, which neither the API nor the worker exports", f, m)
