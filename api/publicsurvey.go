@@ -10,13 +10,11 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/doithoai/doithoai/internal/contract"
@@ -385,25 +383,14 @@ func (s *Server) postPublicSurveyResponse(c *gin.Context) {
 		return
 	}
 	var errs []contract.FieldError
-	checkText(&errs, "field", strings.TrimSpace(a.Field), true, 100)
-	checkText(&errs, "content", strings.TrimSpace(a.Content), true, publicSurveyMaxContent)
-	checkText(&errs, "respondent_name", a.RespondentName, false, 200)
-	checkText(&errs, "respondent_group", a.RespondentGroup, false, 200)
+	row := answerRow(&errs, "", a, d.ID, publicSurveyMaxContent)
 	contact := readContact(a.Contact, &errs)
-	id := uuid.NewString()
-	if a.ID != "" {
-		u, err := uuid.Parse(a.ID)
-		if err != nil {
-			errs = append(errs, fieldError("id", "invalid_id"))
-		}
-		id = u.String()
-	}
+	id, _ := answerID(&errs, "", a.ID)
+	row.ID = id
 	if len(errs) > 0 {
 		abort(c, validationError(errs...))
 		return
 	}
-	row := store.SurveyResponse{ID: id, DialogueID: d.ID, Field: strings.TrimSpace(a.Field), Content: strings.TrimSpace(a.Content),
-		RespondentName: strings.TrimSpace(a.RespondentName), RespondentGroup: strings.TrimSpace(a.RespondentGroup)}
 	n, err := s.Store.InsertSurveyResponses(c.Request.Context(), d.ID, []store.SurveyResponse{row})
 	var closed *store.SurveyClosedError
 	if errors.As(err, &closed) {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/domain"
@@ -71,6 +73,38 @@ func (s *Server) postSurveyResponses(c *gin.Context) {
 	}
 	s.Telemetry.Survey.Ingested(telemetry.SurveySourceBatch, n)
 	c.JSON(http.StatusCreated, contract.SurveyAccepted{Accepted: n, Duplicates: answers.read - n})
+}
+
+// maxAnswerContent is the longest answer staff may enter (the public link
+// takes shorter ones: publicSurveyMaxContent).
+const maxAnswerContent = 4000
+
+// answerRow checks the text of a survey answer (its faults named under
+// prefix) and returns it, trimmed, as the dialogue's row (its id still to
+// set): the one check of an answer, whether staff send it in a batch or a
+// respondent through the public link.
+func answerRow(errs *[]contract.FieldError, prefix string, a contract.SurveyAnswer, dialogueID string, maxContent int) store.SurveyResponse {
+	row := store.SurveyResponse{DialogueID: dialogueID, Field: strings.TrimSpace(a.Field), Content: strings.TrimSpace(a.Content),
+		RespondentName: strings.TrimSpace(a.RespondentName), RespondentGroup: strings.TrimSpace(a.RespondentGroup)}
+	checkText(errs, prefix+"field", row.Field, true, 100)
+	checkText(errs, prefix+"content", row.Content, true, maxContent)
+	checkText(errs, prefix+"respondent_name", a.RespondentName, false, 200)
+	checkText(errs, prefix+"respondent_group", a.RespondentGroup, false, 200)
+	return row
+}
+
+// answerID reads an answer's optional id: the one given (given true), or
+// a new one when none is; a malformed id is a fault at prefix+"id".
+func answerID(errs *[]contract.FieldError, prefix, raw string) (id string, given bool) {
+	if raw == "" {
+		return uuid.NewString(), false
+	}
+	u, err := uuid.Parse(raw)
+	if err != nil {
+		*errs = append(*errs, fieldError(prefix+"id", "invalid_id"))
+		return uuid.NewString(), false
+	}
+	return u.String(), true
 }
 
 func (s *Server) listSurveyResponses(c *gin.Context) {

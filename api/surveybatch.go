@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strings"
-
-	"github.com/google/uuid"
 
 	"github.com/doithoai/doithoai/internal/contract"
 	"github.com/doithoai/doithoai/internal/store"
@@ -223,33 +220,20 @@ func (a *surveyAnswers) check(ans contract.SurveyAnswer, i int) store.SurveyResp
 	if i >= 0 {
 		p = fmt.Sprintf("responses[%d].", i)
 	}
-	errs := &a.errs
-	checkText(errs, p+"field", strings.TrimSpace(ans.Field), true, 100)
-	checkText(errs, p+"content", strings.TrimSpace(ans.Content), true, 4000)
-	checkText(errs, p+"respondent_name", ans.RespondentName, false, 200)
-	checkText(errs, p+"respondent_group", ans.RespondentGroup, false, 200)
+	row := answerRow(&a.errs, p, ans, a.dialogueID, maxAnswerContent)
 	if ans.Contact != nil {
-		*errs = append(*errs, fieldErrorMsg(p+"contact", "contact_public_only",
+		a.errs = append(a.errs, fieldErrorMsg(p+"contact", "contact_public_only",
 			"Chỉ người dân tự để lại liên hệ qua đường dẫn phiếu công khai.", "Only respondents leave a contact, through the public link."))
 	}
-	id := ""
-	if ans.ID != "" {
-		u, err := uuid.Parse(ans.ID)
-		if err != nil {
-			*errs = append(*errs, fieldError(p+"id", "invalid_id"))
-		} else {
-			id = u.String()
-		}
+	id, given := answerID(&a.errs, p, ans.ID)
+	if given {
 		if a.seen[id] {
-			*errs = append(*errs, fieldError(p+"id", "duplicate"))
+			a.errs = append(a.errs, fieldError(p+"id", "duplicate"))
 		}
 		a.seen[id] = true
 	}
-	if id == "" {
-		id = uuid.NewString()
-	}
-	return store.SurveyResponse{ID: id, DialogueID: a.dialogueID, Field: strings.TrimSpace(ans.Field), Content: strings.TrimSpace(ans.Content),
-		RespondentName: strings.TrimSpace(ans.RespondentName), RespondentGroup: strings.TrimSpace(ans.RespondentGroup)}
+	row.ID = id
+	return row
 }
 
 // answerJSONError is jsonError for answer i of a batch: a field it names is

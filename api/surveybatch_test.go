@@ -115,6 +115,9 @@ func TestSurveyBatchStreamedAllOrNothing(t *testing.T) {
 				a["id"] = "not-a-uuid"
 			}
 		}), 422, "responses[10].field required, responses[250].id invalid_id"},
+		{"two malformed ids", open.ID, answers(2, func(i int, a map[string]any) { a["id"] = "x" }), 422, "responses[0].id invalid_id, responses[1].id invalid_id"},
+		{"one id twice", open.ID, answers(3, func(i int, a map[string]any) { a["id"] = "6d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b" }), 422,
+			"responses[1].id duplicate, responses[2].id duplicate"},
 		{"an unknown key in an answer", open.ID, answers(3, func(i int, a map[string]any) {
 			if i == 2 {
 				a["colour"] = "red"
