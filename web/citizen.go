@@ -97,25 +97,36 @@ func (s *Server) rcptShow(c *gin.Context, v *view) {
 	s.renderReceipt(c, v, http.StatusOK)
 }
 
+// getByCode reads the public answer at base + the code in the URL (a
+// receipt's or a dialogue's, read leniently) into out. found is false for
+// a malformed or unknown code, which the page shows with a 404; e is any
+// other failure.
+func (s *Server) getByCode(c *gin.Context, v *view, base string, out any) (typed, code string, found bool, e *contract.Error) {
+	typed = c.Param("code")
+	code, ok := receipt.Parse(typed)
+	if !ok {
+		return typed, "", false, nil
+	}
+	if e = s.get(c, v, base+url.PathEscape(code), nil, out); e != nil && e.Status == http.StatusNotFound {
+		return typed, code, false, nil
+	}
+	return typed, code, e == nil, e
+}
+
 // renderReceipt reads the receipt of the URL and shows it; an unknown code
 // gets the lookup page again with a 404.
 func (s *Server) renderReceipt(c *gin.Context, v *view, status int) {
 	v.Title = "rc.title"
-	typed := c.Param("code")
-	code, ok := receipt.Parse(typed)
 	var r contract.PublicReceipt
-	var e *contract.Error
-	if ok {
-		e = s.get(c, v, "/api/v1/public/receipts/"+url.PathEscape(code), nil, &r)
+	typed, _, found, e := s.getByCode(c, v, "/api/v1/public/receipts/", &r)
+	if e != nil {
+		s.failed(c, v, e)
+		return
 	}
-	if !ok || (e != nil && e.Status == http.StatusNotFound) {
+	if !found {
 		v.Form = url.Values{"ma": {typed}}
 		v.Data = rcptPageData{Code: typed}
 		s.render(c, http.StatusNotFound, "lookup", v)
-		return
-	}
-	if e != nil {
-		s.failed(c, v, e)
 		return
 	}
 	d := rcptPageData{Code: r.Receipt, Found: true, R: r, StatusText: r.StatusText, StateKey: receiptStateKey(r),
@@ -187,20 +198,15 @@ var publicOutcomes = []string{"answered_on_spot", "led_to_task", "result_accepte
 // pubDialogue is GET /cong-khai/:code.
 func (s *Server) pubDialogue(c *gin.Context, v *view) {
 	v.Title = "pub.title"
-	typed := c.Param("code")
-	code, ok := receipt.Parse(typed)
 	var d contract.PublicDialogue
-	var e *contract.Error
-	if ok {
-		e = s.get(c, v, "/api/v1/public/dialogues/"+url.PathEscape(code), nil, &d)
-	}
-	if !ok || (e != nil && e.Status == http.StatusNotFound) {
-		v.Data = pubDialogueData{Code: typed}
-		s.render(c, http.StatusNotFound, "public_dialogue", v)
-		return
-	}
+	typed, code, found, e := s.getByCode(c, v, "/api/v1/public/dialogues/", &d)
 	if e != nil {
 		s.failed(c, v, e)
+		return
+	}
+	if !found {
+		v.Data = pubDialogueData{Code: typed}
+		s.render(c, http.StatusNotFound, "public_dialogue", v)
 		return
 	}
 	data := pubDialogueData{Code: receipt.Format(code), Found: true, D: d}
